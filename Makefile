@@ -1,0 +1,31 @@
+# Set-up and everyday commands. Everything installs into .venv from the project's own files.
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: install install-test web test test-fast eval bench clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --upgrade pip
+
+# torch first, pinned to the CPU build, so nothing later resolves it to a CUDA one
+install: $(BIN)/python
+	$(BIN)/pip install torch==2.13.0
+	$(BIN)/pip install -e .
+
+install-test: install
+	$(BIN)/pip install -e ".[test]"
+
+web: install
+	$(BIN)/assistant web
+
+test: install-test
+	bash scripts/test-prereqs.sh
+	$(BIN)/python -m pytest -q -ra
+
+test-fast:
+	$(BIN)/python -m pytest -q -m "not slow"
+
+clean:
+	rm -rf .index build .pytest_cache

@@ -1,0 +1,151 @@
+"""Turning evidence into an Answer: extractive text, generation through the quote gate, refusal.
+
+Correctness lives here, in code: which sentences are evidence, whether the question is answered at all,
+and whether each generated sentence is backed by the passage it cites. The model only phrases.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .backends.llms import LLM, Message
+from .config import RetrievalSettings
+from .prompts import Prompts
+from .retrieval import Evidence, same_term, terms
+from .text import decode, normalize, sentence_spans, words
+
+REFUSAL = "The documents don't say."
+_MARKER = re.compile(r"\[(\d+)\]")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+class SourceReader:
+    """Original file texts for quote checks, re-read when a file changes on disk."""
+
+    def __init__(self) -> None:
+        self._cache: dict[str, tuple[tuple[int, int], str]] = {}
+
+    def text(self, path: str) -> str | None:
+        try:
+            stat = Path(path).stat()
+            key = (stat.st_mtime_ns, stat.st_size)
+            cached = self._cache.get(path)
+            if cached and cached[0] == key:
+                return cached[1]
+            text, _ = decode(Path(path).read_bytes(), path)
+        except Exception:  # a vanished or unreadable file simply cannot be quoted
+            return None
+        self._cache[path] = (key, text)
+        return text
+
+
+@dataclass(frozen=True)
+class Cited:
+    """A verified passage: ``quote`` is exactly ``original[start:end]`` of the file at ``path``."""
+
+    evidence: Evidence
+    quote: str
+
+
+def verify(evidence: Evidence, reader: SourceReader) -> Cited | None:
+    """The quote at the evidence's offsets, if the file still says what was indexed there."""
+    original = reader.text(evidence.path)
+    if original is None or not (0 <= evidence.start < evidence.end <= len(original)):
+        return None
+    quote = original[evidence.start:evidence.end]
+    return Cited(evidence, quote) if normalize(quote).text == evidence.text else None
+
+
+def supported(evidence: Sequence[Evidence], settings: RetrievalSettings) -> list[Evidence]:
+    """Sentences that can answer: they hold the question's names and numbers, and match its meaning or key terms.
+
+    An empty list means the documents don't say: refusal is decided here, from evidence, not by a model.
+    """
+    return [
+        ev for ev in evidence
+        if not ev.missing and (ev.score >= settings.min_score or ev.similarity >= settings.min_similarity)
+    ]
+
+
+def extractive_choice(candidates: Sequence[Evidence], limit: int) -> list[Evidence]:
+    """The best supported sentence, plus runners-up that score nearly as well."""
+    best = candidates[0]
+    return [best] + [ev for ev in candidates[1:limit] if ev.score >= 0.9 * best.score]
+
+
+def numbered(cited: Sequence[Cited]) -> str:
+    return "\n".join(f"[{i}] ({c.evidence.title}{', ' + c.evidence.date if c.evidence.date else ''}) {c.evidence.text}"
+                     for i, c in enumerate(cited, 1))
+
+
+def answer_messages(question: str, cited: Sequence[Cited], prompts: Prompts) -> list[Message]:
+    return [
+        {"role": "system", "content": prompts.system},
+        {"role": "user", "content": prompts.render("answer", evidence=numbered(cited), question=question)},
+    ]
+
+
+@dataclass(frozen=True)
+class GateResult:
+    sentence: str  # the sentence as it will be shown, markers renumbered later
+    supports: tuple[int, ...]  # 0-based indices into the evidence list
+
+
+def gate_sentence(sentence: str, cited: Sequence[Cited]) -> GateResult | None:
+    """Keep a generated sentence only if the passages it cites contain its numbers, names and most content words."""
+    markers = [int(m) - 1 for m in _MARKER.findall(sentence)]
+    markers = [m for m in markers if 0 <= m < len(cited)]
+    clean = _MARKER.sub("", sentence).strip()
+    if not clean or "documents don't say" in clean.lower().replace("\u2019", "'"):
+        return None
+    candidates = markers or list(range(len(cited)))
+    sentence_terms = terms(clean)
+    if not sentence_terms:
+        return None
+
+    def backed(indices: Sequence[int]) -> bool:
+        source = " ".join(cited[i].evidence.text for i in indices)
+        source_terms = terms(source)
+        source_numbers = set(_NUMBER.findall(source))
+        if any(n not in source_numbers for n in _NUMBER.findall(clean)):
+            return False
+        tokens = words(clean)
+        names = [w for i, w in enumerate(tokens) if i > 0 and w[0].isupper()]
+        if any(not any(same_term(t, s) for s in source_terms) for n in names for t in terms(n)):
+            return False
+        hits = sum(1 for t in sentence_terms if any(same_term(t, s) for s in source_terms))
+        return hits / len(sentence_terms) >= 0.6
+
+    # cite the single passage that backs the sentence when there is one, else all the candidates together
+    for i in candidates:
+        if backed([i]):
+            return GateResult(clean, (i,))
+    return GateResult(clean, tuple(candidates)) if backed(candidates) else None
+
+
+_MARKER_AFTER_STOP = re.compile(r"([.!?])((?:\s*\[\d+\])+)")
+
+
+def gated_stream(pieces: Iterator[str], cited: Sequence[Cited]) -> Iterator[GateResult]:
+    """Gate generated text sentence by sentence as it arrives, so only backed sentences are ever shown."""
+    buffer = ""
+    for piece in pieces:
+        buffer += piece
+        norm = normalize(_MARKER_AFTER_STOP.sub(r"\2\1", buffer))
+        spans = sentence_spans(norm.text)
+        # wait until the next sentence has two words: a marker such as " [1]" may still follow the last stop
+        if len(spans) < 2 or " " not in norm.text[spans[-1][0]:spans[-1][1]]:
+            continue
+        for a, b in spans[:-1]:
+            result = gate_sentence(norm.text[a:b], cited)
+            if result:
+                yield result
+        buffer = norm.text[spans[-1][0]:] + (" " if buffer[-1].isspace() else "")
+    norm = normalize(_MARKER_AFTER_STOP.sub(r"\2\1", buffer))
+    for a, b in sentence_spans(norm.text):
+        result = gate_sentence(norm.text[a:b], cited)
+        if result:
+            yield result

@@ -1,0 +1,256 @@
+"""The ``Assistant`` facade: the one place where store, embedder, retriever, prompts and LLM are put together."""
+
+from __future__ import annotations
+
+import re
+import time
+import unicodedata
+from collections.abc import Iterator, Sequence
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from .answer import (REFUSAL, Cited, SourceReader, answer_messages, extractive_choice, gated_stream, supported,
+                     verify)
+from .backends.embeddings import Embedder, make_embedder
+from .backends.llms import LLM, make_llm
+from .backends.stores import make_chroma_client
+from .backends.tokenizer import get_tokenizer
+from .config import Settings, load_settings
+from .errors import AssistantError, BackendUnavailable, BadInput
+from .index import ChunkIndex
+from .ingest import Progress, sync, writer_lock
+from .prompts import Prompts, load_prompts
+from .retrieval import Evidence, Retriever, terms
+from .text import normalize
+from .types import Answer, Citation, IngestReport, Turn
+
+TEXT_VERSION = 1  # bump when normalisation or sentence splitting changes what gets indexed
+_ANAPHORA = re.compile(r"\b(he|she|it|they|them|his|her|hers|its|their|this|that|these|those|there|then|him)\b|^(and|what about|how about)\b", re.I)
+
+
+class Assistant:
+    """Answers questions about a document collection with verified, cited passages.
+
+    ``Assistant()`` uses the bundled corpus, the embedded store and the packaged models; pass a ``Settings``
+    or keyword overrides (``Assistant(mode="generative")``), or the collaborators themselves for tests.
+    """
+
+    def __init__(self, settings: Settings | None = None, *, embedder: Embedder | None = None,
+                 client: Any = None, llm: LLM | None = None, prompts: Prompts | None = None,
+                 **overrides: Any) -> None:
+        if settings is None:
+            self.settings = load_settings(**overrides)
+        else:
+            self.settings = settings.model_copy(update=overrides) if overrides else settings
+        self._embedder = embedder
+        self._client = client
+        self._llm = llm
+        self.prompts = prompts or load_prompts()  # checked at start-up, not at the first question
+        self._reader = SourceReader()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "Assistant":
+        return cls(settings)
+
+    # collaborators, built on first use so that a command pays only for what it touches
+    @cached_property
+    def embedder(self) -> Embedder:
+        return self._embedder or make_embedder(self.settings.embed.backend, device=self.settings.embed.device)
+
+    @cached_property
+    def index(self) -> ChunkIndex:
+        client = self._client or make_chroma_client(self.settings.store, self.settings.data_dir)
+        tokenizer = get_tokenizer(self.settings.chunk.tokenizer)
+        fingerprint: dict[str, str | int] = {
+            "embedder": self.embedder.name, "dimension": self.embedder.dimension,
+            "chunk_size": self.settings.chunk.size_tokens, "chunk_overlap": self.settings.chunk.overlap_tokens,
+            "tokenizer": tokenizer.name, "text_version": TEXT_VERSION,
+        }
+        return ChunkIndex(client, self.settings.store.collection, fingerprint)
+
+    @cached_property
+    def retriever(self) -> Retriever:
+        return Retriever(self.index, self.embedder)
+
+    @property
+    def llm(self) -> LLM:
+        if self._llm is None:
+            self._llm = make_llm(self.settings.llm)
+        return self._llm
+
+    def ingest(self, paths: Sequence[str | Path] | None = None, *, rebuild: bool = False,
+               progress: Progress | None = None) -> IngestReport:
+        """Sync the index with ``paths`` (default: the corpus folder). Unchanged files cost nothing."""
+        targets = [Path(p) for p in paths] if paths else [self.settings.corpus_dir]
+        with writer_lock(self.settings.data_dir):
+            if rebuild:
+                self.index.reset()
+            report = sync(self.index, self.embedder, get_tokenizer(self.settings.chunk.tokenizer), targets,
+                          self.settings.chunk, self.settings.ingest, progress)
+        self.retriever.invalidate()
+        return report
+
+    def ask(self, question: str, *, mode: str | None = None) -> Answer:
+        return _last_answer(self.stream(question, mode=mode))
+
+    def stream(self, question: str, *, mode: str | None = None) -> Iterator[str | Answer]:
+        """Yield the answer's text as it is produced, then the full ``Answer``."""
+        return self._run(question, question, mode)
+
+    def chat(self) -> "ChatSession":
+        return ChatSession(self)
+
+    def ensure_index(self, progress: Progress | None = None) -> None:
+        """Ingest the corpus folder when the index is empty, so a first question just works."""
+        if self.index.count() == 0 and self.settings.corpus_dir.is_dir():
+            self.ingest(progress=progress)
+
+    def _run(self, question: str, query: str, mode: str | None) -> Iterator[str | Answer]:
+        question, query = clean_question(question, self.settings.max_question_chars), clean_question(query, None)
+        mode = mode or self.settings.mode
+        if mode not in ("extractive", "generative"):
+            raise BadInput(f"unknown answer mode {mode!r}; use extractive or generative")
+        timings: dict[str, float] = {}
+        clock = time.perf_counter()
+        self.ensure_index()
+        chunks = [c for c, _ in self.retriever.retrieve(query, self.settings.retrieval.top_k)]
+        timings["retrieve"] = _lap(clock)
+        evidence = self.retriever.evidence(query, chunks)
+        timings["evidence"] = _lap(clock) - timings["retrieve"]
+        base = dict(question=question, query=query, mode=mode)
+        candidates = supported(evidence, self.settings.retrieval)
+        if not candidates:
+            answer = self._refusal(query, evidence, timings, clock, base)
+            yield answer.text
+            yield answer
+            return
+        limit = self.settings.retrieval.max_evidence
+        chosen = extractive_choice(candidates, limit) if mode == "extractive" else candidates[:limit]
+        cited = [c for c in (verify(e, self._reader) for e in chosen) if c]
+        notes: list[str] = []
+        if len(cited) < len(chosen):
+            notes.append("some passages changed on disk since they were indexed and were left out; run `assistant ingest`")
+        if not cited:
+            answer = self._refusal(query, [], timings, clock, base, notes)
+            yield answer.text
+            yield answer
+            return
+        if mode == "generative":
+            generated = yield from self._generate(question, cited, notes)
+            timings["generate"] = _lap(clock) - timings["retrieve"] - timings["evidence"]
+            if generated:
+                text, used = generated
+                timings["total"] = _lap(clock)
+                yield Answer(text, False, tuple(_citation(c) for c in used), timings, notes=tuple(notes), **base)
+                return
+            cited = [c for c in (verify(e, self._reader) for e in extractive_choice(candidates, limit)) if c]
+            base["mode"] = "extractive"
+        text = " ".join(f"{c.evidence.text} [{i}]" for i, c in enumerate(cited, 1))
+        timings["total"] = _lap(clock)
+        yield text
+        yield Answer(text, False, tuple(_citation(c) for c in cited), timings, notes=tuple(notes), **base)
+
+    def _generate(self, question: str, cited: list[Cited], notes: list[str]
+                  ) -> Iterator[str]:  # returns (text, used citations) or None via StopIteration value
+        messages = answer_messages(question, cited, self.prompts)
+        order: list[int] = []  # evidence indices in the order the answer first cites them
+        parts: list[str] = []
+        try:
+            for result in gated_stream(self.llm.stream(messages, self.settings.llm.max_tokens), cited):
+                for i in result.supports:
+                    if i not in order:
+                        order.append(i)
+                markers = "".join(f"[{order.index(i) + 1}]" for i in result.supports)
+                part = f"{result.sentence} {markers}"
+                parts.append(part)
+                yield (" " if len(parts) > 1 else "") + part
+        except BackendUnavailable as exc:
+            notes.append(f"{exc}; showing the extractive answer instead")
+            return None
+        if not parts:
+            notes.append("the model's answer was not backed by the passages; showing the extractive answer instead")
+            return None
+        return " ".join(parts), [cited[i] for i in order]
+
+    def _refusal(self, query: str, evidence: list[Evidence], timings: dict[str, float], clock: float,
+                 base: dict[str, Any], notes: Sequence[str] = ()) -> Answer:
+        nearest = [c for c in (verify(e, self._reader) for e in evidence[:3]) if c]
+        searched = ", ".join(dict.fromkeys(terms(query))) or query
+        text = f"{REFUSAL} No passage in the indexed documents answers this (searched for: {searched})."
+        timings["total"] = _lap(clock)
+        return Answer(text, True, (), timings, nearest=tuple(_citation(c) for c in nearest), notes=tuple(notes), **base)
+
+
+class ChatSession:
+    """A conversation: follow-ups are rewritten into standalone queries from the history."""
+
+    def __init__(self, assistant: Assistant) -> None:
+        self._assistant = assistant
+        self.history: list[Turn] = []
+
+    def ask(self, question: str, *, mode: str | None = None) -> Answer:
+        return _last_answer(self.stream(question, mode=mode))
+
+    def stream(self, question: str, *, mode: str | None = None) -> Iterator[str | Answer]:
+        query = self.rewrite(question)
+        for item in self._assistant._run(question, query, mode):
+            if isinstance(item, Answer):
+                self.history.append(Turn(question, item))
+            yield item
+
+    def remember(self, question: str) -> None:
+        """Replay an earlier question (from a web page's history) without answering it again."""
+        query = self.rewrite(question)
+        self.history.append(Turn(question, Answer("", False, question=question, query=query)))
+
+    def rewrite(self, question: str) -> str:
+        """Carry the previous turn's names and topic into a follow-up that leans on them."""
+        if not self.history:
+            return question
+        previous = self.history[-1].answer.query or self.history[-1].question
+        own = set(terms(question))
+        is_follow_up = bool(_ANAPHORA.search(question)) or len(own) <= 2
+        if not is_follow_up:
+            return question
+        carried = [w for w in _content_words(previous) if not set(terms(w)) <= own]
+        return f"{question.rstrip()} ({' '.join(carried)})" if carried else question
+
+
+def _content_words(text: str) -> list[str]:
+    base = re.sub(r"\s*\(.*\)\s*$", "", text)  # a carried topic is not carried twice
+    return [w for w in re.findall(r"[A-Za-z0-9][\w'-]*", base) if terms(w)]
+
+
+def clean_question(question: str, limit: int | None) -> str:
+    """Control characters and lone surrogates removed; empty or oversize questions are refused clearly."""
+    if not isinstance(question, str):
+        raise BadInput("the question must be text")
+    text = question.encode("utf-8", "ignore").decode("utf-8")
+    text = "".join(ch if ch.isspace() or unicodedata.category(ch)[0] != "C" else " " for ch in text)
+    text = normalize(text).text.replace("\n", " ").strip()
+    if not text:
+        raise BadInput("the question is empty; type a question about the documents")
+    if limit is not None and len(text) > limit:
+        raise BadInput(f"the question is {len(text):,} characters long; the limit is {limit:,} "
+                       "(ASSISTANT_MAX_QUESTION_CHARS)")
+    return text
+
+
+def _citation(cited: Cited) -> Citation:
+    ev = cited.evidence
+    return Citation(ev.source, ev.title, cited.quote, ev.start, ev.end, round(ev.score, 4), ev.date)
+
+
+def _lap(clock: float) -> float:
+    return (time.perf_counter() - clock) * 1000.0
+
+
+def _last_answer(items: Iterator[str | Answer]) -> Answer:
+    answer = None
+    for item in items:
+        if isinstance(item, Answer):
+            answer = item
+    if answer is None:  # every path of _run ends with an Answer
+        raise AssistantError("internal error: no answer was produced")
+    return answer

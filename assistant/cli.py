@@ -1,0 +1,166 @@
+"""Command line: ``assistant ingest | ask | chat | web | info``. Every AssistantError is one line on stderr."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from .errors import AssistantError
+from .types import Answer, Citation
+
+
+def _progress_bar(label: str) -> Callable[[int, int], None]:
+    """A tqdm bar on stderr with counts and ETA, opened when there is work to show."""
+    state: dict[str, Any] = {}
+
+    def update(done: int, total: int) -> None:
+        if total == 0:
+            return
+        if "bar" not in state:
+            from tqdm import tqdm
+
+            state["bar"] = tqdm(total=total, desc=label, unit="chunk", file=sys.stderr, dynamic_ncols=True)
+        bar = state["bar"]
+        bar.update(done - bar.n)
+        if done >= total:
+            bar.close()
+
+    return update
+
+
+def _quote_line(i: int, c: Citation) -> str:
+    when = f", {c.date}" if c.date else ""
+    return f"  [{i}] {c.title}{when} — {c.source} chars {c.start}-{c.end}:\n      \u201c{c.quote}\u201d"
+
+
+def print_answer(answer: Answer) -> None:
+    print(answer.text)
+    for i, c in enumerate(answer.citations, 1):
+        print(_quote_line(i, c))
+    if answer.nearest:
+        print("Nearest passages (they do not answer the question):")
+        for i, c in enumerate(answer.nearest, 1):
+            print(_quote_line(i, c))
+    for note in answer.notes:
+        print(f"note: {note}", file=sys.stderr)
+
+
+def _assistant(args: argparse.Namespace) -> Any:
+    from .assistant import Assistant
+
+    overrides = {"mode": args.mode} if getattr(args, "mode", None) else {}
+    return Assistant(**overrides)
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    assistant = _assistant(args)
+    report = assistant.ingest(args.paths or None, rebuild=args.rebuild,
+                              progress=None if args.quiet else _progress_bar("embedding"))
+    for skipped in report.skipped:
+        print(f"skipped: {skipped.path}: {skipped.reason}", file=sys.stderr)
+    print(report.summary())
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    assistant = _assistant(args)
+    assistant.ensure_index(progress=_progress_bar("first ingest"))
+    answer = assistant.ask(args.question)
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print_answer(answer)
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    assistant = _assistant(args)
+    assistant.ensure_index(progress=_progress_bar("first ingest"))
+    session = assistant.chat()
+    print("Ask about the documents; an empty line or Ctrl-D ends the conversation.")
+    for line in sys.stdin:
+        if not line.strip():
+            break
+        try:
+            answer = session.ask(line)
+        except AssistantError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            continue
+        if answer.query != answer.question:
+            print(f"(searched as: {answer.query})")
+        print_answer(answer)
+        print()
+    return 0
+
+
+def cmd_web(args: argparse.Namespace) -> int:
+    from .web import serve
+
+    serve(host=args.host, port=args.port)
+    return 0
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    from .backends.stores import store_kind
+
+    assistant = _assistant(args)
+    info = {
+        "corpus_dir": str(assistant.settings.corpus_dir), "data_dir": str(assistant.settings.data_dir),
+        "store": store_kind(assistant.settings.store), "chunks": assistant.index.count(),
+        "fingerprint": assistant.index.fingerprint, "mode": assistant.settings.mode,
+        "llm_backend": assistant.settings.llm.backend,
+    }
+    print(json.dumps(info, indent=2))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="assistant", description="Answers questions about a document collection "
+                                     "with verified, cited passages. Settings come from ASSISTANT_* env vars.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="index the corpus folder (or PATHs); unchanged files are skipped")
+    p.add_argument("paths", nargs="*", help="files or folders (default: ASSISTANT_CORPUS_DIR)")
+    p.add_argument("--rebuild", action="store_true", help="drop the index and build it again with current settings")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("ask", help="answer one question with cited passages")
+    p.add_argument("question")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--mode", choices=["extractive", "generative"], help="default: ASSISTANT_MODE or extractive")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("chat", help="a conversation on the terminal, with follow-up questions")
+    p.add_argument("--mode", choices=["extractive", "generative"])
+    p.set_defaults(func=cmd_chat)
+
+    p = sub.add_parser("web", help="start the web chat")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=7860)
+    p.set_defaults(func=cmd_web)
+
+    p = sub.add_parser("info", help="show where the index is and what built it")
+    p.set_defaults(func=cmd_info)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="warning: %(message)s", stream=sys.stderr)
+    try:
+        return int(args.func(args))
+    except AssistantError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

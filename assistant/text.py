@@ -1,0 +1,113 @@
+"""Normalisation that keeps an offset map to the original text, and sentence spans.
+
+Citations quote the original file, so every span computed on normalised text is mapped back
+through ``Normalized.to_original`` before it leaves this module's callers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .errors import BadInput
+
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"',
+                         "\u2013": "-", "\u2014": "-", "\u00a0": " "})
+# "said.But", "operates.”The": a sentence end glued to the next sentence's capital.
+_GLUED = re.compile(
+    r"(?:(?<=[a-z0-9%)\]\"'\u201d\u2019])|(?<=[A-Z]{2}))([.!?][\"'\u201d\u2019]?)(?=[\"'\u201c\u201d\u2018\u2019]?[A-Z]|-\s)"
+)
+_DATE_HEADER = re.compile(r"\A\s*date[:\s]+(\d{4}-\d{2}-\d{2})\b[ \t]*\n?", re.IGNORECASE)
+_ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "gen", "col", "lt", "sgt", "u.s", "u.k", "no", "vs", "e.g", "i.e"}
+_SENTENCE_END = re.compile(r"[.!?][\"')\]]*(?=\s+[\"'(\[]?[A-Z0-9-])|\n")
+
+
+@dataclass(frozen=True)
+class Normalized:
+    text: str
+    offsets: tuple[int, ...]  # offsets[i]: index in the original text of normalised character i
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map the normalised span [start, end) to the smallest original span covering it."""
+        if end <= start:
+            raise ValueError("empty span")
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+
+def parse_header(original: str) -> tuple[dict[str, str], int]:
+    """Metadata from a leading ``date YYYY-MM-DD`` line, and where the body starts."""
+    match = _DATE_HEADER.match(original)
+    if not match:
+        return {}, 0
+    return {"date": match.group(1)}, match.end()
+
+
+def normalize(original: str, start: int = 0) -> Normalized:
+    """Straight quotes, a space after glued sentence ends, whitespace collapsed (paragraph breaks kept as newlines)."""
+    chars: list[str] = []
+    offsets: list[int] = []
+    glued_after = {m.end(1) for m in _GLUED.finditer(original, start)}
+    pending_space: int | None = None  # original index of a whitespace run not yet written
+    pending_newline = False
+    for i in range(start, len(original)):
+        ch = original[i]
+        if i in glued_after and pending_space is None:
+            pending_space = i
+        if ch.isspace():
+            if pending_space is None:
+                pending_space = i
+            pending_newline = pending_newline or ch == "\n"
+            continue
+        if pending_space is not None and chars:
+            chars.append("\n" if pending_newline else " ")
+            offsets.append(pending_space)
+        pending_space, pending_newline = None, False
+        chars.append(ch.translate(_QUOTES))
+        offsets.append(i)
+    return Normalized("".join(chars), tuple(offsets))
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Sentence spans of normalised text, without surrounding whitespace."""
+    spans: list[tuple[int, int]] = []
+    begin = 0
+    for match in _SENTENCE_END.finditer(text):
+        end = match.end()
+        if text[match.start()] == ".":
+            word = text[max(begin, text.rfind(" ", begin, match.start()) + 1):match.start()].lower()
+            if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+                continue
+        _append_trimmed(text, begin, end, spans)
+        begin = end
+    _append_trimmed(text, begin, len(text), spans)
+    return spans
+
+
+def _append_trimmed(text: str, begin: int, end: int, spans: list[tuple[int, int]]) -> None:
+    while begin < end and text[begin].isspace():
+        begin += 1
+    while end > begin and text[end - 1].isspace():
+        end -= 1
+    if end > begin:
+        spans.append((begin, end))
+
+
+_WORD = re.compile(r"[A-Za-z0-9]+(?:[-'][A-Za-z0-9]+)*")
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def decode(data: bytes, name: str) -> tuple[str, str | None]:
+    """UTF-8 (BOM stripped), else cp1252 with a warning; binary data is refused."""
+    if b"\x00" in data[:8192]:
+        raise BadInput(f"{name}: looks binary (NUL bytes); skipped")
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), f"{name}: not valid UTF-8; decoded as cp1252"
+    except UnicodeDecodeError:
+        raise BadInput(f"{name}: neither UTF-8 nor cp1252 text; skipped") from None

@@ -1,0 +1,77 @@
+"""Plain data returned by the assistant; no llama-index or chromadb types leak out."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A verbatim passage: ``quote == original_file_text[start:end]``, checked before it is returned."""
+
+    source: str
+    title: str
+    quote: str
+    start: int
+    end: int
+    score: float
+    date: str = ""
+
+
+@dataclass(frozen=True)
+class Answer:
+    text: str
+    refused: bool
+    citations: tuple[Citation, ...] = ()
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    question: str = ""
+    query: str = ""  # the query actually searched (a follow-up rewritten from the history)
+    mode: str = "extractive"
+    notes: tuple[str, ...] = ()
+    nearest: tuple[Citation, ...] = ()  # with a refusal: the closest passages, for the user to judge
+
+    def to_dict(self) -> dict[str, Any]:
+        """The shape printed by ``assistant ask --json``."""
+        return {
+            "answer": self.text,
+            "refused": self.refused,
+            "citations": [
+                {k: v for k, v in asdict(c).items() if k != "date" or v} for c in self.citations
+            ],
+            "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
+            "query": self.query,
+            "mode": self.mode,
+            "notes": list(self.notes),
+            "nearest": [asdict(c) for c in self.nearest],
+        }
+
+
+@dataclass(frozen=True)
+class Turn:
+    question: str
+    answer: Answer
+
+
+@dataclass(frozen=True)
+class Skipped:
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class IngestReport:
+    added: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()
+    deleted: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+    skipped: tuple[Skipped, ...] = ()
+    chunks_embedded: int = 0
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        return (
+            f"added {len(self.added)}, updated {len(self.updated)}, deleted {len(self.deleted)}, "
+            f"unchanged {len(self.unchanged)}, skipped {len(self.skipped)} files; "
+            f"{self.chunks_embedded} chunks embedded in {self.seconds:.1f} s"
+        )
