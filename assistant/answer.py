@@ -76,6 +76,15 @@ def extractive_choice(candidates: Sequence[Evidence], limit: int) -> list[Eviden
     return [best] + [ev for ev in candidates[1:limit] if ev.score >= 0.9 * best.score]
 
 
+def with_markers(sentence: str, numbers: Sequence[int]) -> str:
+    """``sentence [1][2].``: markers go before the closing stop (and its quote mark), as in print."""
+    markers = "".join(f"[{n}]" for n in numbers)
+    match = re.search(r"[.!?][\"')\]]*$", sentence)
+    if not match:
+        return f"{sentence} {markers}"
+    return f"{sentence[:match.start()]} {markers}{sentence[match.start():]}"
+
+
 def numbered(cited: Sequence[Cited]) -> str:
     return "\n".join(f"[{i}] ({c.evidence.title}{', ' + c.evidence.date if c.evidence.date else ''}) {c.evidence.text}"
                      for i, c in enumerate(cited, 1))
@@ -98,7 +107,7 @@ def gate_sentence(sentence: str, cited: Sequence[Cited]) -> GateResult | None:
     """Keep a generated sentence only if the passages it cites contain its numbers, names and most content words."""
     markers = [int(m) - 1 for m in _MARKER.findall(sentence)]
     markers = [m for m in markers if 0 <= m < len(cited)]
-    clean = _MARKER.sub("", sentence).strip()
+    clean = re.sub(r"\s+([.!?,;:])", r"\1", _MARKER.sub("", sentence)).strip()
     if not clean or "documents don't say" in clean.lower().replace("\u2019", "'"):
         return None
     candidates = markers or list(range(len(cited)))

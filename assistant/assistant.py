@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .answer import (REFUSAL, Cited, SourceReader, answer_messages, extractive_choice, gated_stream, supported,
-                     verify)
+                     verify, with_markers)
 from .backends.embeddings import Embedder, make_embedder
 from .backends.llms import LLM, make_llm
 from .backends.stores import make_chroma_client
@@ -60,14 +60,19 @@ class Assistant:
 
     @cached_property
     def index(self) -> ChunkIndex:
-        client = self._client or make_chroma_client(self.settings.store, self.settings.data_dir)
+        return self._open_index(verify=True)
+
+    def _open_index(self, verify: bool) -> ChunkIndex:
+        if self._client is None:
+            self._client = make_chroma_client(self.settings.store, self.settings.data_dir)
+        client = self._client
         tokenizer = get_tokenizer(self.settings.chunk.tokenizer)
         fingerprint: dict[str, str | int] = {
             "embedder": self.embedder.name, "dimension": self.embedder.dimension,
             "chunk_size": self.settings.chunk.size_tokens, "chunk_overlap": self.settings.chunk.overlap_tokens,
             "tokenizer": tokenizer.name, "text_version": TEXT_VERSION,
         }
-        return ChunkIndex(client, self.settings.store.collection, fingerprint)
+        return ChunkIndex(client, self.settings.store.collection, fingerprint, verify=verify)
 
     @cached_property
     def retriever(self) -> Retriever:
@@ -85,6 +90,7 @@ class Assistant:
         targets = [Path(p) for p in paths] if paths else [self.settings.corpus_dir]
         with writer_lock(self.settings.data_dir):
             if rebuild:
+                self.__dict__["index"] = self._open_index(verify=False)
                 self.index.reset()
             report = sync(self.index, self.embedder, get_tokenizer(self.settings.chunk.tokenizer), targets,
                           self.settings.chunk, self.settings.ingest, progress)
@@ -146,7 +152,7 @@ class Assistant:
                 return
             cited = [c for c in (verify(e, self._reader) for e in extractive_choice(candidates, limit)) if c]
             base["mode"] = "extractive"
-        text = " ".join(f"{c.evidence.text} [{i}]" for i, c in enumerate(cited, 1))
+        text = " ".join(with_markers(c.evidence.text, [i]) for i, c in enumerate(cited, 1))
         timings["total"] = _lap(clock)
         yield text
         yield Answer(text, False, tuple(_citation(c) for c in cited), timings, notes=tuple(notes), **base)
@@ -161,8 +167,7 @@ class Assistant:
                 for i in result.supports:
                     if i not in order:
                         order.append(i)
-                markers = "".join(f"[{order.index(i) + 1}]" for i in result.supports)
-                part = f"{result.sentence} {markers}"
+                part = with_markers(result.sentence, [order.index(i) + 1 for i in result.supports])
                 parts.append(part)
                 yield (" " if len(parts) > 1 else "") + part
         except BackendUnavailable as exc:

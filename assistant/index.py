@@ -47,7 +47,7 @@ def _wrap(exc: Exception, what: str) -> BackendUnavailable:
 
 
 class ChunkIndex:
-    def __init__(self, client: Any, name: str, fingerprint: dict[str, str | int]) -> None:
+    def __init__(self, client: Any, name: str, fingerprint: dict[str, str | int], *, verify: bool = True) -> None:
         self._client = client
         self._name = name
         self.fingerprint = {FINGERPRINT_PREFIX + k: v for k, v in fingerprint.items()}
@@ -55,7 +55,8 @@ class ChunkIndex:
             self._collection = client.get_or_create_collection(name, metadata=self.fingerprint)
         except Exception as exc:
             raise _wrap(exc, "opening the collection") from exc
-        self._check_fingerprint()
+        if verify:  # a rebuild opens without the check: it is about to drop everything
+            self._check_fingerprint()
 
     def _check_fingerprint(self) -> None:
         stored = {k: v for k, v in (self._collection.metadata or {}).items() if k.startswith(FINGERPRINT_PREFIX)}

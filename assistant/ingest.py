@@ -89,7 +89,8 @@ def discover(target: Path, settings: IngestSettings) -> tuple[Path, list[Path], 
 
 
 def chunk_document(doc: Document, tokenizer: Tokenizer, settings: ChunkSettings) -> list[Chunk]:
-    """Sentences packed into chunks of at most ``size_tokens``, consecutive chunks sharing ~``overlap_tokens``."""
+    """Sentences packed into chunks of at most ``size_tokens``; consecutive chunks share whole sentences,
+    at least ``overlap_tokens`` of them (one sentence at least, when overlap is on)."""
     norm = normalize(doc.text, doc.body_start)
     pieces: list[tuple[int, int]] = []
     for start, end in sentence_spans(norm.text):
@@ -106,7 +107,7 @@ def chunk_document(doc: Document, tokenizer: Tokenizer, settings: ChunkSettings)
         if last + 1 >= len(pieces):
             break
         nxt, overlap = last + 1, 0
-        while nxt - 1 > first and overlap + counts[nxt - 1] <= settings.overlap_tokens:
+        while nxt - 1 > first and overlap < settings.overlap_tokens:  # whole sentences, at least one
             nxt -= 1
             overlap += counts[nxt]
         first = nxt

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import shutil
+import socket
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pytest
+
+from assistant import Assistant, Settings
+from assistant.backends.embeddings import HashEmbedder
+
+PROJECT = Path(__file__).resolve().parents[1]
+CORPUS = PROJECT / "corpus"
+HEADLINE = "who recovered the bodies after Tinzaouatene?"
+
+
+class CountingEmbedder(HashEmbedder):
+    """The hashed bag-of-words embedder, counting the texts it embeds."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.embedded = 0
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        self.embedded += len(texts)
+        return super().embed(texts)
+
+
+class ScriptedLLM:
+    """Replies with a fixed text, in small pieces, and records the prompts it was given."""
+
+    name = "scripted"
+    context_tokens = 2048
+
+    def __init__(self, reply: str) -> None:
+        self.reply = reply
+        self.prompts: list[list[dict[str, str]]] = []
+
+    def stream(self, messages: list[dict[str, str]], max_tokens: int) -> Iterator[str]:
+        self.prompts.append(messages)
+        for i in range(0, len(self.reply), 7):
+            yield self.reply[i:i + 7]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """A private copy of the bundled corpus, free to edit."""
+    target = tmp_path / "corpus"
+    shutil.copytree(CORPUS, target)
+    return target
+
+
+@pytest.fixture
+def settings(tmp_path: Path, corpus: Path) -> Settings:
+    return Settings(corpus_dir=corpus, data_dir=tmp_path / "data")
+
+
+@pytest.fixture
+def fast(settings: Settings) -> Assistant:
+    """An assistant on the embedded store with the hashed embedder: real Chroma, no model."""
+    return Assistant(settings, embedder=CountingEmbedder())
+
+
+@pytest.fixture(scope="session")
+def minilm_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One ingest of the bundled corpus with the real packaged model, shared by the end-to-end tests."""
+    data = tmp_path_factory.mktemp("minilm-data")
+    Assistant(Settings(corpus_dir=CORPUS, data_dir=data)).ingest()
+    return data
+
+
+@pytest.fixture
+def real(minilm_index: Path) -> Assistant:
+    return Assistant(Settings(corpus_dir=CORPUS, data_dir=minilm_index))

@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from assistant import Assistant, IndexMismatch, Settings
+from assistant.backends.tokenizer import get_tokenizer
+from assistant.config import ChunkSettings, IngestSettings
+from assistant.errors import IndexLocked
+from assistant.ingest import chunk_document, read_document, writer_lock
+from assistant.text import normalize
+
+from .conftest import CORPUS, CountingEmbedder
+
+
+def stored_sources(assistant: Assistant) -> set[str]:
+    return {c.metadata["source"] for c in assistant.index.all_chunks()}
+
+
+@pytest.mark.parametrize("path", sorted(CORPUS.glob("*.txt")), ids=lambda p: p.name)
+def test_chunks_know_their_spans_in_the_original_file(path: Path):
+    doc, _ = read_document(path, CORPUS, IngestSettings())
+    settings = ChunkSettings(size_tokens=80, overlap_tokens=20)
+    tokenizer = get_tokenizer("cl100k_base")
+    chunks = chunk_document(doc, tokenizer, settings)
+    assert len(chunks) > 1
+    for chunk in chunks:
+        assert tokenizer.count(chunk.text) <= settings.size_tokens + 2  # joining spaces may merge tokens
+        for sentence, start, end in chunk.sentences():
+            assert normalize(doc.text[start:end]).text == sentence
+    pieces = sorted({(start, end, text) for c in chunks for text, start, end in c.sentences()})
+    assert " ".join(text for _, _, text in pieces) == " ".join(normalize(doc.text, doc.body_start).text.split())
+    # consecutive chunks overlap by whole sentences
+    assert chunks[0].sentences()[-1] == chunks[1].sentences()[0]
+
+
+def test_date_line_and_sidecar_become_metadata():
+    doc, _ = read_document(CORPUS / "002_e9b768363e827ad0.txt", CORPUS, IngestSettings())
+    assert doc.date == "2024-03-30"
+    assert doc.title == json.loads((CORPUS / "002_e9b768363e827ad0.txt.meta.json").read_text())["title"]
+    assert doc.text[doc.body_start:].startswith("Last night")
+
+
+def test_second_ingest_embeds_nothing(fast: Assistant):
+    first = fast.ingest()
+    assert len(first.added) == 3 and first.chunks_embedded > 0
+    embedded = fast.embedder.embedded
+    second = fast.ingest()
+    assert fast.embedder.embedded == embedded
+    assert second.chunks_embedded == 0 and len(second.unchanged) == 3
+    assert "unchanged 3" in second.summary()
+
+
+def test_changed_file_is_replaced_and_deleted_file_disappears(fast: Assistant, corpus: Path):
+    fast.ingest()
+    before = fast.index.count()
+    target = corpus / "001_5a4d66a80f18d492.txt"
+    target.write_text("A short replacement article about a harvest festival in Gao.", encoding="utf-8")
+    report = fast.ingest()
+    assert report.updated == ("001_5a4d66a80f18d492.txt",) and len(report.unchanged) == 2
+    texts = [c.text for c in fast.index.all_chunks() if c.metadata["source"] == target.name]
+    assert texts == ["A short replacement article about a harvest festival in Gao."]
+    assert fast.index.count() < before
+
+    (corpus / "000_a58b146e5f1983c4.txt").unlink()
+    report = fast.ingest()
+    assert report.deleted == ("000_a58b146e5f1983c4.txt",)
+    assert "000_a58b146e5f1983c4.txt" not in stored_sources(fast)
+    hits = fast.retriever.retrieve("Wagner convoy Kidal Tinzaouatene bodies recovered", 20)
+    assert all(c.metadata["source"] != "000_a58b146e5f1983c4.txt" for c, _ in hits)
+
+
+def test_new_file_is_added_and_retrievable(fast: Assistant, corpus: Path):
+    fast.ingest()
+    (corpus / "notes.md").write_text("# Harvest\n\nThe millet harvest in Gao doubled this year.\n", encoding="utf-8")
+    report = fast.ingest()
+    assert report.added == ("notes.md",)
+    top, _ = fast.retriever.retrieve("millet harvest Gao", 1)[0]
+    assert top.metadata["source"] == "notes.md"
+
+
+def test_other_configuration_is_a_clear_error_until_rebuild(settings: Settings):
+    Assistant(settings, embedder=CountingEmbedder()).ingest()
+    other = settings.model_copy(update={"chunk": ChunkSettings(size_tokens=64, overlap_tokens=8)})
+    with pytest.raises(IndexMismatch, match=r"chunk_size: index has 160, settings say 64.*assistant ingest --rebuild"):
+        Assistant(other, embedder=CountingEmbedder()).ask("who recovered the bodies?")
+    with pytest.raises(IndexMismatch):
+        Assistant(other, embedder=CountingEmbedder()).ingest()
+    report = Assistant(other, embedder=CountingEmbedder()).ingest(rebuild=True)
+    assert len(report.added) == 3
+    assert Assistant(other, embedder=CountingEmbedder()).index.count() > 0  # opens cleanly now
+
+
+def test_bad_files_are_skipped_with_reasons_and_the_rest_ingested(fast: Assistant, corpus: Path, tmp_path: Path):
+    (corpus / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00IHDR")
+    (corpus / "empty.txt").write_text("   \n", encoding="utf-8")
+    (corpus / "latin.txt").write_bytes("Le caf\u00e9 \u201cpr\u00e8s\u201d de Gao a ferm\u00e9.".encode("cp1252"))
+    (corpus / "huge.txt").write_bytes(b"word " * (1024 * 1024 // 5 + 10))
+    outside = tmp_path / "secret.txt"
+    outside.write_text("outside the corpus", encoding="utf-8")
+    os.symlink(outside, corpus / "link.txt")
+    fast.settings = fast.settings.model_copy(update={"ingest": IngestSettings(max_file_mb=1)})
+    report = fast.ingest()
+    reasons = {s.path: s.reason for s in report.skipped}
+    assert "binary" in reasons["image.txt"]
+    assert "empty" in reasons["empty.txt"]
+    assert "over the 1 MB limit" in reasons["huge.txt"]
+    assert "outside the corpus" in reasons["link.txt"]
+    assert set(report.added) == {p.name for p in CORPUS.glob("*.txt")} | {"latin.txt"}
+    assert not any("outside the corpus" in c.text for c in fast.index.all_chunks())
+
+
+def test_a_file_that_turns_unreadable_keeps_its_indexed_text(fast: Assistant, corpus: Path):
+    fast.ingest()
+    before = fast.index.count()
+    (corpus / "001_5a4d66a80f18d492.txt").write_bytes(b"\x00\x01binary now")
+    report = fast.ingest()
+    assert [s.path for s in report.skipped] == ["001_5a4d66a80f18d492.txt"]
+    assert fast.index.count() == before
+
+
+def test_a_second_writer_fails_fast(settings: Settings):
+    with writer_lock(settings.data_dir):
+        with pytest.raises(IndexLocked, match=f"locked by PID {os.getpid()}"):
+            Assistant(settings, embedder=CountingEmbedder()).ingest()
+
+
+def test_ingest_of_a_missing_path_is_a_clear_error(fast: Assistant, tmp_path: Path):
+    from assistant import BadInput
+
+    with pytest.raises(BadInput, match="does not exist"):
+        fast.ingest([tmp_path / "nowhere"])
