@@ -14,7 +14,7 @@ from pathlib import Path
 from .backends.llms import LLM, Message
 from .config import RetrievalSettings
 from .prompts import Prompts
-from .retrieval import Evidence, same_term, terms
+from .retrieval import QUANTITY_CUES, Evidence, same_term, terms
 from .text import decode, normalize, sentence_spans, words
 
 REFUSAL = "The documents don't say."
@@ -103,36 +103,56 @@ class GateResult:
     supports: tuple[int, ...]  # 0-based indices into the evidence list
 
 
+_CLAUSE_BREAK = re.compile(r"[,;:()]|\s(?:and|but|while|when|whereas|after|before|because|which|who)\s", re.I)
+CLAUSE_COVERAGE = 0.75
+
+
+def clauses(sentence: str) -> list[str]:
+    """Pieces of a sentence that each make one claim; a piece of under two content words joins the previous one."""
+    out: list[str] = []
+    for piece in _CLAUSE_BREAK.split(sentence):
+        if out and len(terms(piece)) < 2:
+            out[-1] = f"{out[-1]} {piece}"
+        elif piece.strip():
+            out.append(piece)
+    return out
+
+
+def backs(clause: str, passage: str) -> bool:
+    """The passage holds the clause's numbers, its names and most of its content words."""
+    passage_terms = terms(passage)
+    if any(n not in set(_NUMBER.findall(passage)) for n in _NUMBER.findall(clause)):
+        return False
+    tokens = words(clause)
+    names = [t for n in (w for i, w in enumerate(tokens) if i > 0 and w[0].isupper()) for t in terms(n)]
+    if any(not any(same_term(n, p) for p in passage_terms) for n in names):
+        return False
+    clause_terms = terms(clause)
+    hits = sum(1 for t in clause_terms if any(same_term(t, p) for p in passage_terms))
+    return hits >= CLAUSE_COVERAGE * len(clause_terms)
+
+
 def gate_sentence(sentence: str, cited: Sequence[Cited]) -> GateResult | None:
-    """Keep a generated sentence only if the passages it cites contain its numbers, names and most content words."""
-    markers = [int(m) - 1 for m in _MARKER.findall(sentence)]
-    markers = [m for m in markers if 0 <= m < len(cited)]
+    """Keep a generated sentence only if each of its clauses is backed by one passage.
+
+    The sentence then cites the passages that back it, whatever markers the model wrote: a weak model's
+    wrong marker is corrected, a strong model's right one is kept.
+    """
     clean = re.sub(r"\s+([.!?,;:])", r"\1", _MARKER.sub("", sentence)).strip()
-    if not clean or "documents don't say" in clean.lower().replace("\u2019", "'"):
+    if clean.startswith("(") and clean.rstrip(".").endswith(")"):  # a whole sentence in brackets
+        clean = clean.rstrip(".")[1:-1].strip()
+    if not terms(clean) or "documents don't say" in clean.lower().replace("\u2019", "'"):
         return None
-    candidates = markers or list(range(len(cited)))
-    sentence_terms = terms(clean)
-    if not sentence_terms:
-        return None
-
-    def backed(indices: Sequence[int]) -> bool:
-        source = " ".join(cited[i].evidence.text for i in indices)
-        source_terms = terms(source)
-        source_numbers = set(_NUMBER.findall(source))
-        if any(n not in source_numbers for n in _NUMBER.findall(clean)):
-            return False
-        tokens = words(clean)
-        names = [w for i, w in enumerate(tokens) if i > 0 and w[0].isupper()]
-        if any(not any(same_term(t, s) for s in source_terms) for n in names for t in terms(n)):
-            return False
-        hits = sum(1 for t in sentence_terms if any(same_term(t, s) for s in source_terms))
-        return hits / len(sentence_terms) >= 0.6
-
-    # cite the single passage that backs the sentence when there is one, else all the candidates together
-    for i in candidates:
-        if backed([i]):
-            return GateResult(clean, (i,))
-    return GateResult(clean, tuple(candidates)) if backed(candidates) else None
+    markers = [int(m) - 1 for m in _MARKER.findall(sentence) if 0 < int(m) <= len(cited)]
+    order = list(dict.fromkeys(markers + list(range(len(cited)))))  # the model's own markers are tried first
+    supports: list[int] = []
+    for clause in clauses(clean):
+        backer = next((i for i in order if backs(clause, cited[i].evidence.text)), None)
+        if backer is None:
+            return None
+        if backer not in supports:
+            supports.append(backer)
+    return GateResult(clean, tuple(supports))
 
 
 _MARKER_AFTER_STOP = re.compile(r"([.!?])((?:\s*\[\d+\])+)")
@@ -158,3 +178,14 @@ def gated_stream(pieces: Iterator[str], cited: Sequence[Cited]) -> Iterator[Gate
         result = gate_sentence(norm.text[a:b], cited)
         if result:
             yield result
+
+
+_NUMBER_WORDS = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
+                           r"fifty|hundred|thousand|million|dozens?|several|no|none)\b", re.I)
+
+
+def answers_the_kind_asked(question: str, answer: str) -> bool:
+    """A question asking for a quantity must get one: a fluent answer without the number is not an answer."""
+    if question.lower().lstrip().startswith(QUANTITY_CUES):
+        return bool(_NUMBER.search(answer) or _NUMBER_WORDS.search(answer))
+    return True

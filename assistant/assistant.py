@@ -10,7 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from .answer import (REFUSAL, Cited, SourceReader, answer_messages, extractive_choice, gated_stream, supported,
+from .answer import (REFUSAL, Cited, SourceReader, answer_messages, answers_the_kind_asked, extractive_choice, gated_stream, supported,
                      verify, with_markers)
 from .backends.embeddings import Embedder, make_embedder
 from .backends.llms import LLM, make_llm
@@ -162,8 +162,12 @@ class Assistant:
         messages = answer_messages(question, cited, self.prompts)
         order: list[int] = []  # evidence indices in the order the answer first cites them
         parts: list[str] = []
+        seen: set[str] = set()
         try:
             for result in gated_stream(self.llm.stream(messages, self.settings.llm.max_tokens), cited):
+                if result.sentence.lower() in seen:  # small models loop; a repeat adds nothing
+                    continue
+                seen.add(result.sentence.lower())
                 for i in result.supports:
                     if i not in order:
                         order.append(i)
@@ -175,6 +179,9 @@ class Assistant:
             return None
         if not parts:
             notes.append("the model's answer was not backed by the passages; showing the extractive answer instead")
+            return None
+        if not answers_the_kind_asked(question, " ".join(parts)):
+            notes.append("the model's answer did not give the quantity asked for; showing the extractive answer instead")
             return None
         return " ".join(parts), [cited[i] for i in order]
 

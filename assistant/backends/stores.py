@@ -29,12 +29,29 @@ def make_chroma_client(settings: StoreSettings, data_dir: Path) -> Any:
         if not settings.host:
             raise ConfigError("store backend 'server' needs ASSISTANT_STORE__HOST (and ASSISTANT_STORE__PORT)")
         try:
+            _preflight(settings)  # chromadb's own client would wait forever on a server that accepts but hangs
             client = chromadb.HttpClient(host=settings.host, port=settings.port, settings=chroma_settings)
-            client.heartbeat()
         except Exception as exc:  # chromadb raises several transport errors; all mean the same to a user
             raise BackendUnavailable(
                 f"cannot reach the Chroma server at {settings.host}:{settings.port} ({type(exc).__name__}: {exc}); "
                 "start it with `chroma run --path DIR --port N` or unset ASSISTANT_STORE__HOST for the embedded store"
             ) from exc
+        _bound_requests(client, settings.timeout_s)
         return client
     raise ConfigError(f"unknown store backend {kind!r}; known: embedded, server, memory")
+
+
+def _preflight(settings: StoreSettings) -> None:
+    import httpx
+
+    response = httpx.get(f"http://{settings.host}:{settings.port}/api/v2/heartbeat", timeout=settings.timeout_s)
+    response.raise_for_status()
+
+
+def _bound_requests(client: Any, timeout_s: float) -> None:
+    """chromadb 1.5.x builds its HTTP session with ``timeout=None`` and offers no setting (chroma-core/chroma#5805)."""
+    import httpx
+
+    session = getattr(getattr(client, "_server", None), "_session", None)
+    if isinstance(session, httpx.Client):
+        session.timeout = httpx.Timeout(timeout_s)

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import CORPUS, HEADLINE
+
+
+def run(*args: str, env: dict[str, str], timeout: float = 180) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "assistant", *args], capture_output=True, text=True,
+                          env=env, timeout=timeout, stdin=subprocess.DEVNULL)
+
+
+@pytest.fixture
+def env(tmp_path: Path, corpus: Path) -> dict[str, str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    return {**base, "ASSISTANT_CORPUS_DIR": str(corpus), "ASSISTANT_DATA_DIR": str(tmp_path / "data"),
+            "ASSISTANT_EMBED__BACKEND": "hash"}
+
+
+def test_ask_json_has_the_documented_shape(env: dict[str, str], corpus: Path):
+    result = run("ask", "Where did the convoy make a stop on its way to Tinzaouatene?", "--json", env=env)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert {"answer", "refused", "citations", "timings_ms"} <= set(data)
+    assert isinstance(data["answer"], str) and isinstance(data["refused"], bool)
+    assert isinstance(data["timings_ms"], dict) and data["timings_ms"]["total"] > 0
+    for c in data["citations"] + data["nearest"]:
+        assert {"source", "title", "quote", "start", "end", "score"} <= set(c)
+        assert (corpus / c["source"]).read_text(encoding="utf-8")[c["start"]:c["end"]] == c["quote"]
+    assert "Traceback" not in result.stderr
+
+
+def test_ingest_twice_reports_everything_unchanged(env: dict[str, str]):
+    first = run("ingest", "--quiet", env=env)
+    assert first.returncode == 0 and "added 3" in first.stdout
+    second = run("ingest", env=env)
+    assert second.returncode == 0
+    assert "unchanged 3" in second.stdout and "0 chunks embedded" in second.stdout
+
+
+@pytest.mark.parametrize(("args", "extra_env", "message"), [
+    (("ask", ""), {}, "error: the question is empty"),
+    (("ask", "hello"), {"ASSISTANT_CHUNK__SIZE_TOKENS": "many"}, "error: invalid setting ASSISTANT_CHUNK__SIZE_TOKENS"),
+    (("ask", "hello"), {"ASSISTANT_EMBED__BACKEND": "word2vec"}, "error: unknown embedder 'word2vec'; known: hash, minilm"),
+    (("ask", "hello"), {"ASSISTANT_STORE__HOST": "127.0.0.1", "ASSISTANT_STORE__PORT": "9"}, "error: cannot reach the Chroma server"),
+    (("ingest", "/no/such/folder"), {}, "does not exist"),
+])
+def test_errors_are_one_clear_line_without_traceback(env: dict[str, str], args, extra_env, message):
+    result = run(*args, env={**env, **extra_env})
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+def test_headline_and_refusal_with_the_packaged_model(env: dict[str, str]):
+    real_env = {k: v for k, v in env.items() if k != "ASSISTANT_EMBED__BACKEND"}
+    answer = json.loads(run("ask", HEADLINE, "--json", env=real_env).stdout)
+    assert not answer["refused"]
+    assert any("recovered the remains" in c["quote"] and c["source"].startswith("000_") for c in answer["citations"])
+    refused = json.loads(run("ask", "Who won the 2022 football World Cup?", "--json", env=real_env).stdout)
+    assert refused["refused"] is True and refused["citations"] == []
