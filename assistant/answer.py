@@ -14,7 +14,7 @@ from pathlib import Path
 from .backends.llms import LLM, Message
 from .config import RetrievalSettings
 from .prompts import Prompts
-from .retrieval import QUANTITY_CUES, Evidence, same_term, terms
+from .retrieval import Evidence, asks_for, same_term, terms
 from .text import decode, normalize, sentence_spans, words
 
 REFUSAL = "The documents don't say."
@@ -59,14 +59,15 @@ def verify(evidence: Evidence, reader: SourceReader) -> Cited | None:
     return Cited(evidence, quote) if normalize(quote).text == evidence.text else None
 
 
-def supported(evidence: Sequence[Evidence], settings: RetrievalSettings) -> list[Evidence]:
+def supported(question: str, evidence: Sequence[Evidence], settings: RetrievalSettings) -> list[Evidence]:
     """Sentences that can answer: they hold the question's names and numbers, and match its meaning or key terms.
 
     An empty list means the documents don't say: refusal is decided here, from evidence, not by a model.
     """
     return [
         ev for ev in evidence
-        if not ev.missing and (ev.score >= settings.min_score or ev.similarity >= settings.min_similarity)
+        if not ev.missing and ev.score >= settings.min_score and ev.coverage >= settings.min_coverage
+        and ev.similarity >= settings.min_similarity and answers_the_kind_asked(question, ev.text)
     ]
 
 
@@ -182,10 +183,16 @@ def gated_stream(pieces: Iterator[str], cited: Sequence[Cited]) -> Iterator[Gate
 
 _NUMBER_WORDS = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
                            r"fifty|hundred|thousand|million|dozens?|several|no|none)\b", re.I)
+_TIME_WORDS = re.compile(r"\b(january|february|march|april|may|june|july|august|september|october|november|"
+                         r"december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|"
+                         r"tonight|ago|last|recently|since|week|weekend|month|year|night|morning|days?)\b", re.I)
 
 
-def answers_the_kind_asked(question: str, answer: str) -> bool:
-    """A question asking for a quantity must get one: a fluent answer without the number is not an answer."""
-    if question.lower().lstrip().startswith(QUANTITY_CUES):
-        return bool(_NUMBER.search(answer) or _NUMBER_WORDS.search(answer))
+def answers_the_kind_asked(question: str, text: str) -> bool:
+    """A question asking for a quantity or a time must get one: a fluent sentence without it is not an answer."""
+    asked = asks_for(question)
+    if asked == "quantity":
+        return bool(_NUMBER.search(text) or _NUMBER_WORDS.search(text))
+    if asked == "time":
+        return bool(_NUMBER.search(text) or _TIME_WORDS.search(text))
     return True

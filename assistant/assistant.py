@@ -25,7 +25,7 @@ from .retrieval import Evidence, Retriever, terms
 from .text import normalize
 from .types import Answer, Citation, IngestReport, Turn
 
-TEXT_VERSION = 1  # bump when normalisation or sentence splitting changes what gets indexed
+TEXT_VERSION = 2  # bump when normalisation, sentence splitting or chunk packing changes what gets indexed
 _ANAPHORA = re.compile(r"\b(he|she|it|they|them|his|her|hers|its|their|this|that|these|those|there|then|him)\b|^(and|what about|how about)\b", re.I)
 
 
@@ -125,7 +125,7 @@ class Assistant:
         evidence = self.retriever.evidence(query, chunks)
         timings["evidence"] = _lap(clock) - timings["retrieve"]
         base = dict(question=question, query=query, mode=mode)
-        candidates = supported(evidence, self.settings.retrieval)
+        candidates = supported(query, evidence, self.settings.retrieval)
         if not candidates:
             answer = self._refusal(query, evidence, timings, clock, base)
             yield answer.text
@@ -217,21 +217,22 @@ class ChatSession:
         self.history.append(Turn(question, Answer("", False, question=question, query=query)))
 
     def rewrite(self, question: str) -> str:
-        """Carry the previous turn's names and topic into a follow-up that leans on them."""
+        """Carry the previous turn's names, and for an elliptical follow-up its topic, into the query."""
         if not self.history:
             return question
         previous = self.history[-1].answer.query or self.history[-1].question
         own = set(terms(question))
-        is_follow_up = bool(_ANAPHORA.search(question)) or len(own) <= 2
-        if not is_follow_up:
+        elliptical = len(own) <= 2
+        if not (elliptical or _ANAPHORA.search(question)):
             return question
-        carried = [w for w in _content_words(previous) if not set(terms(w)) <= own]
+        words = _content_words(previous)
+        carried = [w for i, w in enumerate(words) if (elliptical or (w[0].isupper() and i > 0)) and not set(terms(w)) <= own]
         return f"{question.rstrip()} ({' '.join(carried)})" if carried else question
 
 
 def _content_words(text: str) -> list[str]:
-    base = re.sub(r"\s*\(.*\)\s*$", "", text)  # a carried topic is not carried twice
-    return [w for w in re.findall(r"[A-Za-z0-9][\w'-]*", base) if terms(w)]
+    base = re.sub(r"\s*\((.*)\)\s*$", r" \1", text)  # what an earlier turn carried is carried on
+    return list(dict.fromkeys(w for w in re.findall(r"[A-Za-z0-9][\w'-]*", base) if terms(w)))
 
 
 def clean_question(question: str, limit: int | None) -> str:

@@ -146,6 +146,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("info", help="show where the index is and what built it")
     p.set_defaults(func=cmd_info)
+
+    from .eval_cli import add_eval_parser
+
+    add_eval_parser(sub)
     return parser
 
 

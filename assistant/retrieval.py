@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,10 +20,37 @@ STOPWORDS = frozenset(
     "herself him himself his i if in into is it its itself just me more most my myself no nor not now of off on once "
     "only or other our ours ourselves out over own same she should so some such than that the their theirs them "
     "themselves then there these they this those through to too under until up very was we were what when where "
-    "which while who whom why will with would you your yours yourself yourselves also said says say according "
-    "did how many much whose tell know give".split()
+    "which while who whom why will with would you your yours yourself yourselves also "
+    "did how many much whose tell know give "
+    # words that frame a question rather than say what it is about ("what is the full name of ...")
+    "name names full kind type sort year years number".split()
 )
+# irregular forms the stemmer cannot join to their verb (said/say, took/take): common in news and in questions
+IRREGULAR = {
+    "said": "say", "says": "say", "took": "take", "taken": "take", "brought": "bring", "fought": "fight",
+    "won": "win", "led": "lead", "began": "begin", "begun": "begin", "gave": "give", "given": "give",
+    "went": "go", "gone": "go", "came": "come", "made": "make", "held": "hold", "left": "leave", "lost": "lose",
+    "met": "meet", "sent": "send", "spent": "spend", "struck": "strike", "seen": "see", "saw": "see",
+    "told": "tell", "thought": "think", "found": "find", "got": "get", "kept": "keep", "knew": "know",
+    "known": "know", "ran": "run", "rose": "rise", "risen": "rise", "fell": "fall", "fallen": "fall",
+    "shot": "shoot", "hit": "hit", "wounded": "wound", "killed": "kill", "died": "die", "dead": "die",
+    "death": "die", "deaths": "die", "seized": "seize", "bodies": "body", "fled": "flee", "stood": "stand",
+    "withdrew": "withdraw", "withdrawn": "withdraw", "paid": "pay", "bought": "buy", "sold": "sell",
+    "built": "build", "chose": "choose", "chosen": "choose", "drove": "drive", "driven": "drive",
+}
 QUANTITY_CUES = ("how many", "how much", "what number", "how long", "how far", "what percentage")
+TIME_CUES = ("when ", "in what year", "in which year", "what year", "since when", "since which year", "what date")
+_LEAD_IN = re.compile(r"^\s*(?:and|so|but|then|also)\b[\s,]*", re.I)
+
+
+def asks_for(question: str) -> str | None:
+    """'quantity' or 'time' when the question's form asks for one ("And how many ...?"), else None."""
+    asked = _LEAD_IN.sub("", question.lower())
+    if asked.startswith(QUANTITY_CUES):
+        return "quantity"
+    if asked.startswith(TIME_CUES):
+        return "time"
+    return None
 RRF_K = 60
 COMMON_SHARE = 0.3  # a name in more than this share of chunks is not required in the evidence
 
@@ -37,7 +65,7 @@ def _stemmer():  # type: ignore[no-untyped-def]
 def terms(text: str) -> list[str]:
     """Lower-cased, stemmed content words (stopwords dropped)."""
     kept = [w.lower().replace("'", "") for w in words(text)]
-    return _stemmer().stemWords([w for w in kept if w not in STOPWORDS])
+    return _stemmer().stemWords([IRREGULAR.get(w, w) for w in kept if w not in STOPWORDS])
 
 
 def same_term(a: str, b: str) -> bool:
@@ -125,12 +153,14 @@ class Retriever:
     def evidence(self, question: str, chunks: Sequence[Chunk]) -> list[Evidence]:
         """Sentences of the retrieved chunks, best first, scored by meaning and by key-term coverage."""
         seen: set[tuple[str, int]] = set()
-        candidates: list[tuple[Chunk, str, int, int]] = []
+        candidates: list[tuple[Chunk, str, int, int, str]] = []  # ..., the sentence before it (for names)
         for chunk in chunks:
+            previous = ""
             for text, start, end in chunk.sentences():
                 if (chunk.metadata["path"], start) not in seen:
                     seen.add((chunk.metadata["path"], start))
-                    candidates.append((chunk, text, start, end))
+                    candidates.append((chunk, text, start, end, previous))
+                previous = text
         if not candidates:
             return []
         vectors = self._embedder.embed([question] + [c[1] for c in candidates])
@@ -138,14 +168,18 @@ class Retriever:
         key = self.key_terms(question)
         required = self.required_terms(question)
         total_weight = sum(w for _, w in key) or 1.0
-        wants_number = question.lower().lstrip().startswith(QUANTITY_CUES)
+        wants_number = asks_for(question) == "quantity"
         out = []
-        for (chunk, text, start, end), vec in zip(candidates, vectors[1:]):
+        for (chunk, text, start, end, previous), vec in zip(candidates, vectors[1:]):
             sentence_terms = terms(text)
-            covered = sum(w for t, w in key if any(same_term(t, s) for s in sentence_terms))
+            previous_terms = terms(previous)
+            # what the sentence before says counts half: a sentence often continues it ("... The spokesperson also")
+            covered = sum(w if any(same_term(t, s) for s in sentence_terms)
+                          else 0.5 * w if any(same_term(t, s) for s in previous_terms) else 0.0 for t, w in key)
             coverage = covered / total_weight
             similarity = sum(a * b for a, b in zip(qvec, vec))
-            missing = tuple(word for word, stem in required if not any(same_term(stem, s) for s in sentence_terms))
+            context_terms = sentence_terms + previous_terms  # a required name may stand in the sentence before
+            missing = tuple(word for word, stem in required if not any(same_term(stem, s) for s in context_terms))
             score = 0.55 * similarity + 0.45 * coverage
             if wants_number and any(ch.isdigit() for ch in text):
                 score += 0.1
@@ -172,7 +206,7 @@ class Retriever:
             if lowered in STOPWORDS:
                 continue
             # the first word is capitalised anyway ("Describe ..."), so only later capitals mark a name
-            stem = _stemmer().stemWord(lowered)
+            stem = _stemmer().stemWord(IRREGULAR.get(lowered, lowered))
             if any(ch.isdigit() for ch in word) or (i > 0 and word[0].isupper() and self.keywords.df.get(stem, 0) < common):
                 out.append((word, stem))
         return out

@@ -1,0 +1,83 @@
+"""``assistant eval``: the gold-set evaluation from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .config import PROJECT_ROOT
+from .errors import BadInput
+
+DEFAULT_GOLD = PROJECT_ROOT / "evals" / "gold.jsonl"
+DEFAULT_DIALOGUES = PROJECT_ROOT / "evals" / "dialogues.jsonl"
+
+
+def add_eval_parser(sub: Any) -> None:
+    p = sub.add_parser("eval", help="measure answer accuracy, refusal, citations and latency on a gold set")
+    p.add_argument("--dataset", type=Path, default=DEFAULT_GOLD, help="gold questions (JSONL)")
+    p.add_argument("--dialogues", type=Path, help="multi-turn dialogues (JSONL); default: evals/dialogues.jsonl "
+                   "with the default dataset")
+    p.add_argument("--report", type=Path, help="write report.json, report.md and report.html here")
+    p.add_argument("--mode", choices=["extractive", "generative", "both"], default="extractive")
+    p.add_argument("--baseline", action="store_true", help="also run the llama-index default pipeline")
+    p.add_argument("--split", choices=["dev", "test", "all"], default="all")
+    p.add_argument("--limit", type=int, help="only the first N questions")
+    p.add_argument("--check", type=Path, help="thresholds (JSON); exit 1 when a metric falls below its threshold")
+    p.set_defaults(func=cmd_eval)
+
+
+def _bar(label: str) -> Callable[[int, int], None]:
+    from tqdm import tqdm
+
+    bar = tqdm(desc=label, unit="q", file=sys.stderr, dynamic_ncols=True)
+
+    def update(done: int, total: int) -> None:
+        bar.total = total
+        bar.update(done - bar.n)
+        if done >= total:
+            bar.close()
+
+    return update
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from .assistant import Assistant
+    from .evaluation import AssistantSystem, check_thresholds, evaluate, load_dialogues, load_gold
+    from .reports import table, write_reports
+
+    if not args.dataset.is_file():
+        raise BadInput(f"gold set {args.dataset} not found")
+    gold = [g for g in load_gold(args.dataset) if args.split == "all" or g.split == args.split][: args.limit]
+    dialogue_path = args.dialogues or (DEFAULT_DIALOGUES if args.dataset == DEFAULT_GOLD else None)
+    dialogues = load_dialogues(dialogue_path) if dialogue_path and dialogue_path.is_file() else []
+    if args.limit is not None:
+        dialogues = dialogues[: max(1, args.limit // 8)]
+    assistant = Assistant()
+    assistant.ensure_index()
+    modes = ["extractive", "generative"] if args.mode == "both" else [args.mode]
+    runs = []
+    for mode in modes:
+        system = AssistantSystem(assistant, mode)
+        runs.append(evaluate(system, gold, dialogues, assistant.settings.corpus_dir, _bar(system.name)))
+    if args.baseline:
+        from .backends.baseline import LlamaIndexBaseline
+
+        baseline = LlamaIndexBaseline(assistant.settings.corpus_dir.resolve())
+        runs.append(evaluate(baseline, gold, dialogues, assistant.settings.corpus_dir, _bar(baseline.name)))
+    title = f"Evaluation on {args.dataset.name} ({len(gold)} questions, {len(dialogues)} dialogues, split {args.split})"
+    print(title)
+    print(table(runs))
+    if args.report:
+        for path in write_reports(runs, args.report, title):
+            print(f"wrote {path}")
+    if args.check:
+        thresholds = json.loads(args.check.read_text(encoding="utf-8"))
+        failures = check_thresholds(runs[0]["summary"], thresholds)
+        for line in failures:
+            print(f"below threshold: {line}", file=sys.stderr)
+        return 1 if failures else 0
+    return 0

@@ -1,0 +1,273 @@
+"""Scorers and reports for answer accuracy, refusal, citations, retrieval and latency (used by ``assistant eval``)."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import statistics
+import string
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from .types import Answer
+
+if TYPE_CHECKING:
+    from .assistant import Assistant
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class GoldItem:
+    id: str
+    question: str
+    answers: tuple[str, ...]
+    sources: tuple[str, ...]
+    answerable: bool
+    kind: str = "fact"
+    split: str = "test"
+
+
+@dataclass(frozen=True)
+class Dialogue:
+    id: str
+    turns: tuple[tuple[str, tuple[str, ...]], ...]  # (question, accepted answers); no answers: should be declined
+
+
+def load_gold(path: Path) -> list[GoldItem]:
+    items = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        if "question" not in row:
+            raise ValueError(f"{path}:{n}: each line needs at least 'question' (and 'answers', 'answerable')")
+        answers = tuple(row.get("answers", ()))
+        items.append(GoldItem(str(row.get("id", n)), row["question"], answers, tuple(row.get("sources", ())),
+                              bool(row.get("answerable", bool(answers))), row.get("kind", "fact"), row.get("split", "test")))
+    return items
+
+
+def load_dialogues(path: Path) -> list[Dialogue]:
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            out.append(Dialogue(row["id"], tuple((t["question"], tuple(t.get("answers", ()))) for t in row["turns"])))
+    return out
+
+
+# SQuAD's official normalisation: lower case, no punctuation, no articles, single spaces
+_QUOTE_MARKS = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+
+def normalize_answer(text: str) -> str:
+    text = text.translate(_QUOTE_MARKS).lower()
+    text = "".join(ch for ch in text if ch not in set(string.punctuation))
+    text = re.sub(r"\b(a|an|the)\b", " ", text)
+    return " ".join(text.split())
+
+
+def exact_match(prediction: str, answers: Iterable[str]) -> float:
+    return max((float(normalize_answer(prediction) == normalize_answer(a)) for a in answers), default=0.0)
+
+
+def token_f1(prediction: str, answers: Iterable[str]) -> float:
+    def one(gold: str) -> float:
+        pred, ref = normalize_answer(prediction).split(), normalize_answer(gold).split()
+        common = sum(min(pred.count(t), ref.count(t)) for t in set(pred) & set(ref))
+        if not pred or not ref or common == 0:
+            return float(pred == ref)
+        precision, recall = common / len(pred), common / len(ref)
+        return 2 * precision * recall / (precision + recall)
+
+    return max((one(a) for a in answers), default=0.0)
+
+
+def contains(prediction: str, answers: Iterable[str]) -> bool:
+    """An accepted answer appears in the prediction (after SQuAD normalisation)."""
+    padded = f" {normalize_answer(prediction)} "
+    return any(f" {normalize_answer(a)} " in padded for a in answers if normalize_answer(a))
+
+
+class System(Protocol):
+    """What the harness evaluates: our assistant in any mode, or the llama-index baseline."""
+
+    name: str
+
+    def answer(self, question: str) -> Answer: ...
+
+    def ranked_sources(self, question: str, k: int) -> list[str]: ...
+
+    def conversation(self) -> Callable[[str], Answer]: ...
+
+
+class AssistantSystem:
+    """Our assistant in one answer mode, seen through the harness."""
+
+    def __init__(self, assistant: "Assistant", mode: str) -> None:
+        self.assistant = assistant
+        self.mode = mode
+        self.name = f"assistant {mode}"
+
+    def answer(self, question: str) -> Answer:
+        return self.assistant.ask(question, mode=self.mode)
+
+    def ranked_sources(self, question: str, k: int) -> list[str]:
+        chunks = self.assistant.retriever.retrieve(question, k)
+        return list(dict.fromkeys(str(c.metadata["source"]) for c, _ in chunks))
+
+    def conversation(self) -> Callable[[str], Answer]:
+        session = self.assistant.chat()
+        return lambda question: session.ask(question, mode=self.mode)
+
+
+@dataclass
+class Result:
+    id: str
+    kind: str
+    question: str
+    answerable: bool
+    answer: dict[str, Any]
+    correct: bool
+    em: float
+    f1: float
+    contained: bool
+    quotes_valid: list[bool]
+    citations_correct: list[bool]
+    ranked_sources: list[str]
+    gold_sources: list[str]
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+
+def _quote_valid(c: dict[str, Any], corpus_dir: Path) -> bool:
+    try:
+        return (corpus_dir / c["source"]).read_text(encoding="utf-8")[c["start"]:c["end"]] == c["quote"]
+    except (OSError, KeyError, TypeError):
+        return False
+
+
+def score(item: GoldItem, answer: Answer, ranked: list[str], corpus_dir: Path) -> Result:
+    data = answer.to_dict()
+    if item.answerable:
+        contained = not answer.refused and contains(answer.text, item.answers)
+        correct = contained
+    else:
+        contained, correct = False, answer.refused
+    cites = data["citations"]
+    return Result(
+        item.id, item.kind, item.question, item.answerable, data, correct,
+        exact_match(answer.text, item.answers) if item.answerable and not answer.refused else 0.0,
+        token_f1(answer.text, item.answers) if item.answerable and not answer.refused else 0.0,
+        contained, [_quote_valid(c, corpus_dir) for c in cites],
+        [c["source"] in item.sources and contains(c["quote"], item.answers) for c in cites] if item.answerable else
+        [False for _ in cites],
+        ranked, list(item.sources), dict(answer.timings_ms),
+    )
+
+
+def _mean(values: Sequence[float]) -> float:
+    return sum(values) / len(values) if values else float("nan")
+
+
+def _percentile(values: Sequence[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))]
+
+
+def retrieval_metrics(results: Sequence[Result], k_values: Sequence[int] = (1, 3, 5)) -> dict[str, float]:
+    """Gold-source hit@k, MRR and nDCG@10 over each question's ranked, de-duplicated sources."""
+    rows = [r for r in results if r.answerable and r.gold_sources]
+    out: dict[str, float] = {}
+    for k in k_values:
+        out[f"hit@{k}"] = _mean([float(any(s in r.gold_sources for s in r.ranked_sources[:k])) for r in rows])
+    out["mrr"] = _mean([next((1.0 / (i + 1) for i, s in enumerate(r.ranked_sources) if s in r.gold_sources), 0.0)
+                        for r in rows])
+    out["ndcg@10"] = _mean([ndcg(r.ranked_sources[:10], set(r.gold_sources)) for r in rows])
+    return out
+
+
+def ndcg(ranked: Sequence[str], relevant: set[str], k: int = 10) -> float:
+    dcg = sum(1.0 / math.log2(i + 2) for i, s in enumerate(ranked[:k]) if s in relevant)
+    ideal = sum(1.0 / math.log2(i + 2) for i in range(min(k, len(relevant))))
+    return dcg / ideal if ideal else 0.0
+
+
+def summarize(results: Sequence[Result], dialogue_turns: Sequence[Result] = ()) -> dict[str, float]:
+    answerable = [r for r in results if r.answerable]
+    unanswerable = [r for r in results if not r.answerable]
+    refused = [r for r in results if r.answer["refused"]]
+    answered = [r for r in answerable if not r.answer["refused"]]
+    quotes = [v for r in results for v in r.quotes_valid]
+    cites = [v for r in answered for v in r.citations_correct]
+    totals = [r.timings_ms.get("total", float("nan")) for r in results]
+    summary = {
+        "questions": float(len(results)),
+        "answer_accuracy": _mean([float(r.correct) for r in answerable]),
+        "refusal_accuracy": _mean([float(r.correct) for r in unanswerable]),
+        "overall_accuracy": _mean([float(r.correct) for r in results]),
+        "refusal_precision": _mean([float(not r.answerable) for r in refused]),
+        "refusal_recall": _mean([float(r.answer["refused"]) for r in unanswerable]),
+        "exact_match": 100 * _mean([r.em for r in answerable]),
+        "f1": 100 * _mean([r.f1 for r in answerable]),
+        "containment": _mean([float(r.contained) for r in answerable]),
+        "quote_validity": _mean([float(v) for v in quotes]) if quotes else 1.0,
+        "citation_precision": _mean([float(v) for v in cites]),
+        "answers_with_valid_citation": _mean([float(any(r.quotes_valid)) for r in answered]),
+        "latency_p50_ms": _percentile(totals, 0.5),
+        "latency_p95_ms": _percentile(totals, 0.95),
+        "latency_max_ms": max(totals, default=float("nan")),
+    }
+    stages = sorted({k for r in results for k in r.timings_ms if k != "total"})
+    for stage in stages:
+        summary[f"{stage}_p50_ms"] = _percentile([r.timings_ms[stage] for r in results if stage in r.timings_ms], 0.5)
+    summary.update(retrieval_metrics(results))
+    if dialogue_turns:
+        summary["dialogue_turn_accuracy"] = _mean([float(r.correct) for r in dialogue_turns])
+        summary["follow_up_accuracy"] = _mean([float(r.correct) for r in dialogue_turns if r.kind == "follow-up"])
+    return summary
+
+
+def evaluate(system: System, gold: Sequence[GoldItem], dialogues: Sequence[Dialogue], corpus_dir: Path,
+             progress: Progress | None = None, k: int = 10) -> dict[str, Any]:
+    """Ask every gold question and every dialogue; return per-question results and the summary."""
+    results: list[Result] = []
+    turns: list[Result] = []
+    total = len(gold) + sum(len(d.turns) for d in dialogues)
+    began = time.perf_counter()
+    for item in gold:
+        results.append(score(item, system.answer(item.question), system.ranked_sources(item.question, k), corpus_dir))
+        if progress:
+            progress(len(results), total)
+    for dialogue in dialogues:
+        ask = system.conversation()
+        for n, (question, answers) in enumerate(dialogue.turns):
+            item = GoldItem(f"{dialogue.id}.{n + 1}", question, answers, (), bool(answers),
+                            "first-turn" if n == 0 else "follow-up")
+            answer = ask(question)
+            turns.append(score(item, answer, [], corpus_dir))
+            if progress:
+                progress(len(results) + len(turns), total)
+    return {
+        "system": system.name,
+        "summary": summarize(results, turns),
+        "seconds": time.perf_counter() - began,
+        "results": [asdict(r) for r in results],
+        "dialogue_turns": [asdict(r) for r in turns],
+    }
+
+
+def check_thresholds(summary: dict[str, float], thresholds: dict[str, float]) -> list[str]:
+    """The metrics that fall below their threshold, as readable lines."""
+    failures = []
+    for metric, minimum in thresholds.items():
+        value = summary.get(metric, float("nan"))
+        if not value >= minimum:  # NaN fails too
+            failures.append(f"{metric} = {value:.3f} is below the threshold {minimum:.3f}")
+    return failures

@@ -1,0 +1,118 @@
+"""Eval reports: a printed table, JSON, a Markdown summary and an HTML page (failures first, SVG plots)."""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+TABLE_METRICS = [
+    ("answer_accuracy", "answer acc", "{:.3f}"), ("refusal_accuracy", "refusal acc", "{:.3f}"),
+    ("citation_precision", "cite prec", "{:.3f}"), ("quote_validity", "quotes ok", "{:.3f}"),
+    ("f1", "F1", "{:.1f}"), ("hit@1", "hit@1", "{:.3f}"), ("ndcg@10", "nDCG@10", "{:.3f}"),
+    ("follow_up_accuracy", "follow-up", "{:.3f}"), ("latency_p50_ms", "p50 ms", "{:.0f}"),
+    ("latency_p95_ms", "p95 ms", "{:.0f}"),
+]
+
+
+def _fmt(value: Any, pattern: str) -> str:
+    return "—" if value is None or (isinstance(value, float) and math.isnan(value)) else pattern.format(value)
+
+
+def table(runs: Sequence[dict[str, Any]]) -> str:
+    """Markdown table, a row per system, and a ratio row (first system / last) when there are two or more."""
+    header = "| system | " + " | ".join(label for _, label, _ in TABLE_METRICS) + " |"
+    lines = [header, "|" + "---|" * (len(TABLE_METRICS) + 1)]
+    for run in runs:
+        s = run["summary"]
+        lines.append(f"| {run['system']} | " + " | ".join(_fmt(s.get(k), p) for k, _, p in TABLE_METRICS) + " |")
+    if len(runs) >= 2:
+        first, last = runs[0]["summary"], runs[-1]["summary"]
+        ratios = []
+        for key, _, _ in TABLE_METRICS:
+            a, b = first.get(key), last.get(key)
+            ok = isinstance(a, float) and isinstance(b, float) and b and not math.isnan(a) and not math.isnan(b)
+            ratios.append(f"{a / b:.2f}x" if ok else "—")
+        lines.append(f"| ratio {runs[0]['system']} / {runs[-1]['system']} | " + " | ".join(ratios) + " |")
+    return "\n".join(lines)
+
+
+def write_reports(runs: Sequence[dict[str, Any]], directory: Path, title: str) -> list[Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = [directory / "report.json", directory / "report.md", directory / "report.html"]
+    paths[0].write_text(json.dumps({"title": title, "runs": list(runs)}, indent=2, default=str), encoding="utf-8")
+    paths[1].write_text(_markdown(runs, title), encoding="utf-8")
+    paths[2].write_text(_html(runs, title), encoding="utf-8")
+    return paths
+
+
+def _markdown(runs: Sequence[dict[str, Any]], title: str) -> str:
+    parts = [f"# {title}", "", table(runs), ""]
+    for run in runs:
+        failures = [r for r in run["results"] + run["dialogue_turns"] if not r["correct"]]
+        parts.append(f"## {run['system']}: {len(failures)} failures")
+        parts.extend(f"- `{r['id']}` {r['question']} → {r['answer']['answer'][:160]!r}" for r in failures)
+        parts.append("")
+    return "\n".join(parts)
+
+
+def _histogram(values: Sequence[float], label: str, bins: int = 12, width: int = 360, height: int = 120) -> str:
+    values = [v for v in values if not math.isnan(v)]
+    if not values:
+        return ""
+    lo, hi = min(values), max(values)
+    span = (hi - lo) or 1.0
+    counts = [0] * bins
+    for v in values:
+        counts[min(bins - 1, int((v - lo) / span * bins))] += 1
+    top = max(counts)
+    bar = width / bins
+    rects = "".join(
+        f'<rect x="{i * bar:.1f}" y="{height - 20 - c / top * (height - 30):.1f}" width="{bar - 2:.1f}" '
+        f'height="{c / top * (height - 30):.1f}" fill="#4a7bd0"><title>{c}</title></rect>' for i, c in enumerate(counts)
+    )
+    return (f'<figure><svg width="{width}" height="{height}" role="img">{rects}'
+            f'<text x="0" y="{height - 4}" font-size="11">{lo:.3g}</text>'
+            f'<text x="{width - 40}" y="{height - 4}" font-size="11">{hi:.3g}</text></svg>'
+            f"<figcaption>{html.escape(label)} (n={len(values)})</figcaption></figure>")
+
+
+def _html(runs: Sequence[dict[str, Any]], title: str) -> str:
+    e = html.escape
+    body = [f"<h1>{e(title)}</h1>", _table_html(runs)]
+    for run in runs:
+        rows = sorted(run["results"] + run["dialogue_turns"], key=lambda r: (r["correct"], r["id"]))
+        body.append(f"<h2>{e(run['system'])}</h2><div class=plots>")
+        body.append(_histogram([r["timings_ms"].get("total", float("nan")) for r in rows], "latency, ms"))
+        body.append(_histogram([r["f1"] for r in rows if r["answerable"]], "token F1 of answerable questions"))
+        body.append(_histogram([c["score"] for r in rows for c in r["answer"]["citations"]], "citation scores"))
+        body.append("</div><table><tr><th>id</th><th>kind</th><th>question</th><th>answer</th><th>citations</th>"
+                    "<th>result</th></tr>")
+        for r in rows:
+            cites = "".join(
+                f"<li><b>{e(c['source'])}</b> {c['start']}–{c['end']}{'' if ok else ' <b>(quote invalid)</b>'}: "
+                f"{e(c['quote'][:300])}</li>"
+                for c, ok in zip(r["answer"]["citations"], r["quotes_valid"])
+            )
+            verdict = "pass" if r["correct"] else "FAIL"
+            body.append(f"<tr class={verdict.lower()}><td>{e(r['id'])}</td><td>{e(r['kind'])}</td>"
+                        f"<td>{e(r['question'])}</td><td>{e(r['answer']['answer'])}</td><td><ul>{cites}</ul></td>"
+                        f"<td>{verdict}</td></tr>")
+        body.append("</table>")
+    style = ("body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;width:100%}"
+             "td,th{border:1px solid #ccc;padding:4px;vertical-align:top;font-size:13px}"
+             "tr.fail{background:#fde8e8}.plots{display:flex;gap:2em}")
+    return f"<!doctype html><meta charset=utf-8><title>{e(title)}</title><style>{style}</style>{''.join(body)}"
+
+
+def _table_html(runs: Sequence[dict[str, Any]]) -> str:
+    head = "".join(f"<th>{html.escape(label)}</th>" for _, label, _ in TABLE_METRICS)
+    rows = "".join(
+        f"<tr><td>{html.escape(run['system'])}</td>"
+        + "".join(f"<td>{_fmt(run['summary'].get(k), p)}</td>" for k, _, p in TABLE_METRICS) + "</tr>"
+        for run in runs
+    )
+    return f"<table><tr><th>system</th>{head}</tr>{rows}</table>"
