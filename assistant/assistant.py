@@ -26,6 +26,7 @@ from .text import normalize
 from .types import Answer, Citation, IngestReport, Turn
 
 TEXT_VERSION = 2  # bump when normalisation, sentence splitting or chunk packing changes what gets indexed
+_QUESTION_WORDS = {"who", "what", "when", "where", "which", "why", "how"}
 _ANAPHORA = re.compile(r"\b(he|she|it|they|them|his|her|hers|its|their|this|that|these|those|there|then|him)\b|^(and|what about|how about)\b", re.I)
 
 
@@ -97,12 +98,43 @@ class Assistant:
         self.retriever.invalidate()
         return report
 
-    def ask(self, question: str, *, mode: str | None = None) -> Answer:
-        return _last_answer(self.stream(question, mode=mode))
+    def ask(self, question: str, *, mode: str | None = None, passages: int | None = None) -> Answer:
+        return _last_answer(self.stream(question, mode=mode, passages=passages))
 
-    def stream(self, question: str, *, mode: str | None = None) -> Iterator[str | Answer]:
-        """Yield the answer's text as it is produced, then the full ``Answer``."""
-        return self._run(question, question, mode)
+    def stream(self, question: str, *, mode: str | None = None, passages: int | None = None
+               ) -> Iterator[str | Answer]:
+        """Yield the answer's text as it is produced, then the full ``Answer`` (which is authoritative:
+        when generation falls back to the extractive answer, its text replaces what was streamed)."""
+        return self._run(question, question, mode, passages)
+
+    def documents(self) -> list[dict[str, Any]]:
+        """The indexed files: source, title, date, chunks, path."""
+        docs = self.index.documents().values()
+        return sorted(({k: d[k] for k in ("source", "title", "date", "chunks", "path")} for d in docs),
+                      key=lambda d: d["source"])
+
+    def source_text(self, source: str) -> str | None:
+        """The original text of an indexed file, found through the index (never a path taken from input)."""
+        for doc in self.index.documents().values():
+            if doc["source"] == source:
+                return self._reader.text(str(doc["path"]))
+        return None
+
+    def remove_documents(self, sources: Sequence[str]) -> list[str]:
+        """Take files out of the corpus and the index; each file moves to ``data_dir/removed`` so nothing is lost."""
+        removed = []
+        with writer_lock(self.settings.data_dir):
+            for doc in self.index.documents().values():
+                if doc["source"] in sources:
+                    path = Path(str(doc["path"]))
+                    if path.is_file():
+                        target = self.settings.data_dir / "removed" / f"{int(time.time())}-{path.name}"
+                        target.parent.mkdir(parents=True, exist_ok=True)
+                        path.replace(target)
+                    self.index.delete_path(str(path))
+                    removed.append(str(doc["source"]))
+        self.retriever.invalidate()
+        return removed
 
     def chat(self) -> "ChatSession":
         return ChatSession(self)
@@ -112,7 +144,8 @@ class Assistant:
         if self.index.count() == 0 and self.settings.corpus_dir.is_dir():
             self.ingest(progress=progress)
 
-    def _run(self, question: str, query: str, mode: str | None) -> Iterator[str | Answer]:
+    def _run(self, question: str, query: str, mode: str | None, passages: int | None = None
+             ) -> Iterator[str | Answer]:
         question, query = clean_question(question, self.settings.max_question_chars), clean_question(query, None)
         mode = mode or self.settings.mode
         if mode not in ("extractive", "generative"):
@@ -131,7 +164,7 @@ class Assistant:
             yield answer.text
             yield answer
             return
-        limit = self.settings.retrieval.max_evidence
+        limit = passages or self.settings.retrieval.max_evidence
         chosen = extractive_choice(candidates, limit) if mode == "extractive" else candidates[:limit]
         cited = [c for c in (verify(e, self._reader) for e in chosen) if c]
         notes: list[str] = []
@@ -188,7 +221,7 @@ class Assistant:
     def _refusal(self, query: str, evidence: list[Evidence], timings: dict[str, float], clock: float,
                  base: dict[str, Any], notes: Sequence[str] = ()) -> Answer:
         nearest = [c for c in (verify(e, self._reader) for e in evidence[:3]) if c]
-        searched = ", ".join(dict.fromkeys(terms(query))) or query
+        searched = ", ".join(dict.fromkeys(w for w in _content_words(query) if w.lower() not in _QUESTION_WORDS)) or query
         text = f"{REFUSAL} No passage in the indexed documents answers this (searched for: {searched})."
         timings["total"] = _lap(clock)
         return Answer(text, True, (), timings, nearest=tuple(_citation(c) for c in nearest), notes=tuple(notes), **base)
@@ -201,12 +234,13 @@ class ChatSession:
         self._assistant = assistant
         self.history: list[Turn] = []
 
-    def ask(self, question: str, *, mode: str | None = None) -> Answer:
-        return _last_answer(self.stream(question, mode=mode))
+    def ask(self, question: str, *, mode: str | None = None, passages: int | None = None) -> Answer:
+        return _last_answer(self.stream(question, mode=mode, passages=passages))
 
-    def stream(self, question: str, *, mode: str | None = None) -> Iterator[str | Answer]:
+    def stream(self, question: str, *, mode: str | None = None, passages: int | None = None
+               ) -> Iterator[str | Answer]:
         query = self.rewrite(question)
-        for item in self._assistant._run(question, query, mode):
+        for item in self._assistant._run(question, query, mode, passages):
             if isinstance(item, Answer):
                 self.history.append(Turn(question, item))
             yield item

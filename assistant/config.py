@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, ValidationError, model_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .errors import ConfigError
@@ -70,6 +70,12 @@ class RetrievalSettings(BaseModel):
     min_similarity: float = 0.0
 
 
+class WebSettings(BaseModel):
+    max_upload_mb: float = Field(5.0, gt=0)
+    queue_size: int = Field(32, ge=1)  # waiting requests beyond this get a clear "too busy" message
+    feedback_file: Path | None = None  # default: DATA_DIR/feedback.jsonl
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ASSISTANT_", env_nested_delimiter="__", extra="ignore")
 
@@ -83,6 +89,9 @@ class Settings(BaseSettings):
     embed: EmbedSettings = EmbedSettings()
     llm: LLMSettings = LLMSettings()
     retrieval: RetrievalSettings = RetrievalSettings()
+    web: WebSettings = WebSettings()
+    web_user: str | None = None  # ASSISTANT_WEB_USER and ASSISTANT_WEB_PASSWORD turn on a login page
+    web_password: SecretStr | None = None
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -122,6 +122,24 @@ class ChunkIndex:
         except Exception as exc:
             raise _wrap(exc, "deleting chunks") from exc
 
+    def documents(self) -> dict[str, dict[str, Any]]:
+        """One entry per indexed file: its metadata (from its first chunk) and its chunk count."""
+        try:
+            got = self._collection.get(include=["metadatas"])
+        except Exception as exc:
+            raise _wrap(exc, "listing documents") from exc
+        docs: dict[str, dict[str, Any]] = {}
+        for meta in got["metadatas"]:
+            entry = docs.setdefault(str(meta["path"]), {**meta, "chunks": 0})
+            entry["chunks"] += 1
+        return docs
+
+    def delete_path(self, path: str) -> None:
+        try:
+            self._collection.delete(where={"path": path})
+        except Exception as exc:
+            raise _wrap(exc, "deleting a document") from exc
+
     def all_chunks(self) -> list[Chunk]:
         try:
             got = self._collection.get(include=["documents", "metadatas"])
