@@ -77,6 +77,26 @@ def extractive_choice(candidates: Sequence[Evidence], limit: int) -> list[Eviden
     return [best] + [ev for ev in candidates[1:limit] if ev.score >= 0.9 * best.score]
 
 
+def conflicting(question: str, candidates: Sequence[Evidence]) -> list[Evidence] | None:
+    """Strong answers from different documents that give different numbers for a quantity or a time."""
+    if asks_for(question) is None or not candidates:
+        return None
+    best = candidates[0]
+    picked: dict[str, Evidence] = {}
+    for ev in candidates:
+        numbers = frozenset(_NUMBER.findall(ev.text))
+        if ev.score >= 0.8 * best.score and numbers and ev.source not in picked:
+            if all(numbers.isdisjoint(_NUMBER.findall(other.text)) for other in picked.values()):
+                picked[ev.source] = ev
+    return list(picked.values()) if len(picked) > 1 else None
+
+
+def attributed(ev: Evidence, n: int) -> str:
+    """``According to "Title" (date): sentence [n].`` for answers that set sources side by side."""
+    when = f" ({ev.date})" if ev.date else ""
+    return f'According to "{ev.title}"{when}: {with_markers(ev.text, [n])}'
+
+
 def with_markers(sentence: str, numbers: Sequence[int]) -> str:
     """``sentence [1][2].``: markers go before the closing stop (and its quote mark), as in print."""
     markers = "".join(f"[{n}]" for n in numbers)

@@ -10,7 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from .answer import (REFUSAL, Cited, SourceReader, answer_messages, answers_the_kind_asked, extractive_choice, gated_stream, supported,
+from .answer import (REFUSAL, Cited, SourceReader, answer_messages, answers_the_kind_asked, attributed, conflicting, extractive_choice, gated_stream, supported,
                      verify, with_markers)
 from .backends.embeddings import Embedder, make_embedder
 from .backends.llms import LLM, make_llm
@@ -165,6 +165,15 @@ class Assistant:
             yield answer
             return
         limit = passages or self.settings.retrieval.max_evidence
+        conflict = conflicting(query, candidates)
+        if conflict:  # the documents disagree: set them side by side, whatever the mode
+            cited = [c for c in (verify(e, self._reader) for e in conflict[:limit]) if c]
+            if len(cited) > 1:
+                text = "The documents disagree. " + " ".join(attributed(c.evidence, i) for i, c in enumerate(cited, 1))
+                timings["total"] = _lap(clock)
+                yield text
+                yield Answer(text, False, tuple(_citation(c) for c in cited), timings, **base)
+                return
         chosen = extractive_choice(candidates, limit) if mode == "extractive" else candidates[:limit]
         cited = [c for c in (verify(e, self._reader) for e in chosen) if c]
         notes: list[str] = []

@@ -29,6 +29,30 @@ def add_eval_parser(sub: Any) -> None:
     p.add_argument("--check", type=Path, help="thresholds (JSON); exit 1 when a metric falls below its threshold")
     p.set_defaults(func=cmd_eval)
 
+    p = sub.add_parser("feedback", help="turn answers marked wrong in the web chat into gold-set candidates")
+    p.add_argument("--file", type=Path, help="feedback JSONL (default: DATA_DIR/feedback.jsonl)")
+    p.add_argument("--out", type=Path, default=PROJECT_ROOT / "evals" / "candidates.jsonl")
+    p.set_defaults(func=cmd_feedback)
+
+
+def cmd_feedback(args: argparse.Namespace) -> int:
+    from .config import load_settings
+    from .evaluation import feedback_candidates, load_gold
+
+    settings = load_settings()
+    source = args.file or settings.web.feedback_file or settings.data_dir / "feedback.jsonl"
+    if not source.is_file():
+        raise BadInput(f"no feedback file at {source}; thumbs in the web chat write it")
+    known = load_gold(DEFAULT_GOLD) if DEFAULT_GOLD.is_file() else []
+    rows = feedback_candidates(source, known)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    with open(args.out, "a", encoding="utf-8") as out:
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    print(f"{len(rows)} candidates appended to {args.out}: write their accepted answers, set answerable, "
+          "drop needs_review, and move them into the gold set")
+    return 0
+
 
 def _bar(label: str) -> Callable[[int, int], None]:
     from tqdm import tqdm

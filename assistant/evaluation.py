@@ -271,3 +271,29 @@ def check_thresholds(summary: dict[str, float], thresholds: dict[str, float]) ->
         if not value >= minimum:  # NaN fails too
             failures.append(f"{metric} = {value:.3f} is below the threshold {minimum:.3f}")
     return failures
+
+
+def feedback_candidates(feedback: Path, known: Sequence[GoldItem] = ()) -> list[dict[str, Any]]:
+    """Answers marked wrong in the web chat, as gold-set rows for a person to complete and confirm.
+
+    Each row keeps the model's answer, the comment and the cited sources; ``answers`` is left empty and
+    ``needs_review`` set, so nothing enters the gold set without a person writing the accepted answers.
+    """
+    asked = {normalize_answer(g.question) for g in known}
+    out: list[dict[str, Any]] = []
+    for n, line in enumerate(feedback.read_text(encoding="utf-8").splitlines(), 1):
+        try:
+            row = json.loads(line)
+        except ValueError:
+            continue
+        question = str(row.get("question", "")).strip()
+        if row.get("liked") is not False or not question or normalize_answer(question) in asked:
+            continue
+        asked.add(normalize_answer(question))
+        out.append({
+            "id": f"fb{n:04d}", "question": question, "answers": [],
+            "sources": sorted({c["source"] for c in row.get("citations", []) if "source" in c}),
+            "answerable": None, "kind": "feedback", "needs_review": True,
+            "model_answer": row.get("answer", ""), "comment": row.get("comment", ""),
+        })
+    return out

@@ -133,3 +133,11 @@ def test_unusable_questions_get_a_clear_message(real: Assistant, question: str, 
 def test_control_characters_and_lone_surrogates_are_cleaned(real: Assistant):
     answer = real.ask("who recovered\x00 the bodies\ud800 after Tinzaouatene?")
     assert not answer.refused and answer.question == HEADLINE
+
+
+def test_conflicting_sources_are_given_side_by_side_with_their_dates(real: Assistant):
+    answer = real.ask("When did the junta seize power in Mali?")
+    assert answer.text.startswith("The documents disagree.")
+    assert "2020" in answer.text and "2021" in answer.text and "(2024-03-30)" in answer.text
+    assert {c.source for c in answer.citations} == {"000_a58b146e5f1983c4.txt", "002_e9b768363e827ad0.txt"}
+    assert_verified(answer)

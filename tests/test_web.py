@@ -108,3 +108,21 @@ def test_launch_options_never_share_and_take_the_login_from_settings(fast: Assis
     assert launch_options(with_login)["auth"] == ("ana", "s3cret")
     with pytest.raises(BadInput, match="both"):
         launch_options(Assistant(fast.settings.model_copy(update={"web_user": "ana"}), embedder=fast.embedder))
+
+
+def test_thumbs_down_become_gold_candidates_with_one_command(fast: Assistant, tmp_path: Path):
+    import os
+    import subprocess
+    import sys
+
+    history = [{"role": "user", "content": "Who leads COSI?"}, {"role": "assistant", "content": "COSI trains..."}]
+    record_feedback(fast, history, 1, False, "should be Alexander Ivanov", {"citations": [{"source": "000.txt"}]})
+    record_feedback(fast, history, 1, True)
+    out = tmp_path / "candidates.jsonl"
+    env = {**os.environ, "ASSISTANT_DATA_DIR": str(fast.settings.data_dir)}
+    result = subprocess.run([sys.executable, "-m", "assistant", "feedback", "--out", str(out)], env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(rows) == 1 and rows[0]["question"] == "Who leads COSI?" and rows[0]["needs_review"] is True
+    assert rows[0]["answers"] == [] and rows[0]["sources"] == ["000.txt"]

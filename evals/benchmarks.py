@@ -1,0 +1,182 @@
+"""External benchmarks from ../shared/data: SQuAD as open retrieval, and BEIR (SciFact) retrieval.
+
+    python -m evals.benchmarks squad --version 1.1 --articles 24-47 --limit 1000
+    python -m evals.benchmarks squad --version 2.0 --limit 1000
+    python -m evals.benchmarks beir --split test [--baseline]
+
+Each paragraph (SQuAD) or abstract (BEIR) becomes a file of its own, ingested through the normal pipeline
+into an index under build/bench/ (re-runs reuse it: unchanged files are skipped). Questions are asked
+against the whole index, so the gold paragraph must be found among all of them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from assistant import Assistant, Settings
+from assistant.config import PROJECT_ROOT
+from assistant.evaluation import AssistantSystem, GoldItem, evaluate, ndcg
+from assistant.reports import table
+
+DATA = PROJECT_ROOT.parent / "shared" / "data"
+BUILD = PROJECT_ROOT / "build" / "bench"
+PUBLISHED = {  # ../shared/data/README.md
+    "scifact": [("BM25, BEIR paper", 0.665), ("BM25, Anserini", 0.679), ("all-MiniLM-L6-v2 dense, MTEB", 0.645),
+                ("ColBERT, BEIR paper", 0.671), ("BM25 + cross-encoder, BEIR paper", 0.688)],
+}
+
+
+def _bar(label: str):  # type: ignore[no-untyped-def]
+    from tqdm import tqdm
+
+    bar = tqdm(desc=label, file=sys.stderr, dynamic_ncols=True)
+
+    def update(done: int, total: int) -> None:
+        bar.total = total
+        bar.update(done - bar.n)
+
+    return update
+
+
+def write_corpus(folder: Path, docs: dict[str, tuple[str, str]]) -> None:
+    """One file per document (name -> (title, text)); files already there with the same text are left alone."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, (title, text) in docs.items():
+        path = folder / f"{name}.txt"
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+        meta = folder / f"{name}.txt.meta.json"
+        if title and not meta.exists():
+            meta.write_text(json.dumps({"title": title}), encoding="utf-8")
+
+
+def assistant_for(name: str) -> Assistant:
+    root = BUILD / name
+    assistant = Assistant(Settings(corpus_dir=root / "corpus", data_dir=root / "data"))
+    began = time.perf_counter()
+    report = assistant.ingest(progress=_bar(f"ingest {name}"))
+    print(f"{name}: {report.summary()} ({time.perf_counter() - began:.0f} s)", file=sys.stderr)
+    return assistant
+
+
+def squad(args: argparse.Namespace) -> dict[str, Any]:
+    data = json.loads((DATA / "squad" / f"dev-v{args.version}.json").read_text(encoding="utf-8"))["data"]
+    docs: dict[str, tuple[str, str]] = {}
+    items: list[GoldItem] = []
+    first, last = (int(x) for x in args.articles.split("-")) if args.articles else (0, len(data) - 1)
+    for a, article in enumerate(data):
+        for p, paragraph in enumerate(article["paragraphs"]):
+            name = f"a{a:02d}_p{p:03d}"
+            docs[name] = (article["title"].replace("_", " "), paragraph["context"])
+            if not first <= a <= last:
+                continue
+            for qa in paragraph["qas"]:
+                answers = tuple(dict.fromkeys(x["text"] for x in qa["answers"]))
+                impossible = bool(qa.get("is_impossible"))
+                items.append(GoldItem(qa["id"], qa["question"], answers, (f"{name}.txt",), not impossible,
+                                      "unanswerable" if impossible else "squad"))
+    random.Random(args.seed).shuffle(items)
+    items = items[: args.limit] if args.limit else items
+    write_corpus(BUILD / f"squad{args.version}" / "corpus", docs)
+    assistant = assistant_for(f"squad{args.version}")
+    corpus_dir = assistant.settings.corpus_dir
+    run = evaluate(AssistantSystem(assistant, "extractive"), items, [], corpus_dir, _bar("questions"))
+    run["system"] = f"assistant extractive, SQuAD v{args.version}"
+    print(f"SQuAD v{args.version} open retrieval: {len(docs)} paragraphs indexed, {len(items)} questions "
+          f"(articles {first}-{last}, seed {args.seed})")
+    print(table([run]))
+    s = run["summary"]
+    print(f"paragraph hit@1 {s['hit@1']:.3f}  hit@5 {s['hit@5']:.3f}  EM {s['exact_match']:.1f}  F1 {s['f1']:.1f}  "
+          f"containment {s['containment']:.3f}  answered {1 - _refused_share(run):.3f}")
+    if args.version == "2.0":
+        print(f"unanswerable declined (refusal recall) {s['refusal_recall']:.3f}, "
+              f"refusal precision {s['refusal_precision']:.3f}")
+    return run
+
+
+def _refused_share(run: dict[str, Any]) -> float:
+    rows = run["results"]
+    return sum(r["answer"]["refused"] for r in rows) / max(1, len(rows))
+
+
+def beir(args: argparse.Namespace) -> dict[str, Any]:
+    folder = DATA / "beir" / args.dataset
+    corpus = [json.loads(line) for line in (folder / "corpus.jsonl").read_text(encoding="utf-8").splitlines()]
+    queries = {q["_id"]: q["text"] for q in map(json.loads, (folder / "queries.jsonl").read_text().splitlines())}
+    qrels: dict[str, dict[str, int]] = {}
+    for line in (folder / "qrels" / f"{args.split}.tsv").read_text().splitlines()[1:]:
+        qid, did, rel = line.split("\t")
+        qrels.setdefault(qid, {})[did] = int(rel)
+    docs = {f"d{d['_id']}": (d.get("title", ""), f"{d.get('title', '')}\n\n{d['text']}".strip()) for d in corpus}
+    write_corpus(BUILD / args.dataset / "corpus", docs)
+    rows = []
+    systems: list[tuple[str, Any]] = [("assistant hybrid", _assistant_ranker(assistant_for(args.dataset)))]
+    if args.baseline:
+        systems.append(("llama-index default", _baseline_ranker(BUILD / args.dataset / "corpus")))
+    for name, rank in systems:
+        scores, recalls, took = [], [], []
+        for qid, rels in qrels.items():
+            began = time.perf_counter()
+            ranked = rank(queries[qid], 100)
+            took.append((time.perf_counter() - began) * 1000)
+            relevant = {f"d{d}" for d, r in rels.items() if r > 0}
+            scores.append(ndcg(ranked[:10], relevant))
+            recalls.append(len(relevant & set(ranked[:100])) / len(relevant))
+        took.sort()
+        rows.append((name, sum(scores) / len(scores), sum(recalls) / len(recalls), took[len(took) // 2]))
+    print(f"BEIR {args.dataset} {args.split}: {len(corpus)} documents, {len(qrels)} queries")
+    print("| system | nDCG@10 | recall@100 | p50 ms |\n|---|---|---|---|")
+    for name, n, r, ms in rows:
+        print(f"| {name} | {n:.3f} | {r:.3f} | {ms:.0f} |")
+    for name, value in PUBLISHED.get(args.dataset, []):
+        print(f"| published: {name} | {value:.3f} | | |")
+    return {"rows": rows}
+
+
+def _assistant_ranker(assistant: Assistant):  # type: ignore[no-untyped-def]
+    def rank(query: str, k: int) -> list[str]:
+        chunks = assistant.retriever.retrieve(query, k)
+        return list(dict.fromkeys(Path(str(c.metadata["source"])).stem for c, _ in chunks))
+
+    return rank
+
+
+def _baseline_ranker(corpus_dir: Path):  # type: ignore[no-untyped-def]
+    from assistant.backends.baseline import LlamaIndexBaseline
+
+    baseline = LlamaIndexBaseline(corpus_dir.resolve(), with_llm=False)
+
+    def rank(query: str, k: int) -> list[str]:
+        return [Path(s).stem for s in baseline.ranked_sources(query, k)]
+
+    return rank
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="bench", required=True)
+    p = sub.add_parser("squad")
+    p.add_argument("--version", choices=["1.1", "2.0"], default="1.1")
+    p.add_argument("--articles", help="e.g. 24-47 (questions from these articles; all paragraphs are indexed)")
+    p.add_argument("--limit", type=int, default=1000)
+    p.add_argument("--seed", type=int, default=0)
+    p = sub.add_parser("beir")
+    p.add_argument("--dataset", default="scifact")
+    p.add_argument("--split", default="test")
+    p.add_argument("--baseline", action="store_true")
+    args = parser.parse_args()
+    run = squad(args) if args.bench == "squad" else beir(args)
+    out = BUILD / f"{args.bench}-{getattr(args, 'version', getattr(args, 'dataset', ''))}-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out.write_text(json.dumps(run, indent=2, default=str), encoding="utf-8")
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":
+    main()
