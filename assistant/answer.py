@@ -118,6 +118,23 @@ def answer_messages(question: str, cited: Sequence[Cited], prompts: Prompts) -> 
     ]
 
 
+def fit_messages(question: str, cited: Sequence[Cited], prompts: Prompts, llm: LLM, max_tokens: int
+                 ) -> tuple[list[Message], list[Cited]] | None:
+    """Messages that leave room for the reply in the model's context, dropping the weakest passages if needed.
+
+    None when even the question with one passage does not fit.
+    """
+    count = getattr(llm, "count_tokens", None) or (lambda text: len(text) // 3 + 1)  # servers: a safe estimate
+    budget = int(getattr(llm, "context_tokens", 2048)) - max_tokens - 16  # 16: the chat template's own tokens
+    used = list(cited)
+    while used:
+        messages = answer_messages(question, used, prompts)
+        if sum(count(m["content"]) for m in messages) <= budget:
+            return messages, used
+        used.pop()
+    return None
+
+
 @dataclass(frozen=True)
 class GateResult:
     sentence: str  # the sentence as it will be shown, markers renumbered later

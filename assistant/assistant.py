@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 import time
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from .answer import (REFUSAL, Cited, SourceReader, answer_messages, answers_the_kind_asked, attributed, conflicting, extractive_choice, gated_stream, supported,
+from .answer import (REFUSAL, Cited, SourceReader, answers_the_kind_asked, attributed, conflicting, fit_messages, extractive_choice, gated_stream, supported,
                      verify, with_markers)
 from .backends.embeddings import Embedder, make_embedder
 from .backends.llms import LLM, make_llm
@@ -200,8 +200,13 @@ class Assistant:
         yield Answer(text, False, tuple(_citation(c) for c in cited), timings, notes=tuple(notes), **base)
 
     def _generate(self, question: str, cited: list[Cited], notes: list[str]
-                  ) -> Iterator[str]:  # returns (text, used citations) or None via StopIteration value
-        messages = answer_messages(question, cited, self.prompts)
+                  ) -> Generator[str, None, tuple[str, list[Cited]] | None]:
+        """Stream gated sentences; return (text, citations used), or None to fall back to the extractive answer."""
+        fitted = fit_messages(question, cited, self.prompts, self.llm, self.settings.llm.max_tokens)
+        if fitted is None:
+            notes.append("the question and its passages do not fit the model's context; showing the extractive answer")
+            return None
+        messages, cited = fitted
         order: list[int] = []  # evidence indices in the order the answer first cites them
         parts: list[str] = []
         seen: set[str] = set()
@@ -283,6 +288,7 @@ def clean_question(question: str, limit: int | None) -> str:
     if not isinstance(question, str):
         raise BadInput("the question must be text")
     text = question.encode("utf-8", "ignore").decode("utf-8")
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", " ", text)  # terminal colour codes pasted along with a question
     text = "".join(ch if ch.isspace() or unicodedata.category(ch)[0] != "C" else " " for ch in text)
     text = normalize(text).text.replace("\n", " ").strip()
     if not text:

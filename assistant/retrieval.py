@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from .backends.embeddings import Embedder
 from .index import Chunk, ChunkIndex
-from .text import words
+from .text import looks_like_instruction, words
 
 STOPWORDS = frozenset(
     "a about above after again against all am an and any are as at be because been before being below between both "
@@ -157,6 +157,9 @@ class Retriever:
         for chunk in chunks:
             previous = ""
             for text, start, end in chunk.sentences():
+                if looks_like_instruction(text):  # planted instructions are not facts about anything
+                    previous = ""
+                    continue
                 if (chunk.metadata["path"], start) not in seen:
                     seen.add((chunk.metadata["path"], start))
                     candidates.append((chunk, text, start, end, previous))

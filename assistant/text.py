@@ -92,6 +92,22 @@ def _append_trimmed(text: str, begin: int, end: int, spans: list[tuple[int, int]
         spans.append((begin, end))
 
 
+# Sentences that address an AI rather than report anything: planted instructions (indirect prompt injection).
+_INSTRUCTION = re.compile(
+    r"\b(ignore|disregard|forget|override)\b.{0,40}\b(instructions?|prompts?|rules|context|above|previous)\b"
+    r"|\b(system|developer|hidden)\s+(prompt|message|instructions?)\b"
+    r"|\b(you are|act as|pretend to be|you must|from now on)\b.{0,60}\b(assistant|ai|model|chatbot|answer|respond|reply)\b"
+    r"|\b(answer|respond|reply|say|output|print)\s+(only\s+)?(with\s+)?[\"']?[A-Z0-9_]{4,}[\"']?\s*[.!]?$"
+    r"|\b(answer|respond|reply)\b.{0,30}\b(every|all|any)\s+(question|query|request)",
+    re.IGNORECASE,
+)
+
+
+def looks_like_instruction(sentence: str) -> bool:
+    """True for a sentence written to steer an assistant; such a sentence is never used as evidence."""
+    return bool(_INSTRUCTION.search(sentence))
+
+
 _WORD = re.compile(r"[A-Za-z0-9]+(?:[-'][A-Za-z0-9]+)*")
 
 
