@@ -336,8 +336,14 @@ def launch_options(assistant: Assistant) -> dict[str, Any]:
         auth = (settings.web_user, settings.web_password.get_secret_value())
     elif settings.web_user or settings.web_password:
         raise BadInput("set both ASSISTANT_WEB_USER and ASSISTANT_WEB_PASSWORD to turn on the login, or neither")
-    return {"share": False, "auth": auth, "max_file_size": f"{settings.web.max_upload_mb:g}mb", "show_error": False,
-            "css": CSS, "strict_cors": True, "footer_links": ["api"]}
+    from starlette.middleware import Middleware
+
+    from .webguard import RequestGuard
+
+    limit = int(settings.web.max_upload_mb * 1024 * 1024)
+    guard = Middleware(RequestGuard, allowed_types=UPLOAD_TYPES, max_bytes=limit + 64 * 1024)  # + multipart headers
+    return {"share": False, "auth": auth, "max_file_size": limit, "show_error": False, "css": CSS,
+            "strict_cors": True, "footer_links": ["api"], "app_kwargs": {"middleware": [guard]}}
 
 
 def serve(host: str = "127.0.0.1", port: int = 7860, assistant: Assistant | None = None,
