@@ -3,7 +3,7 @@ PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: install install-test web test test-fast eval bench clean
+.PHONY: install install-test web test test-fast load eval lint clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -26,6 +26,16 @@ test: install-test
 
 test-fast:
 	$(BIN)/python -m pytest -q -m "not slow"
+
+# 10 concurrent users for 2 minutes against the real app; prints p50/p95 and RSS
+load:
+	$(BIN)/python -m pytest -q -s -m load tests/test_load.py
+
+eval:
+	$(BIN)/assistant eval --mode both --baseline --report build/eval
+
+lint:
+	$(BIN)/python -m ruff check assistant evals tests
 
 clean:
 	rm -rf .index build .pytest_cache

@@ -6,6 +6,17 @@ from .errors import AssistantError, BackendUnavailable, BadInput, ConfigError, I
 from .types import Answer, Citation, IngestReport, Turn
 
 __all__ = [
-    "Answer", "Assistant", "AssistantError", "BackendUnavailable", "BadInput", "ChatSession", "Citation",
-    "ConfigError", "IndexLocked", "IndexMismatch", "IngestReport", "Settings", "Turn",
+    "Answer",
+    "Assistant",
+    "AssistantError",
+    "BackendUnavailable",
+    "BadInput",
+    "ChatSession",
+    "Citation",
+    "ConfigError",
+    "IndexLocked",
+    "IndexMismatch",
+    "IngestReport",
+    "Settings",
+    "Turn",
 ]

@@ -55,7 +55,7 @@ def verify(evidence: Evidence, reader: SourceReader) -> Cited | None:
     original = reader.text(evidence.path)
     if original is None or not (0 <= evidence.start < evidence.end <= len(original)):
         return None
-    quote = original[evidence.start:evidence.end]
+    quote = original[evidence.start : evidence.end]
     return Cited(evidence, quote) if normalize(quote).text == evidence.text else None
 
 
@@ -65,9 +65,13 @@ def supported(question: str, evidence: Sequence[Evidence], settings: RetrievalSe
     An empty list means the documents don't say: refusal is decided here, from evidence, not by a model.
     """
     return [
-        ev for ev in evidence
-        if not ev.missing and ev.score >= settings.min_score and ev.coverage >= settings.min_coverage
-        and ev.similarity >= settings.min_similarity and answers_the_kind_asked(question, ev.text)
+        ev
+        for ev in evidence
+        if not ev.missing
+        and ev.score >= settings.min_score
+        and ev.coverage >= settings.min_coverage
+        and ev.similarity >= settings.min_similarity
+        and answers_the_kind_asked(question, ev.text)
     ]
 
 
@@ -103,12 +107,14 @@ def with_markers(sentence: str, numbers: Sequence[int]) -> str:
     match = re.search(r"[.!?][\"')\]]*$", sentence)
     if not match:
         return f"{sentence} {markers}"
-    return f"{sentence[:match.start()]} {markers}{sentence[match.start():]}"
+    return f"{sentence[: match.start()]} {markers}{sentence[match.start() :]}"
 
 
 def numbered(cited: Sequence[Cited]) -> str:
-    return "\n".join(f"[{i}] ({c.evidence.title}{', ' + c.evidence.date if c.evidence.date else ''}) {c.evidence.text}"
-                     for i, c in enumerate(cited, 1))
+    return "\n".join(
+        f"[{i}] ({c.evidence.title}{', ' + c.evidence.date if c.evidence.date else ''}) {c.evidence.text}"
+        for i, c in enumerate(cited, 1)
+    )
 
 
 def answer_messages(question: str, cited: Sequence[Cited], prompts: Prompts) -> list[Message]:
@@ -118,8 +124,9 @@ def answer_messages(question: str, cited: Sequence[Cited], prompts: Prompts) -> 
     ]
 
 
-def fit_messages(question: str, cited: Sequence[Cited], prompts: Prompts, llm: LLM, max_tokens: int
-                 ) -> tuple[list[Message], list[Cited]] | None:
+def fit_messages(
+    question: str, cited: Sequence[Cited], prompts: Prompts, llm: LLM, max_tokens: int
+) -> tuple[list[Message], list[Cited]] | None:
     """Messages that leave room for the reply in the model's context, dropping the weakest passages if needed.
 
     None when even the question with one passage does not fit.
@@ -204,13 +211,13 @@ def gated_stream(pieces: Iterator[str], cited: Sequence[Cited]) -> Iterator[Gate
         norm = normalize(_MARKER_AFTER_STOP.sub(r"\2\1", buffer))
         spans = sentence_spans(norm.text)
         # wait until the next sentence has two words: a marker such as " [1]" may still follow the last stop
-        if len(spans) < 2 or " " not in norm.text[spans[-1][0]:spans[-1][1]]:
+        if len(spans) < 2 or " " not in norm.text[spans[-1][0] : spans[-1][1]]:
             continue
         for a, b in spans[:-1]:
             result = gate_sentence(norm.text[a:b], cited)
             if result:
                 yield result
-        buffer = norm.text[spans[-1][0]:] + (" " if buffer[-1].isspace() else "")
+        buffer = norm.text[spans[-1][0] :] + (" " if buffer[-1].isspace() else "")
     norm = normalize(_MARKER_AFTER_STOP.sub(r"\2\1", buffer))
     for a, b in sentence_spans(norm.text):
         result = gate_sentence(norm.text[a:b], cited)
@@ -218,11 +225,17 @@ def gated_stream(pieces: Iterator[str], cited: Sequence[Cited]) -> Iterator[Gate
             yield result
 
 
-_NUMBER_WORDS = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
-                           r"fifty|hundred|thousand|million|dozens?|several|no|none)\b", re.I)
-_TIME_WORDS = re.compile(r"\b(january|february|march|april|may|june|july|august|september|october|november|"
-                         r"december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|"
-                         r"tonight|ago|last|recently|since|week|weekend|month|year|night|morning|days?)\b", re.I)
+_NUMBER_WORDS = re.compile(
+    r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
+    r"fifty|hundred|thousand|million|dozens?|several|no|none)\b",
+    re.I,
+)
+_TIME_WORDS = re.compile(
+    r"\b(january|february|march|april|may|june|july|august|september|october|november|"
+    r"december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|"
+    r"tonight|ago|last|recently|since|week|weekend|month|year|night|morning|days?)\b",
+    re.I,
+)
 
 
 def answers_the_kind_asked(question: str, text: str) -> bool:

@@ -10,8 +10,20 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from .answer import (REFUSAL, Cited, SourceReader, answers_the_kind_asked, attributed, conflicting, fit_messages, extractive_choice, gated_stream, supported,
-                     verify, with_markers)
+from .answer import (
+    REFUSAL,
+    Cited,
+    SourceReader,
+    answers_the_kind_asked,
+    attributed,
+    conflicting,
+    extractive_choice,
+    fit_messages,
+    gated_stream,
+    supported,
+    verify,
+    with_markers,
+)
 from .backends.embeddings import Embedder, make_embedder
 from .backends.llms import LLM, make_llm
 from .backends.stores import make_chroma_client
@@ -27,7 +39,11 @@ from .types import Answer, Citation, IngestReport, Turn
 
 TEXT_VERSION = 2  # bump when normalisation, sentence splitting or chunk packing changes what gets indexed
 _QUESTION_WORDS = {"who", "what", "when", "where", "which", "why", "how"}
-_ANAPHORA = re.compile(r"\b(he|she|it|they|them|his|her|hers|its|their|this|that|these|those|there|then|him)\b|^(and|what about|how about)\b", re.I)
+_ANAPHORA = re.compile(
+    r"\b(he|she|it|they|them|his|her|hers|its|their|this|that|these|those|there|then|him)\b"
+    r"|^(and|what about|how about)\b",
+    re.I,
+)
 
 
 class Assistant:
@@ -37,9 +53,16 @@ class Assistant:
     or keyword overrides (``Assistant(mode="generative")``), or the collaborators themselves for tests.
     """
 
-    def __init__(self, settings: Settings | None = None, *, embedder: Embedder | None = None,
-                 client: Any = None, llm: LLM | None = None, prompts: Prompts | None = None,
-                 **overrides: Any) -> None:
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        embedder: Embedder | None = None,
+        client: Any = None,
+        llm: LLM | None = None,
+        prompts: Prompts | None = None,
+        **overrides: Any,
+    ) -> None:
         if settings is None:
             self.settings = load_settings(**overrides)
         else:
@@ -51,7 +74,7 @@ class Assistant:
         self._reader = SourceReader()
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> "Assistant":
+    def from_settings(cls, settings: Settings) -> Assistant:
         return cls(settings)
 
     # collaborators, built on first use so that a command pays only for what it touches
@@ -69,9 +92,12 @@ class Assistant:
         client = self._client
         tokenizer = get_tokenizer(self.settings.chunk.tokenizer)
         fingerprint: dict[str, str | int] = {
-            "embedder": self.embedder.name, "dimension": self.embedder.dimension,
-            "chunk_size": self.settings.chunk.size_tokens, "chunk_overlap": self.settings.chunk.overlap_tokens,
-            "tokenizer": tokenizer.name, "text_version": TEXT_VERSION,
+            "embedder": self.embedder.name,
+            "dimension": self.embedder.dimension,
+            "chunk_size": self.settings.chunk.size_tokens,
+            "chunk_overlap": self.settings.chunk.overlap_tokens,
+            "tokenizer": tokenizer.name,
+            "text_version": TEXT_VERSION,
         }
         return ChunkIndex(client, self.settings.store.collection, fingerprint, verify=verify)
 
@@ -85,24 +111,31 @@ class Assistant:
             self._llm = make_llm(self.settings.llm)
         return self._llm
 
-    def ingest(self, paths: Sequence[str | Path] | None = None, *, rebuild: bool = False,
-               progress: Progress | None = None) -> IngestReport:
+    def ingest(
+        self, paths: Sequence[str | Path] | None = None, *, rebuild: bool = False, progress: Progress | None = None
+    ) -> IngestReport:
         """Sync the index with ``paths`` (default: the corpus folder). Unchanged files cost nothing."""
         targets = [Path(p) for p in paths] if paths else [self.settings.corpus_dir]
         with writer_lock(self.settings.data_dir):
             if rebuild:
                 self.__dict__["index"] = self._open_index(verify=False)
                 self.index.reset()
-            report = sync(self.index, self.embedder, get_tokenizer(self.settings.chunk.tokenizer), targets,
-                          self.settings.chunk, self.settings.ingest, progress)
+            report = sync(
+                self.index,
+                self.embedder,
+                get_tokenizer(self.settings.chunk.tokenizer),
+                targets,
+                self.settings.chunk,
+                self.settings.ingest,
+                progress,
+            )
         self.retriever.invalidate()
         return report
 
     def ask(self, question: str, *, mode: str | None = None, passages: int | None = None) -> Answer:
         return _last_answer(self.stream(question, mode=mode, passages=passages))
 
-    def stream(self, question: str, *, mode: str | None = None, passages: int | None = None
-               ) -> Iterator[str | Answer]:
+    def stream(self, question: str, *, mode: str | None = None, passages: int | None = None) -> Iterator[str | Answer]:
         """Yield the answer's text as it is produced, then the full ``Answer`` (which is authoritative:
         when generation falls back to the extractive answer, its text replaces what was streamed)."""
         return self._run(question, question, mode, passages)
@@ -110,8 +143,9 @@ class Assistant:
     def documents(self) -> list[dict[str, Any]]:
         """The indexed files: source, title, date, chunks, path."""
         docs = self.index.documents().values()
-        return sorted(({k: d[k] for k in ("source", "title", "date", "chunks", "path")} for d in docs),
-                      key=lambda d: d["source"])
+        return sorted(
+            ({k: d[k] for k in ("source", "title", "date", "chunks", "path")} for d in docs), key=lambda d: d["source"]
+        )
 
     def source_text(self, source: str) -> str | None:
         """The original text of an indexed file, found through the index (never a path taken from input)."""
@@ -136,7 +170,7 @@ class Assistant:
         self.retriever.invalidate()
         return removed
 
-    def chat(self) -> "ChatSession":
+    def chat(self) -> ChatSession:
         return ChatSession(self)
 
     def ensure_index(self, progress: Progress | None = None) -> None:
@@ -144,8 +178,7 @@ class Assistant:
         if self.index.count() == 0 and self.settings.corpus_dir.is_dir():
             self.ingest(progress=progress)
 
-    def _run(self, question: str, query: str, mode: str | None, passages: int | None = None
-             ) -> Iterator[str | Answer]:
+    def _run(self, question: str, query: str, mode: str | None, passages: int | None = None) -> Iterator[str | Answer]:
         question, query = clean_question(question, self.settings.max_question_chars), clean_question(query, None)
         mode = mode or self.settings.mode
         if mode not in ("extractive", "generative"):
@@ -178,7 +211,9 @@ class Assistant:
         cited = [c for c in (verify(e, self._reader) for e in chosen) if c]
         notes: list[str] = []
         if len(cited) < len(chosen):
-            notes.append("some passages changed on disk since they were indexed and were left out; run `assistant ingest`")
+            notes.append(
+                "some passages changed on disk since they were indexed and were left out; run `assistant ingest`"
+            )
         if not cited:
             answer = self._refusal(query, [], timings, clock, base, notes)
             yield answer.text
@@ -199,8 +234,9 @@ class Assistant:
         yield text
         yield Answer(text, False, tuple(_citation(c) for c in cited), timings, notes=tuple(notes), **base)
 
-    def _generate(self, question: str, cited: list[Cited], notes: list[str]
-                  ) -> Generator[str, None, tuple[str, list[Cited]] | None]:
+    def _generate(
+        self, question: str, cited: list[Cited], notes: list[str]
+    ) -> Generator[str, None, tuple[str, list[Cited]] | None]:
         """Stream gated sentences; return (text, citations used), or None to fall back to the extractive answer."""
         fitted = fit_messages(question, cited, self.prompts, self.llm, self.settings.llm.max_tokens)
         if fitted is None:
@@ -228,14 +264,25 @@ class Assistant:
             notes.append("the model's answer was not backed by the passages; showing the extractive answer instead")
             return None
         if not answers_the_kind_asked(question, " ".join(parts)):
-            notes.append("the model's answer did not give the quantity asked for; showing the extractive answer instead")
+            notes.append(
+                "the model's answer did not give the quantity asked for; showing the extractive answer instead"
+            )
             return None
         return " ".join(parts), [cited[i] for i in order]
 
-    def _refusal(self, query: str, evidence: list[Evidence], timings: dict[str, float], clock: float,
-                 base: dict[str, Any], notes: Sequence[str] = ()) -> Answer:
+    def _refusal(
+        self,
+        query: str,
+        evidence: list[Evidence],
+        timings: dict[str, float],
+        clock: float,
+        base: dict[str, Any],
+        notes: Sequence[str] = (),
+    ) -> Answer:
         nearest = [c for c in (verify(e, self._reader) for e in evidence[:3]) if c]
-        searched = ", ".join(dict.fromkeys(w for w in _content_words(query) if w.lower() not in _QUESTION_WORDS)) or query
+        searched = (
+            ", ".join(dict.fromkeys(w for w in _content_words(query) if w.lower() not in _QUESTION_WORDS)) or query
+        )
         text = f"{REFUSAL} No passage in the indexed documents answers this (searched for: {searched})."
         timings["total"] = _lap(clock)
         return Answer(text, True, (), timings, nearest=tuple(_citation(c) for c in nearest), notes=tuple(notes), **base)
@@ -251,8 +298,7 @@ class ChatSession:
     def ask(self, question: str, *, mode: str | None = None, passages: int | None = None) -> Answer:
         return _last_answer(self.stream(question, mode=mode, passages=passages))
 
-    def stream(self, question: str, *, mode: str | None = None, passages: int | None = None
-               ) -> Iterator[str | Answer]:
+    def stream(self, question: str, *, mode: str | None = None, passages: int | None = None) -> Iterator[str | Answer]:
         query = self.rewrite(question)
         for item in self._assistant._run(question, query, mode, passages):
             if isinstance(item, Answer):
@@ -274,7 +320,9 @@ class ChatSession:
         if not (elliptical or _ANAPHORA.search(question)):
             return question
         words = _content_words(previous)
-        carried = [w for i, w in enumerate(words) if (elliptical or (w[0].isupper() and i > 0)) and not set(terms(w)) <= own]
+        carried = [
+            w for i, w in enumerate(words) if (elliptical or (w[0].isupper() and i > 0)) and not set(terms(w)) <= own
+        ]
         return f"{question.rstrip()} ({' '.join(carried)})" if carried else question
 
 
@@ -294,8 +342,9 @@ def clean_question(question: str, limit: int | None) -> str:
     if not text:
         raise BadInput("the question is empty; type a question about the documents")
     if limit is not None and len(text) > limit:
-        raise BadInput(f"the question is {len(text):,} characters long; the limit is {limit:,} "
-                       "(ASSISTANT_MAX_QUESTION_CHARS)")
+        raise BadInput(
+            f"the question is {len(text):,} characters long; the limit is {limit:,} (ASSISTANT_MAX_QUESTION_CHARS)"
+        )
     return text
 
 

@@ -58,8 +58,9 @@ def _assistant(args: argparse.Namespace) -> Any:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     assistant = _assistant(args)
-    report = assistant.ingest(args.paths or None, rebuild=args.rebuild,
-                              progress=None if args.quiet else _progress_bar("embedding"))
+    report = assistant.ingest(
+        args.paths or None, rebuild=args.rebuild, progress=None if args.quiet else _progress_bar("embedding")
+    )
     for skipped in report.skipped:
         print(f"skipped: {skipped.path}: {skipped.reason}", file=sys.stderr)
     print(report.summary())
@@ -109,9 +110,12 @@ def cmd_info(args: argparse.Namespace) -> int:
 
     assistant = _assistant(args)
     info = {
-        "corpus_dir": str(assistant.settings.corpus_dir), "data_dir": str(assistant.settings.data_dir),
-        "store": store_kind(assistant.settings.store), "chunks": assistant.index.count(),
-        "fingerprint": assistant.index.fingerprint, "mode": assistant.settings.mode,
+        "corpus_dir": str(assistant.settings.corpus_dir),
+        "data_dir": str(assistant.settings.data_dir),
+        "store": store_kind(assistant.settings.store),
+        "chunks": assistant.index.count(),
+        "fingerprint": assistant.index.fingerprint,
+        "mode": assistant.settings.mode,
         "llm_backend": assistant.settings.llm.backend,
     }
     print(json.dumps(info, indent=2))
@@ -119,8 +123,11 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="assistant", description="Answers questions about a document collection "
-                                     "with verified, cited passages. Settings come from ASSISTANT_* env vars.")
+    parser = argparse.ArgumentParser(
+        prog="assistant",
+        description="Answers questions about a document collection "
+        "with verified, cited passages. Settings come from ASSISTANT_* env vars.",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("ingest", help="index the corpus folder (or PATHs); unchanged files are skipped")

@@ -22,7 +22,7 @@ class ChunkSettings(BaseModel):
     tokenizer: str = "cl100k_base"
 
     @model_validator(mode="after")
-    def _overlap_below_size(self) -> "ChunkSettings":
+    def _overlap_below_size(self) -> ChunkSettings:
         if self.overlap_tokens >= self.size_tokens:
             raise ValueError("chunk overlap_tokens must be smaller than size_tokens")
         return self

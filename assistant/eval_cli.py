@@ -19,8 +19,11 @@ DEFAULT_DIALOGUES = PROJECT_ROOT / "evals" / "dialogues.jsonl"
 def add_eval_parser(sub: Any) -> None:
     p = sub.add_parser("eval", help="measure answer accuracy, refusal, citations and latency on a gold set")
     p.add_argument("--dataset", type=Path, default=DEFAULT_GOLD, help="gold questions (JSONL)")
-    p.add_argument("--dialogues", type=Path, help="multi-turn dialogues (JSONL); default: evals/dialogues.jsonl "
-                   "with the default dataset")
+    p.add_argument(
+        "--dialogues",
+        type=Path,
+        help="multi-turn dialogues (JSONL); default: evals/dialogues.jsonl with the default dataset",
+    )
     p.add_argument("--report", type=Path, help="write report.json, report.md and report.html here")
     p.add_argument("--mode", choices=["extractive", "generative", "both"], default="extractive")
     p.add_argument("--baseline", action="store_true", help="also run the llama-index default pipeline")
@@ -49,8 +52,10 @@ def cmd_feedback(args: argparse.Namespace) -> int:
     with open(args.out, "a", encoding="utf-8") as out:
         for row in rows:
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
-    print(f"{len(rows)} candidates appended to {args.out}: write their accepted answers, set answerable, "
-          "drop needs_review, and move them into the gold set")
+    print(
+        f"{len(rows)} candidates appended to {args.out}: write their accepted answers, set answerable, "
+        "drop needs_review, and move them into the gold set"
+    )
     return 0
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import statistics
 import string
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -47,8 +46,17 @@ def load_gold(path: Path) -> list[GoldItem]:
         if "question" not in row:
             raise ValueError(f"{path}:{n}: each line needs at least 'question' (and 'answers', 'answerable')")
         answers = tuple(row.get("answers", ()))
-        items.append(GoldItem(str(row.get("id", n)), row["question"], answers, tuple(row.get("sources", ())),
-                              bool(row.get("answerable", bool(answers))), row.get("kind", "fact"), row.get("split", "test")))
+        items.append(
+            GoldItem(
+                str(row.get("id", n)),
+                row["question"],
+                answers,
+                tuple(row.get("sources", ())),
+                bool(row.get("answerable", bool(answers))),
+                row.get("kind", "fact"),
+                row.get("split", "test"),
+            )
+        )
     return items
 
 
@@ -109,7 +117,7 @@ class System(Protocol):
 class AssistantSystem:
     """Our assistant in one answer mode, seen through the harness."""
 
-    def __init__(self, assistant: "Assistant", mode: str) -> None:
+    def __init__(self, assistant: Assistant, mode: str) -> None:
         self.assistant = assistant
         self.mode = mode
         self.name = f"assistant {mode}"
@@ -146,7 +154,7 @@ class Result:
 
 def _quote_valid(c: dict[str, Any], corpus_dir: Path) -> bool:
     try:
-        return (corpus_dir / c["source"]).read_text(encoding="utf-8")[c["start"]:c["end"]] == c["quote"]
+        return (corpus_dir / c["source"]).read_text(encoding="utf-8")[c["start"] : c["end"]] == c["quote"]
     except (OSError, KeyError, TypeError):
         return False
 
@@ -160,13 +168,22 @@ def score(item: GoldItem, answer: Answer, ranked: list[str], corpus_dir: Path) -
         contained, correct = False, answer.refused
     cites = data["citations"]
     return Result(
-        item.id, item.kind, item.question, item.answerable, data, correct,
+        item.id,
+        item.kind,
+        item.question,
+        item.answerable,
+        data,
+        correct,
         exact_match(answer.text, item.answers) if item.answerable and not answer.refused else 0.0,
         token_f1(answer.text, item.answers) if item.answerable and not answer.refused else 0.0,
-        contained, [_quote_valid(c, corpus_dir) for c in cites],
-        [c["source"] in item.sources and contains(c["quote"], item.answers) for c in cites] if item.answerable else
-        [False for _ in cites],
-        ranked, list(item.sources), dict(answer.timings_ms),
+        contained,
+        [_quote_valid(c, corpus_dir) for c in cites],
+        [c["source"] in item.sources and contains(c["quote"], item.answers) for c in cites]
+        if item.answerable
+        else [False for _ in cites],
+        ranked,
+        list(item.sources),
+        dict(answer.timings_ms),
     )
 
 
@@ -187,8 +204,9 @@ def retrieval_metrics(results: Sequence[Result], k_values: Sequence[int] = (1, 3
     out: dict[str, float] = {}
     for k in k_values:
         out[f"hit@{k}"] = _mean([float(any(s in r.gold_sources for s in r.ranked_sources[:k])) for r in rows])
-    out["mrr"] = _mean([next((1.0 / (i + 1) for i, s in enumerate(r.ranked_sources) if s in r.gold_sources), 0.0)
-                        for r in rows])
+    out["mrr"] = _mean(
+        [next((1.0 / (i + 1) for i, s in enumerate(r.ranked_sources) if s in r.gold_sources), 0.0) for r in rows]
+    )
     out["ndcg@10"] = _mean([ndcg(r.ranked_sources[:10], set(r.gold_sources)) for r in rows])
     return out
 
@@ -234,8 +252,14 @@ def summarize(results: Sequence[Result], dialogue_turns: Sequence[Result] = ()) 
     return summary
 
 
-def evaluate(system: System, gold: Sequence[GoldItem], dialogues: Sequence[Dialogue], corpus_dir: Path,
-             progress: Progress | None = None, k: int = 10) -> dict[str, Any]:
+def evaluate(
+    system: System,
+    gold: Sequence[GoldItem],
+    dialogues: Sequence[Dialogue],
+    corpus_dir: Path,
+    progress: Progress | None = None,
+    k: int = 10,
+) -> dict[str, Any]:
     """Ask every gold question and every dialogue; return per-question results and the summary."""
     results: list[Result] = []
     turns: list[Result] = []
@@ -248,8 +272,9 @@ def evaluate(system: System, gold: Sequence[GoldItem], dialogues: Sequence[Dialo
     for dialogue in dialogues:
         ask = system.conversation()
         for n, (question, answers) in enumerate(dialogue.turns):
-            item = GoldItem(f"{dialogue.id}.{n + 1}", question, answers, (), bool(answers),
-                            "first-turn" if n == 0 else "follow-up")
+            item = GoldItem(
+                f"{dialogue.id}.{n + 1}", question, answers, (), bool(answers), "first-turn" if n == 0 else "follow-up"
+            )
             answer = ask(question)
             turns.append(score(item, answer, [], corpus_dir))
             if progress:
@@ -290,10 +315,17 @@ def feedback_candidates(feedback: Path, known: Sequence[GoldItem] = ()) -> list[
         if row.get("liked") is not False or not question or normalize_answer(question) in asked:
             continue
         asked.add(normalize_answer(question))
-        out.append({
-            "id": f"fb{n:04d}", "question": question, "answers": [],
-            "sources": sorted({c["source"] for c in row.get("citations", []) if "source" in c}),
-            "answerable": None, "kind": "feedback", "needs_review": True,
-            "model_answer": row.get("answer", ""), "comment": row.get("comment", ""),
-        })
+        out.append(
+            {
+                "id": f"fb{n:04d}",
+                "question": question,
+                "answers": [],
+                "sources": sorted({c["source"] for c in row.get("citations", []) if "source" in c}),
+                "answerable": None,
+                "kind": "feedback",
+                "needs_review": True,
+                "model_answer": row.get("answer", ""),
+                "comment": row.get("comment", ""),
+            }
+        )
     return out

@@ -26,7 +26,7 @@ class Chunk:
         """(normalised sentence, original start, original end) for each sentence of the chunk."""
         out, pos = [], 0
         for ostart, oend, length in json.loads(self.metadata["spans"]):
-            out.append((self.text[pos:pos + length], ostart, oend))
+            out.append((self.text[pos : pos + length], ostart, oend))
             pos += length + 1
         return out
 
@@ -66,8 +66,9 @@ class ChunkIndex:
             self._collection.modify(metadata=self.fingerprint)
             return
         diff = ", ".join(
-            f"{k[len(FINGERPRINT_PREFIX):]}: index has {stored.get(k)!r}, settings say {v!r}"
-            for k, v in self.fingerprint.items() if stored.get(k) != v
+            f"{k[len(FINGERPRINT_PREFIX) :]}: index has {stored.get(k)!r}, settings say {v!r}"
+            for k, v in self.fingerprint.items()
+            if stored.get(k) != v
         )
         raise IndexMismatch(
             f"the index {self._name!r} was built with a different configuration ({diff}); "
@@ -94,11 +95,12 @@ class ChunkIndex:
         except Exception as exc:
             raise _wrap(exc, "reading the sync state") from exc
         grouped: dict[str, list[tuple[str, dict[str, Any]]]] = {}
-        for cid, meta in zip(got["ids"], got["metadatas"]):
+        for cid, meta in zip(got["ids"], got["metadatas"], strict=True):
             grouped.setdefault(str(meta["source"]), []).append((cid, meta))
         return {
-            source: FileState(sha=str(items[0][1]["sha"]), n_chunks=int(items[0][1]["n_chunks"]),
-                              ids=tuple(cid for cid, _ in items))
+            source: FileState(
+                sha=str(items[0][1]["sha"]), n_chunks=int(items[0][1]["n_chunks"]), ids=tuple(cid for cid, _ in items)
+            )
             for source, items in grouped.items()
         }
 
@@ -106,10 +108,12 @@ class ChunkIndex:
         step = max(1, int(self._client.get_max_batch_size()))
         try:
             for i in range(0, len(chunks), step):
-                part = chunks[i:i + step]
+                part = chunks[i : i + step]
                 self._collection.upsert(
-                    ids=[c.id for c in part], documents=[c.text for c in part],
-                    metadatas=[c.metadata for c in part], embeddings=[list(v) for v in vectors[i:i + step]],
+                    ids=[c.id for c in part],
+                    documents=[c.text for c in part],
+                    metadatas=[c.metadata for c in part],
+                    embeddings=[list(v) for v in vectors[i : i + step]],
                 )
         except Exception as exc:
             raise _wrap(exc, "writing chunks") from exc
@@ -145,7 +149,7 @@ class ChunkIndex:
             got = self._collection.get(include=["documents", "metadatas"])
         except Exception as exc:
             raise _wrap(exc, "reading chunks") from exc
-        return [Chunk(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])]
+        return [Chunk(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)]
 
     def query(self, vector: Sequence[float], k: int) -> list[tuple[Chunk, float]]:
         """Nearest chunks with cosine similarity (vectors are unit length, Chroma's default space is L2²)."""
@@ -159,5 +163,7 @@ class ChunkIndex:
             raise _wrap(exc, "searching") from exc
         return [
             (Chunk(i, d, m), 1.0 - float(dist) / 2.0)
-            for i, d, m, dist in zip(got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0])
+            for i, d, m, dist in zip(
+                got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0], strict=True
+            )
         ]

@@ -42,11 +42,15 @@ def read_document(path: Path, root: Path, settings: IngestSettings) -> tuple[Doc
     """The document and an optional warning; ``BadInput`` when it cannot be used."""
     source = path.relative_to(root).as_posix()
     if path.suffix.lower() not in settings.extensions:
-        raise BadInput(f"{source}: unsupported type {path.suffix or '(none)'}; supported: {', '.join(settings.extensions)}")
+        raise BadInput(
+            f"{source}: unsupported type {path.suffix or '(none)'}; supported: {', '.join(settings.extensions)}"
+        )
     size = path.stat().st_size
     if size > settings.max_file_mb * 1024 * 1024:
-        raise BadInput(f"{source}: {size / 1e6:.0f} MB is over the {settings.max_file_mb:g} MB limit "
-                       "(ASSISTANT_INGEST__MAX_FILE_MB); skipped")
+        raise BadInput(
+            f"{source}: {size / 1e6:.0f} MB is over the {settings.max_file_mb:g} MB limit "
+            "(ASSISTANT_INGEST__MAX_FILE_MB); skipped"
+        )
     data = path.read_bytes()
     text, warning = decode(data, source)
     if not text.strip():
@@ -113,12 +117,20 @@ def chunk_document(doc: Document, tokenizer: Tokenizer, settings: ChunkSettings)
         first = nxt
     chunks = []
     for ordinal, (a, b) in enumerate(groups):
-        spans = [(*norm.to_original(s, e), e - s) for s, e in pieces[a:b + 1]]
-        text = " ".join(norm.text[s:e] for s, e in pieces[a:b + 1])
+        spans = [(*norm.to_original(s, e), e - s) for s, e in pieces[a : b + 1]]
+        text = " ".join(norm.text[s:e] for s, e in pieces[a : b + 1])
         metadata = {
-            "source": doc.source, "root": str(doc.root), "path": str(doc.path), "title": doc.title,
-            "date": doc.date, "sha": doc.sha, "n_chunks": len(groups), "ordinal": ordinal,
-            "start": spans[0][0], "end": spans[-1][1], "spans": json.dumps(spans),
+            "source": doc.source,
+            "root": str(doc.root),
+            "path": str(doc.path),
+            "title": doc.title,
+            "date": doc.date,
+            "sha": doc.sha,
+            "n_chunks": len(groups),
+            "ordinal": ordinal,
+            "start": spans[0][0],
+            "end": spans[-1][1],
+            "spans": json.dumps(spans),
         }
         chunks.append(Chunk(f"{doc.source}::{doc.sha[:16]}::{ordinal}", text, metadata))
     return chunks
@@ -130,7 +142,7 @@ def _split_long(text: str, start: int, end: int, max_chars: int) -> Iterator[tup
         cut = text.rfind(" ", start + 1, start + max_chars)
         cut = cut if cut > start else start + max_chars
         yield start, cut
-        start = cut + 1 if text[cut:cut + 1] == " " else cut
+        start = cut + 1 if text[cut : cut + 1] == " " else cut
     if end > start:
         yield start, end
 
@@ -146,7 +158,9 @@ def writer_lock(data_dir: Path) -> Iterator[None]:
         except BlockingIOError:
             handle.seek(0)
             owner = handle.read().strip() or "another process"
-            raise IndexLocked(f"the index at {data_dir} is locked by PID {owner}; wait for that ingest to finish") from None
+            raise IndexLocked(
+                f"the index at {data_dir} is locked by PID {owner}; wait for that ingest to finish"
+            ) from None
         handle.seek(0)
         handle.truncate()
         handle.write(str(os.getpid()))
@@ -158,8 +172,15 @@ def writer_lock(data_dir: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def sync(index: ChunkIndex, embedder: Embedder, tokenizer: Tokenizer, targets: Sequence[Path],
-         chunking: ChunkSettings, settings: IngestSettings, progress: Progress | None = None) -> IngestReport:
+def sync(
+    index: ChunkIndex,
+    embedder: Embedder,
+    tokenizer: Tokenizer,
+    targets: Sequence[Path],
+    chunking: ChunkSettings,
+    settings: IngestSettings,
+    progress: Progress | None = None,
+) -> IngestReport:
     """Bring the index in line with the files under ``targets``: unchanged files cost no embedding."""
     began = time.perf_counter()
     added: list[str] = []
@@ -207,23 +228,37 @@ def sync(index: ChunkIndex, embedder: Embedder, tokenizer: Tokenizer, targets: S
         if sum(len(c) for c, _ in batch) >= settings.batch_size * 4 or item is todo[-1]:
             done += _store(index, embedder, batch, settings.batch_size, progress, done, total)
             batch = []
-    return IngestReport(tuple(added), tuple(updated), tuple(deleted), tuple(unchanged), tuple(skipped),
-                        total, time.perf_counter() - began)
+    return IngestReport(
+        tuple(added),
+        tuple(updated),
+        tuple(deleted),
+        tuple(unchanged),
+        tuple(skipped),
+        total,
+        time.perf_counter() - began,
+    )
 
 
-def _store(index: ChunkIndex, embedder: Embedder, batch: list[tuple[list[Chunk], tuple[str, ...]]],
-           batch_size: int, progress: Progress | None, done: int, total: int) -> int:
+def _store(
+    index: ChunkIndex,
+    embedder: Embedder,
+    batch: list[tuple[list[Chunk], tuple[str, ...]]],
+    batch_size: int,
+    progress: Progress | None,
+    done: int,
+    total: int,
+) -> int:
     """Embed a batch of files together (fewer, fuller model calls), then write each file and drop its stale chunks."""
     chunks = [c for file_chunks, _ in batch for c in file_chunks]
     vectors: list[list[float]] = []
     for i in range(0, len(chunks), batch_size):
-        vectors.extend(embedder.embed([c.text for c in chunks[i:i + batch_size]]))
+        vectors.extend(embedder.embed([c.text for c in chunks[i : i + batch_size]]))
         if progress:
             progress(done + len(vectors), total)
     pos = 0
     for file_chunks, stale in batch:
         # New chunks first, stale ones after: a crash in between leaves the old text retrievable, never nothing.
-        index.upsert(file_chunks, vectors[pos:pos + len(file_chunks)])
+        index.upsert(file_chunks, vectors[pos : pos + len(file_chunks)])
         index.delete(stale)
         pos += len(file_chunks)
     return len(chunks)

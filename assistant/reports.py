@@ -10,10 +10,15 @@ from pathlib import Path
 from typing import Any
 
 TABLE_METRICS = [
-    ("answer_accuracy", "answer acc", "{:.3f}"), ("refusal_accuracy", "refusal acc", "{:.3f}"),
-    ("citation_precision", "cite prec", "{:.3f}"), ("quote_validity", "quotes ok", "{:.3f}"),
-    ("f1", "F1", "{:.1f}"), ("hit@1", "hit@1", "{:.3f}"), ("ndcg@10", "nDCG@10", "{:.3f}"),
-    ("follow_up_accuracy", "follow-up", "{:.3f}"), ("latency_p50_ms", "p50 ms", "{:.0f}"),
+    ("answer_accuracy", "answer acc", "{:.3f}"),
+    ("refusal_accuracy", "refusal acc", "{:.3f}"),
+    ("citation_precision", "cite prec", "{:.3f}"),
+    ("quote_validity", "quotes ok", "{:.3f}"),
+    ("f1", "F1", "{:.1f}"),
+    ("hit@1", "hit@1", "{:.3f}"),
+    ("ndcg@10", "nDCG@10", "{:.3f}"),
+    ("follow_up_accuracy", "follow-up", "{:.3f}"),
+    ("latency_p50_ms", "p50 ms", "{:.0f}"),
     ("latency_p95_ms", "p95 ms", "{:.0f}"),
 ]
 
@@ -72,12 +77,15 @@ def _histogram(values: Sequence[float], label: str, bins: int = 12, width: int =
     bar = width / bins
     rects = "".join(
         f'<rect x="{i * bar:.1f}" y="{height - 20 - c / top * (height - 30):.1f}" width="{bar - 2:.1f}" '
-        f'height="{c / top * (height - 30):.1f}" fill="#4a7bd0"><title>{c}</title></rect>' for i, c in enumerate(counts)
+        f'height="{c / top * (height - 30):.1f}" fill="#4a7bd0"><title>{c}</title></rect>'
+        for i, c in enumerate(counts)
     )
-    return (f'<figure><svg width="{width}" height="{height}" role="img">{rects}'
-            f'<text x="0" y="{height - 4}" font-size="11">{lo:.3g}</text>'
-            f'<text x="{width - 40}" y="{height - 4}" font-size="11">{hi:.3g}</text></svg>'
-            f"<figcaption>{html.escape(label)} (n={len(values)})</figcaption></figure>")
+    return (
+        f'<figure><svg width="{width}" height="{height}" role="img">{rects}'
+        f'<text x="0" y="{height - 4}" font-size="11">{lo:.3g}</text>'
+        f'<text x="{width - 40}" y="{height - 4}" font-size="11">{hi:.3g}</text></svg>'
+        f"<figcaption>{html.escape(label)} (n={len(values)})</figcaption></figure>"
+    )
 
 
 def _html(runs: Sequence[dict[str, Any]], title: str) -> str:
@@ -89,22 +97,28 @@ def _html(runs: Sequence[dict[str, Any]], title: str) -> str:
         body.append(_histogram([r["timings_ms"].get("total", float("nan")) for r in rows], "latency, ms"))
         body.append(_histogram([r["f1"] for r in rows if r["answerable"]], "token F1 of answerable questions"))
         body.append(_histogram([c["score"] for r in rows for c in r["answer"]["citations"]], "citation scores"))
-        body.append("</div><table><tr><th>id</th><th>kind</th><th>question</th><th>answer</th><th>citations</th>"
-                    "<th>result</th></tr>")
+        body.append(
+            "</div><table><tr><th>id</th><th>kind</th><th>question</th><th>answer</th><th>citations</th>"
+            "<th>result</th></tr>"
+        )
         for r in rows:
             cites = "".join(
                 f"<li><b>{e(c['source'])}</b> {c['start']}–{c['end']}{'' if ok else ' <b>(quote invalid)</b>'}: "
                 f"{e(c['quote'][:300])}</li>"
-                for c, ok in zip(r["answer"]["citations"], r["quotes_valid"])
+                for c, ok in zip(r["answer"]["citations"], r["quotes_valid"], strict=True)
             )
             verdict = "pass" if r["correct"] else "FAIL"
-            body.append(f"<tr class={verdict.lower()}><td>{e(r['id'])}</td><td>{e(r['kind'])}</td>"
-                        f"<td>{e(r['question'])}</td><td>{e(r['answer']['answer'])}</td><td><ul>{cites}</ul></td>"
-                        f"<td>{verdict}</td></tr>")
+            body.append(
+                f"<tr class={verdict.lower()}><td>{e(r['id'])}</td><td>{e(r['kind'])}</td>"
+                f"<td>{e(r['question'])}</td><td>{e(r['answer']['answer'])}</td><td><ul>{cites}</ul></td>"
+                f"<td>{verdict}</td></tr>"
+            )
         body.append("</table>")
-    style = ("body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;width:100%}"
-             "td,th{border:1px solid #ccc;padding:4px;vertical-align:top;font-size:13px}"
-             "tr.fail{background:#fde8e8}.plots{display:flex;gap:2em}")
+    style = (
+        "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;width:100%}"
+        "td,th{border:1px solid #ccc;padding:4px;vertical-align:top;font-size:13px}"
+        "tr.fail{background:#fde8e8}.plots{display:flex;gap:2em}"
+    )
     return f"<!doctype html><meta charset=utf-8><title>{e(title)}</title><style>{style}</style>{''.join(body)}"
 
 
@@ -112,7 +126,8 @@ def _table_html(runs: Sequence[dict[str, Any]]) -> str:
     head = "".join(f"<th>{html.escape(label)}</th>" for _, label, _ in TABLE_METRICS)
     rows = "".join(
         f"<tr><td>{html.escape(run['system'])}</td>"
-        + "".join(f"<td>{_fmt(run['summary'].get(k), p)}</td>" for k, _, p in TABLE_METRICS) + "</tr>"
+        + "".join(f"<td>{_fmt(run['summary'].get(k), p)}</td>" for k, _, p in TABLE_METRICS)
+        + "</tr>"
         for run in runs
     )
     return f"<table><tr><th>system</th>{head}</tr>{rows}</table>"

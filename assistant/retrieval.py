@@ -27,16 +27,65 @@ STOPWORDS = frozenset(
 )
 # irregular forms the stemmer cannot join to their verb (said/say, took/take): common in news and in questions
 IRREGULAR = {
-    "said": "say", "says": "say", "took": "take", "taken": "take", "brought": "bring", "fought": "fight",
-    "won": "win", "led": "lead", "began": "begin", "begun": "begin", "gave": "give", "given": "give",
-    "went": "go", "gone": "go", "came": "come", "made": "make", "held": "hold", "left": "leave", "lost": "lose",
-    "met": "meet", "sent": "send", "spent": "spend", "struck": "strike", "seen": "see", "saw": "see",
-    "told": "tell", "thought": "think", "found": "find", "got": "get", "kept": "keep", "knew": "know",
-    "known": "know", "ran": "run", "rose": "rise", "risen": "rise", "fell": "fall", "fallen": "fall",
-    "shot": "shoot", "hit": "hit", "wounded": "wound", "killed": "kill", "died": "die", "dead": "die",
-    "death": "die", "deaths": "die", "seized": "seize", "bodies": "body", "fled": "flee", "stood": "stand",
-    "withdrew": "withdraw", "withdrawn": "withdraw", "paid": "pay", "bought": "buy", "sold": "sell",
-    "built": "build", "chose": "choose", "chosen": "choose", "drove": "drive", "driven": "drive",
+    "said": "say",
+    "says": "say",
+    "took": "take",
+    "taken": "take",
+    "brought": "bring",
+    "fought": "fight",
+    "won": "win",
+    "led": "lead",
+    "began": "begin",
+    "begun": "begin",
+    "gave": "give",
+    "given": "give",
+    "went": "go",
+    "gone": "go",
+    "came": "come",
+    "made": "make",
+    "held": "hold",
+    "left": "leave",
+    "lost": "lose",
+    "met": "meet",
+    "sent": "send",
+    "spent": "spend",
+    "struck": "strike",
+    "seen": "see",
+    "saw": "see",
+    "told": "tell",
+    "thought": "think",
+    "found": "find",
+    "got": "get",
+    "kept": "keep",
+    "knew": "know",
+    "known": "know",
+    "ran": "run",
+    "rose": "rise",
+    "risen": "rise",
+    "fell": "fall",
+    "fallen": "fall",
+    "shot": "shoot",
+    "hit": "hit",
+    "wounded": "wound",
+    "killed": "kill",
+    "died": "die",
+    "dead": "die",
+    "death": "die",
+    "deaths": "die",
+    "seized": "seize",
+    "bodies": "body",
+    "fled": "flee",
+    "stood": "stand",
+    "withdrew": "withdraw",
+    "withdrawn": "withdraw",
+    "paid": "pay",
+    "bought": "buy",
+    "sold": "sell",
+    "built": "build",
+    "chose": "choose",
+    "chosen": "choose",
+    "drove": "drive",
+    "driven": "drive",
 }
 QUANTITY_CUES = ("how many", "how much", "what number", "how long", "how far", "what percentage")
 TIME_CUES = ("when ", "in what year", "in which year", "what year", "since when", "since which year", "what date")
@@ -51,6 +100,8 @@ def asks_for(question: str) -> str | None:
     if asked.startswith(TIME_CUES):
         return "time"
     return None
+
+
 RRF_K = 60
 COMMON_SHARE = 0.3  # a name in more than this share of chunks is not required in the evidence
 
@@ -72,7 +123,12 @@ def same_term(a: str, b: str) -> bool:
     """Equal stems, or spelling variants of a long name (Tinzaouaten / Tinzaouatene)."""
     if a == b:
         return True
-    return min(len(a), len(b)) >= 6 and abs(len(a) - len(b)) <= 2 and a[:6] == b[:6] and (a.startswith(b) or b.startswith(a))
+    return (
+        min(len(a), len(b)) >= 6
+        and abs(len(a) - len(b)) <= 2
+        and a[:6] == b[:6]
+        and (a.startswith(b) or b.startswith(a))
+    )
 
 
 @dataclass(frozen=True)
@@ -173,22 +229,41 @@ class Retriever:
         total_weight = sum(w for _, w in key) or 1.0
         wants_number = asks_for(question) == "quantity"
         out = []
-        for (chunk, text, start, end, previous), vec in zip(candidates, vectors[1:]):
+        for (chunk, text, start, end, previous), vec in zip(candidates, vectors[1:], strict=True):
             sentence_terms = terms(text)
             previous_terms = terms(previous)
             # what the sentence before says counts half: a sentence often continues it ("... The spokesperson also")
-            covered = sum(w if any(same_term(t, s) for s in sentence_terms)
-                          else 0.5 * w if any(same_term(t, s) for s in previous_terms) else 0.0 for t, w in key)
+            covered = sum(
+                w
+                if any(same_term(t, s) for s in sentence_terms)
+                else 0.5 * w
+                if any(same_term(t, s) for s in previous_terms)
+                else 0.0
+                for t, w in key
+            )
             coverage = covered / total_weight
-            similarity = sum(a * b for a, b in zip(qvec, vec))
+            similarity = sum(a * b for a, b in zip(qvec, vec, strict=True))
             context_terms = sentence_terms + previous_terms  # a required name may stand in the sentence before
             missing = tuple(word for word, stem in required if not any(same_term(stem, s) for s in context_terms))
             score = 0.55 * similarity + 0.45 * coverage
             if wants_number and any(ch.isdigit() for ch in text):
                 score += 0.1
             meta = chunk.metadata
-            out.append(Evidence(text, meta["source"], meta["title"], meta["date"], meta["path"], start, end,
-                                score, similarity, coverage, missing))
+            out.append(
+                Evidence(
+                    text,
+                    meta["source"],
+                    meta["title"],
+                    meta["date"],
+                    meta["path"],
+                    start,
+                    end,
+                    score,
+                    similarity,
+                    coverage,
+                    missing,
+                )
+            )
         return sorted(out, key=lambda e: -e.score)
 
     def key_terms(self, question: str) -> list[tuple[str, float]]:
@@ -210,6 +285,8 @@ class Retriever:
                 continue
             # the first word is capitalised anyway ("Describe ..."), so only later capitals mark a name
             stem = _stemmer().stemWord(IRREGULAR.get(lowered, lowered))
-            if any(ch.isdigit() for ch in word) or (i > 0 and word[0].isupper() and self.keywords.df.get(stem, 0) < common):
+            if any(ch.isdigit() for ch in word) or (
+                i > 0 and word[0].isupper() and self.keywords.df.get(stem, 0) < common
+            ):
                 out.append((word, stem))
         return out

@@ -11,8 +11,19 @@ from dataclasses import dataclass
 
 from .errors import BadInput
 
-_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"',
-                         "\u2013": "-", "\u2014": "-", "\u00a0": " "})
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u00a0": " ",
+    }
+)
 # "said.But", "operates.”The": a sentence end glued to the next sentence's capital.
 _GLUED = re.compile(
     r"(?:(?<=[a-z0-9%)\]\"'\u201d\u2019])|(?<=[A-Z]{2}))([.!?][\"'\u201d\u2019]?)(?=[\"'\u201c\u201d\u2018\u2019]?[A-Z]|-\s)"
@@ -74,7 +85,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     for match in _SENTENCE_END.finditer(text):
         end = match.end()
         if text[match.start()] == ".":
-            word = text[max(begin, text.rfind(" ", begin, match.start()) + 1):match.start()].lower()
+            word = text[max(begin, text.rfind(" ", begin, match.start()) + 1) : match.start()].lower()
             if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
                 continue
         _append_trimmed(text, begin, end, spans)
@@ -96,7 +107,8 @@ def _append_trimmed(text: str, begin: int, end: int, spans: list[tuple[int, int]
 _INSTRUCTION = re.compile(
     r"\b(ignore|disregard|forget|override)\b.{0,40}\b(instructions?|prompts?|rules|context|above|previous)\b"
     r"|\b(system|developer|hidden)\s+(prompt|message|instructions?)\b"
-    r"|\b(you are|act as|pretend to be|you must|from now on)\b.{0,60}\b(assistant|ai|model|chatbot|answer|respond|reply)\b"
+    r"|\b(you are|act as|pretend to be|you must|from now on)\b.{0,60}"
+    r"\b(assistant|ai|model|chatbot|answer|respond|reply)\b"
     r"|\b(answer|respond|reply|say|output|print)\s+(only\s+)?(with\s+)?[\"']?[A-Z0-9_]{4,}[\"']?\s*[.!]?$"
     r"|\b(answer|respond|reply)\b.{0,30}\b(every|all|any)\s+(question|query|request)",
     re.IGNORECASE,

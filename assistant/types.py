@@ -36,9 +36,7 @@ class Answer:
         return {
             "answer": self.text,
             "refused": self.refused,
-            "citations": [
-                {k: v for k, v in asdict(c).items() if k != "date" or v} for c in self.citations
-            ],
+            "citations": [{k: v for k, v in asdict(c).items() if k != "date" or v} for c in self.citations],
             "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
             "query": self.query,
             "mode": self.mode,

@@ -46,8 +46,11 @@ def chat_text(answer: Answer | str) -> str:
         return _MARKER.sub(r"[\1]", escape_markdown(answer))
     text = _MARKER.sub(r"[\1]", escape_markdown(answer.text))
     if answer.refused:
-        return f"**The documents don't say.** {text[len('The documents don' + chr(92) + 't say.'):].strip()}" \
-            if answer.text.startswith("The documents don't say.") else text
+        return (
+            f"**The documents don't say.** {text[len('The documents don' + chr(92) + 't say.') :].strip()}"
+            if answer.text.startswith("The documents don't say.")
+            else text
+        )
     return text
 
 
@@ -64,14 +67,16 @@ def _context(original: str, start: int, end: int, reach: int = 320) -> tuple[str
 def citation_card(assistant: Assistant, n: int, c: Citation) -> str:
     e = html.escape
     original = assistant.source_text(c.source)
-    if original is not None and original[c.start:c.end] == c.quote:
+    if original is not None and original[c.start : c.end] == c.quote:
         before, quote, after = _context(original, c.start, c.end)
     else:
         before, quote, after = "", c.quote, ""
     date = f" · {e(c.date)}" if c.date else ""
-    return (f'<div class="card"><div class="meta"><b>[{n}] {e(c.title)}</b>{date} · <code>{e(c.source)}</code> · '
-            f"characters {c.start}–{c.end}</div>"
-            f'<div class="ctx">{e(before)}<mark>{e(quote)}</mark>{e(after)}</div></div>')
+    return (
+        f'<div class="card"><div class="meta"><b>[{n}] {e(c.title)}</b>{date} · <code>{e(c.source)}</code> · '
+        f"characters {c.start}–{c.end}</div>"
+        f'<div class="ctx">{e(before)}<mark>{e(quote)}</mark>{e(after)}</div></div>'
+    )
 
 
 def evidence_html(assistant: Assistant, answer: Answer | None) -> str:
@@ -80,9 +85,11 @@ def evidence_html(assistant: Assistant, answer: Answer | None) -> str:
         return "<p>Citations for the latest answer appear here.</p>"
     if answer.refused:
         cards = "".join(citation_card(assistant, i, c) for i, c in enumerate(answer.nearest, 1))
-        return (f'<div class="refusal"><p><b>The documents don\'t say.</b> Searched for: '
-                f"{html.escape(answer.query)}</p><p>Nearest passages (they do not answer the question):</p>"
-                f"{cards}</div>")
+        return (
+            f'<div class="refusal"><p><b>The documents don\'t say.</b> Searched for: '
+            f"{html.escape(answer.query)}</p><p>Nearest passages (they do not answer the question):</p>"
+            f"{cards}</div>"
+        )
     cards = "".join(citation_card(assistant, i, c) for i, c in enumerate(answer.citations, 1))
     notes = "".join(f"<p><i>Note: {html.escape(n)}</i></p>" for n in answer.notes)
     return cards + notes
@@ -98,11 +105,13 @@ def source_html(assistant: Assistant, answer: dict[str, Any] | None, choice: str
         return "<p>Pick a citation to open its document.</p>"
     c = cites[int(match.group(1)) - 1]
     original = assistant.source_text(c["source"])
-    if original is None or original[c["start"]:c["end"]] != c["quote"]:
+    if original is None or original[c["start"] : c["end"]] != c["quote"]:
         return "<p>That document changed or is gone since the answer was given; ask again.</p>"
     e = html.escape
-    return (f'<div class="meta"><b>{e(c["title"])}</b> · <code>{e(c["source"])}</code></div><div class="doc">'
-            f'{e(original[:c["start"]])}<mark id="quote-mark">{e(c["quote"])}</mark>{e(original[c["end"]:])}</div>')
+    return (
+        f'<div class="meta"><b>{e(c["title"])}</b> · <code>{e(c["source"])}</code></div><div class="doc">'
+        f'{e(original[: c["start"]])}<mark id="quote-mark">{e(c["quote"])}</mark>{e(original[c["end"] :])}</div>'
+    )
 
 
 def citation_choices(answer: Answer | None) -> list[str]:
@@ -116,8 +125,13 @@ def _user_questions(history: Sequence[dict[str, Any]]) -> list[str]:
     return [m["content"] for m in history if m.get("role") == "user" and isinstance(m.get("content"), str)]
 
 
-def chat_turn(assistant: Assistant, message: str, history: list[dict[str, Any]], mode: str = "extractive",
-              passages: int | None = None) -> Iterator[tuple[list[dict[str, Any]], str, dict[str, Any] | None, list[str]]]:
+def chat_turn(
+    assistant: Assistant,
+    message: str,
+    history: list[dict[str, Any]],
+    mode: str = "extractive",
+    passages: int | None = None,
+) -> Iterator[tuple[list[dict[str, Any]], str, dict[str, Any] | None, list[str]]]:
     """One turn: stream the answer into the chat, then show its citation cards.
 
     Yields (chat history, citation cards HTML, the answer as a dict, citation choices for the source viewer).
@@ -161,8 +175,9 @@ def safe_name(name: str) -> str:
     return stem[:120]
 
 
-def upload_documents(assistant: Assistant, files: Sequence[Any] | None,
-                     progress: Callable[[int, int], None] | None = None) -> str:
+def upload_documents(
+    assistant: Assistant, files: Sequence[Any] | None, progress: Callable[[int, int], None] | None = None
+) -> str:
     """Validate uploads (type, size, text), copy them into the corpus folder and ingest them."""
     if not files:
         return "Choose one or more .txt or .md files first."
@@ -205,17 +220,28 @@ def remove_documents(assistant: Assistant, sources: Sequence[str] | None) -> str
     return escape_markdown(f"Removed {', '.join(removed)} from the index (the files were moved to {where}).")
 
 
-def record_feedback(assistant: Assistant, history: Sequence[dict[str, Any]], index: int | None, liked: bool,
-                    comment: str = "", answer: dict[str, Any] | None = None) -> str:
+def record_feedback(
+    assistant: Assistant,
+    history: Sequence[dict[str, Any]],
+    index: int | None,
+    liked: bool,
+    comment: str = "",
+    answer: dict[str, Any] | None = None,
+) -> str:
     """Append one judgement to the feedback JSONL that ``assistant eval --feedback`` turns into gold candidates."""
     if index is None or not 0 <= index < len(history) or history[index].get("role") != "assistant":
         return "Use the thumbs on an answer."
     questions = [m for m in history[:index] if m.get("role") == "user"]
     path = assistant.settings.web.feedback_file or assistant.settings.data_dir / "feedback.jsonl"
     path.parent.mkdir(parents=True, exist_ok=True)
-    row = {"time": time.strftime("%Y-%m-%dT%H:%M:%S"), "question": questions[-1]["content"] if questions else "",
-           "answer": history[index].get("content", ""), "liked": liked, "comment": comment.strip()[:2000],
-           "citations": (answer or {}).get("citations", []) if index == len(history) - 1 else []}
+    row = {
+        "time": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "question": questions[-1]["content"] if questions else "",
+        "answer": history[index].get("content", ""),
+        "liked": liked,
+        "comment": comment.strip()[:2000],
+        "citations": (answer or {}).get("citations", []) if index == len(history) - 1 else [],
+    }
     with open(path, "a", encoding="utf-8") as out:
         out.write(json.dumps(row, ensure_ascii=False) + "\n")
     return "Thanks, noted." if liked else "Thanks, noted; wrong answers become candidates for the eval set."
@@ -271,21 +297,37 @@ def build_app(assistant: Assistant) -> Any:
 
     with gr.Blocks(title="Document assistant") as demo:
         answer_state = gr.State(None)
-        gr.Markdown("## Document assistant\nAnswers come only from the indexed documents, each sentence with the "
-                    "passage it rests on. When the documents don't say, it says so.")
+        gr.Markdown(
+            "## Document assistant\nAnswers come only from the indexed documents, each sentence with the "
+            "passage it rests on. When the documents don't say, it says so."
+        )
         status = gr.Markdown("Preparing the index…", elem_id="status")
         with gr.Row():
             with gr.Column(scale=3):
-                chatbot = gr.Chatbot(label="Conversation", height=460, elem_id="chat", feedback_options=("Like", "Dislike"),
-                                     buttons=["copy", "copy_all"])  # no "share": nothing leaves this machine
+                chatbot = gr.Chatbot(
+                    label="Conversation",
+                    height=460,
+                    elem_id="chat",
+                    feedback_options=("Like", "Dislike"),
+                    buttons=["copy", "copy_all"],
+                )  # no "share": nothing leaves this machine
                 with gr.Row():
-                    box = gr.Textbox(placeholder="Ask a question about the documents", show_label=False, scale=5,
-                                     elem_id="question", max_length=4000)
+                    box = gr.Textbox(
+                        placeholder="Ask a question about the documents",
+                        show_label=False,
+                        scale=5,
+                        elem_id="question",
+                        max_length=4000,
+                    )
                     send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
                 with gr.Row():
                     new = gr.Button("New conversation", elem_id="new")
-                    comment = gr.Textbox(placeholder="Optional comment, then use the thumbs on the answer", show_label=False,
-                                         scale=3, max_length=2000)
+                    comment = gr.Textbox(
+                        placeholder="Optional comment, then use the thumbs on the answer",
+                        show_label=False,
+                        scale=3,
+                        max_length=2000,
+                    )
                 feedback_status = gr.Markdown()
                 gr.Examples(EXAMPLES, inputs=box, label="Examples")
             with gr.Column(scale=2):
@@ -296,14 +338,20 @@ def build_app(assistant: Assistant) -> Any:
                     viewer = gr.HTML("<p>Pick a citation to open its document.</p>", elem_id="viewer")
                 with gr.Accordion("Settings", open=False):
                     mode = gr.Radio(["extractive", "generative"], value=assistant.settings.mode, label="Answer mode")
-                    passages = gr.Slider(1, 5, value=assistant.settings.retrieval.max_evidence, step=1,
-                                         label="Passages cited at most")
+                    passages = gr.Slider(
+                        1, 5, value=assistant.settings.retrieval.max_evidence, step=1, label="Passages cited at most"
+                    )
                     gr.Markdown(backend_description(assistant))
                 with gr.Accordion("Documents", open=False):
-                    docs = gr.Dataframe(headers=["source", "title", "date", "passages"], interactive=False,
-                                        elem_id="documents")
-                    upload = gr.File(label=f"Add .txt or .md (up to {assistant.settings.web.max_upload_mb:g} MB each)",
-                                     file_types=list(UPLOAD_TYPES), file_count="multiple", elem_id="upload")
+                    docs = gr.Dataframe(
+                        headers=["source", "title", "date", "passages"], interactive=False, elem_id="documents"
+                    )
+                    upload = gr.File(
+                        label=f"Add .txt or .md (up to {assistant.settings.web.max_upload_mb:g} MB each)",
+                        file_types=list(UPLOAD_TYPES),
+                        file_count="multiple",
+                        elem_id="upload",
+                    )
                     upload_status = gr.Markdown(elem_id="upload-status")
                     chosen = gr.CheckboxGroup(choices=[], label="Remove from the index")
                     remove = gr.Button("Remove selected")
@@ -311,16 +359,25 @@ def build_app(assistant: Assistant) -> Any:
         outputs = [chatbot, cards, answer_state, pick, box]
         send.click(turn, [box, chatbot, mode, passages], outputs, api_visibility="private")
         box.submit(turn, [box, chatbot, mode, passages], outputs, api_visibility="private")
-        new.click(lambda: ([], evidence_html(assistant, None), None, gr.update(choices=[], value=None), ""),
-                  None, outputs, api_visibility="private")
-        pick.change(lambda a, c: source_html(assistant, a, c), [answer_state, pick], viewer, api_visibility="private"
-                    ).then(None, js="() => document.getElementById('quote-mark')?.scrollIntoView({block:'center'})")
+        new.click(
+            lambda: ([], evidence_html(assistant, None), None, gr.update(choices=[], value=None), ""),
+            None,
+            outputs,
+            api_visibility="private",
+        )
+        pick.change(
+            lambda a, c: source_html(assistant, a, c), [answer_state, pick], viewer, api_visibility="private"
+        ).then(None, js="() => document.getElementById('quote-mark')?.scrollIntoView({block:'center'})")
         chatbot.like(on_like, [chatbot, comment, answer_state], feedback_status, api_visibility="private")
         upload.upload(on_upload, upload, [upload_status, docs, chosen, status], api_visibility="private")
         remove.click(on_remove, chosen, [upload_status, docs, chosen, status], api_visibility="private")
         demo.load(prepare, None, [status, docs], api_visibility="private").then(
-            lambda: gr.update(choices=[d[0] for d in documents_table(assistant)]), None, chosen,
-            api_visibility="private")
+            lambda: gr.update(choices=[d[0] for d in documents_table(assistant)]),
+            None,
+            chosen,
+            api_visibility="private",
+        )
+
         def ask(question: str) -> dict[str, Any]:
             """Answer one question: the same object as `assistant ask --json`."""
             return ask_api(assistant, question)
@@ -342,12 +399,19 @@ def launch_options(assistant: Assistant) -> dict[str, Any]:
 
     limit = int(settings.web.max_upload_mb * 1024 * 1024)
     guard = Middleware(RequestGuard, allowed_types=UPLOAD_TYPES, max_bytes=limit + 64 * 1024)  # + multipart headers
-    return {"share": False, "auth": auth, "max_file_size": limit, "show_error": False, "css": CSS,
-            "strict_cors": True, "footer_links": ["api"], "app_kwargs": {"middleware": [guard]}}
+    return {
+        "share": False,
+        "auth": auth,
+        "max_file_size": limit,
+        "show_error": False,
+        "css": CSS,
+        "strict_cors": True,
+        "footer_links": ["api"],
+        "app_kwargs": {"middleware": [guard]},
+    }
 
 
-def serve(host: str = "127.0.0.1", port: int = 7860, assistant: Assistant | None = None,
-          block: bool = True) -> Any:
+def serve(host: str = "127.0.0.1", port: int = 7860, assistant: Assistant | None = None, block: bool = True) -> Any:
     """Start the web chat; with ``block=False`` return the running app (``.close()`` stops it)."""
     assistant = assistant or Assistant()
     options = launch_options(assistant)

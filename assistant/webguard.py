@@ -29,7 +29,11 @@ class RequestGuard:
             return
         headers = {k.lower(): v for k, v in scope.get("headers", [])}
         origin = headers.get(b"origin")
-        if origin and origin != b"null" and urlsplit(origin.decode("latin-1")).netloc != headers.get(b"host", b"").decode("latin-1"):
+        if (
+            origin
+            and origin != b"null"
+            and urlsplit(origin.decode("latin-1")).netloc != headers.get(b"host", b"").decode("latin-1")
+        ):
             await _reply(send, 403, "cross-origin requests are not allowed")
             return
         if scope["method"] == "POST" and scope["path"].rstrip("/").endswith("/upload"):
@@ -74,6 +78,11 @@ def _replay(body: bytes) -> Receive:
 
 async def _reply(send: Send, status: int, error: str) -> None:
     body = json.dumps({"error": error}).encode()
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+        }
+    )
     await send({"type": "http.response.body", "body": body})

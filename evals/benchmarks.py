@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import random
 import sys
 import time
@@ -28,8 +27,13 @@ from assistant.reports import table
 DATA = PROJECT_ROOT.parent / "shared" / "data"
 BUILD = PROJECT_ROOT / "build" / "bench"
 PUBLISHED = {  # ../shared/data/README.md
-    "scifact": [("BM25, BEIR paper", 0.665), ("BM25, Anserini", 0.679), ("all-MiniLM-L6-v2 dense, MTEB", 0.645),
-                ("ColBERT, BEIR paper", 0.671), ("BM25 + cross-encoder, BEIR paper", 0.688)],
+    "scifact": [
+        ("BM25, BEIR paper", 0.665),
+        ("BM25, Anserini", 0.679),
+        ("all-MiniLM-L6-v2 dense, MTEB", 0.645),
+        ("ColBERT, BEIR paper", 0.671),
+        ("BM25 + cross-encoder, BEIR paper", 0.688),
+    ],
 }
 
 
@@ -80,8 +84,16 @@ def squad(args: argparse.Namespace) -> dict[str, Any]:
             for qa in paragraph["qas"]:
                 answers = tuple(dict.fromkeys(x["text"] for x in qa["answers"]))
                 impossible = bool(qa.get("is_impossible"))
-                items.append(GoldItem(qa["id"], qa["question"], answers, (f"{name}.txt",), not impossible,
-                                      "unanswerable" if impossible else "squad"))
+                items.append(
+                    GoldItem(
+                        qa["id"],
+                        qa["question"],
+                        answers,
+                        (f"{name}.txt",),
+                        not impossible,
+                        "unanswerable" if impossible else "squad",
+                    )
+                )
     random.Random(args.seed).shuffle(items)
     items = items[: args.limit] if args.limit else items
     write_corpus(BUILD / f"squad{args.version}" / "corpus", docs)
@@ -89,15 +101,21 @@ def squad(args: argparse.Namespace) -> dict[str, Any]:
     corpus_dir = assistant.settings.corpus_dir
     run = evaluate(AssistantSystem(assistant, "extractive"), items, [], corpus_dir, _bar("questions"))
     run["system"] = f"assistant extractive, SQuAD v{args.version}"
-    print(f"SQuAD v{args.version} open retrieval: {len(docs)} paragraphs indexed, {len(items)} questions "
-          f"(articles {first}-{last}, seed {args.seed})")
+    print(
+        f"SQuAD v{args.version} open retrieval: {len(docs)} paragraphs indexed, {len(items)} questions "
+        f"(articles {first}-{last}, seed {args.seed})"
+    )
     print(table([run]))
     s = run["summary"]
-    print(f"paragraph hit@1 {s['hit@1']:.3f}  hit@5 {s['hit@5']:.3f}  EM {s['exact_match']:.1f}  F1 {s['f1']:.1f}  "
-          f"containment {s['containment']:.3f}  answered {1 - _refused_share(run):.3f}")
+    print(
+        f"paragraph hit@1 {s['hit@1']:.3f}  hit@5 {s['hit@5']:.3f}  EM {s['exact_match']:.1f}  F1 {s['f1']:.1f}  "
+        f"containment {s['containment']:.3f}  answered {1 - _refused_share(run):.3f}"
+    )
     if args.version == "2.0":
-        print(f"unanswerable declined (refusal recall) {s['refusal_recall']:.3f}, "
-              f"refusal precision {s['refusal_precision']:.3f}")
+        print(
+            f"unanswerable declined (refusal recall) {s['refusal_recall']:.3f}, "
+            f"refusal precision {s['refusal_precision']:.3f}"
+        )
     return run
 
 
@@ -173,7 +191,10 @@ def main() -> None:
     p.add_argument("--baseline", action="store_true")
     args = parser.parse_args()
     run = squad(args) if args.bench == "squad" else beir(args)
-    out = BUILD / f"{args.bench}-{getattr(args, 'version', getattr(args, 'dataset', ''))}-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out = (
+        BUILD
+        / f"{args.bench}-{getattr(args, 'version', getattr(args, 'dataset', ''))}-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    )
     out.write_text(json.dumps(run, indent=2, default=str), encoding="utf-8")
     print(f"wrote {out}")
 

@@ -40,7 +40,7 @@ class ScriptedLLM:
     def stream(self, messages: list[dict[str, str]], max_tokens: int) -> Iterator[str]:
         self.prompts.append(messages)
         for i in range(0, len(self.reply), 7):
-            yield self.reply[i:i + 7]
+            yield self.reply[i : i + 7]
 
 
 def free_port() -> int:

@@ -65,7 +65,20 @@ def chroma_server(path: Path, port: int | None = None) -> Iterator[int]:
 @contextmanager
 def llama_server(model: Path, log_dir: Path) -> Iterator[str]:
     port = free_port()
-    cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
-           "--port", str(port), "--n_ctx", "2048", "--verbose", "False"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "llama_cpp.server",
+        "--model",
+        str(model),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--n_ctx",
+        "2048",
+        "--verbose",
+        "False",
+    ]
     with _process(cmd, f"http://127.0.0.1:{port}/v1/models", log_dir / f"llama-{port}.log", 120):
         yield f"http://127.0.0.1:{port}/v1"

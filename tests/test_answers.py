@@ -16,25 +16,30 @@ pytestmark = pytest.mark.slow
 
 def assert_verified(answer: Answer, corpus: Path = CORPUS) -> None:
     for c in list(answer.citations) + list(answer.nearest):
-        assert (corpus / c.source).read_text(encoding="utf-8")[c.start:c.end] == c.quote
+        assert (corpus / c.source).read_text(encoding="utf-8")[c.start : c.end] == c.quote
 
 
 def test_headline_question_cites_the_recovery_statement(real: Assistant):
     answer = real.ask(HEADLINE)
     assert not answer.refused
-    assert "armed forces" in answer.text and ("recovered the remains" in answer.text or "recover the bodies" in answer.text)
+    assert "armed forces" in answer.text and (
+        "recovered the remains" in answer.text or "recover the bodies" in answer.text
+    )
     assert answer.citations and all(c.source == "000_a58b146e5f1983c4.txt" for c in answer.citations)
     assert any("recovered the remains of their brothers in arms" in c.quote for c in answer.citations)
     assert_verified(answer)
     assert answer.timings_ms["total"] > 0
 
 
-@pytest.mark.parametrize("question", [
-    "Who won the 2022 football World Cup?",
-    "How many French soldiers died at Tinzaouatene?",
-    "What is the capital of France?",
-    "What is the population of Kidal?",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who won the 2022 football World Cup?",
+        "How many French soldiers died at Tinzaouatene?",
+        "What is the capital of France?",
+        "What is the population of Kidal?",
+    ],
+)
 def test_questions_the_documents_do_not_answer_are_declined(real: Assistant, question: str):
     answer = real.ask(question)
     assert answer.refused, answer.text
@@ -43,22 +48,31 @@ def test_questions_the_documents_do_not_answer_are_declined(real: Assistant, que
     assert_verified(answer)
 
 
-@pytest.mark.parametrize(("question", "expected"), [
-    ("How many children were killed in the drone strikes in Tinzaouatene?", "11 children"),  # the article: Tinzaouaten
-    ("Who brought back the remains of the fallen soldiers?", "recovered the remains"),  # paraphrase
-    ("Who recovered the dead after the battle?", "recover"),
-    ("How far south of Tinzaouatene did the convoy stop?", "200 kilometres"),
-])
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        (
+            "How many children were killed in the drone strikes in Tinzaouatene?",
+            "11 children",
+        ),  # the article: Tinzaouaten
+        ("Who brought back the remains of the fallen soldiers?", "recovered the remains"),  # paraphrase
+        ("Who recovered the dead after the battle?", "recover"),
+        ("How far south of Tinzaouatene did the convoy stop?", "200 kilometres"),
+    ],
+)
 def test_spelling_variants_and_paraphrases_rank_the_sentence_first(real: Assistant, question: str, expected: str):
     chunks = [c for c, _ in real.retriever.retrieve(question, real.settings.retrieval.top_k)]
     best = real.retriever.evidence(question, chunks)[0]
     assert expected in best.text
 
 
-@pytest.mark.parametrize(("question", "expected"), [
-    ("How many children were killed in the drone strikes in Tinzaouatene?", "11 children"),
-    ("How far south of Tinzaouatene did the convoy stop?", "200 kilometres"),
-])
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("How many children were killed in the drone strikes in Tinzaouatene?", "11 children"),
+        ("How far south of Tinzaouatene did the convoy stop?", "200 kilometres"),
+    ],
+)
 def test_spelling_variants_are_answered(real: Assistant, question: str, expected: str):
     answer = real.ask(question)
     assert not answer.refused and expected in answer.text
@@ -66,8 +80,10 @@ def test_spelling_variants_are_answered(real: Assistant, question: str, expected
 
 
 def test_generated_sentence_with_an_invented_number_is_removed(real: Assistant):
-    llm = ScriptedLLM("Mali's armed forces recovered the remains of their brothers in arms [1]. "
-                      "They recovered 300 bodies near Tinzaouatene [1].")
+    llm = ScriptedLLM(
+        "Mali's armed forces recovered the remains of their brothers in arms [1]. "
+        "They recovered 300 bodies near Tinzaouatene [1]."
+    )
     generative = Assistant(real.settings, llm=llm, mode="generative")
     answer = generative.ask(HEADLINE)
     assert "300" not in answer.text
@@ -87,8 +103,10 @@ def test_unbacked_generation_falls_back_to_the_extractive_answer(real: Assistant
 
 
 def test_streaming_yields_text_then_the_answer(real: Assistant):
-    llm = ScriptedLLM("Mali's armed forces recovered the remains of their brothers in arms [1]. "
-                      "The Malian armed forces and their Russian allies recovered the bodies [2].")
+    llm = ScriptedLLM(
+        "Mali's armed forces recovered the remains of their brothers in arms [1]. "
+        "The Malian armed forces and their Russian allies recovered the bodies [2]."
+    )
     items = list(Assistant(real.settings, llm=llm, mode="generative").stream(HEADLINE))
     assert isinstance(items[-1], Answer)
     streamed = "".join(i for i in items[:-1] if isinstance(i, str))
@@ -103,7 +121,9 @@ def test_a_source_changed_after_ingest_is_not_quoted(minilm_index: Path, tmp_pat
     assistant = Assistant(Settings(corpus_dir=corpus, data_dir=data))
     assistant.ingest()  # paths differ from the shared index: re-ingests this copy
     path = corpus / "000_a58b146e5f1983c4.txt"
-    path.write_text(path.read_text(encoding="utf-8").replace("recovered the remains", "found the remains"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("recovered the remains", "found the remains"), encoding="utf-8"
+    )
     answer = assistant.ask(HEADLINE)
     assert all("recovered the remains" not in c.quote for c in answer.citations)
     assert_verified(answer, corpus)
@@ -122,9 +142,15 @@ def test_follow_up_questions_are_resolved_from_the_history(real: Assistant):
     assert len(chat.history) == 4 and third.query == third.question
 
 
-@pytest.mark.parametrize(("question", "message"), [
-    ("", "empty"), ("   \n\t ", "empty"), ("\x00\x01\x02", "empty"), ("x" * 100_000, "100,000 characters"),
-])
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [
+        ("", "empty"),
+        ("   \n\t ", "empty"),
+        ("\x00\x01\x02", "empty"),
+        ("x" * 100_000, "100,000 characters"),
+    ],
+)
 def test_unusable_questions_get_a_clear_message(real: Assistant, question: str, message: str):
     with pytest.raises(BadInput, match=message):
         real.ask(question)

@@ -23,7 +23,9 @@ def app_url(minilm_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     shutil.copytree(CORPUS, root / "corpus")
     shutil.copytree(minilm_index, root / "data")
     port = free_port()
-    demo = serve("127.0.0.1", port, Assistant(Settings(corpus_dir=root / "corpus", data_dir=root / "data")), block=False)
+    demo = serve(
+        "127.0.0.1", port, Assistant(Settings(corpus_dir=root / "corpus", data_dir=root / "data")), block=False
+    )
     try:
         yield f"http://127.0.0.1:{port}/"
     finally:
@@ -45,12 +47,15 @@ def test_the_page_answers_cites_and_takes_an_upload(app_url: str, tmp_path: Path
     from playwright.sync_api import expect, sync_playwright
 
     note = tmp_path / "harvest.txt"
-    note.write_text("The sorghum harvest near Gao was the largest in ten years, farmers said on Friday.",
-                    encoding="utf-8")
+    note.write_text(
+        "The sorghum harvest near Gao was the largest in ten years, farmers said on Friday.", encoding="utf-8"
+    )
     SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=[
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        browser = p.chromium.launch(
+            executable_path=chromium,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(app_url)
         expect(page.locator("#status")).to_contain_text("documents indexed", timeout=120_000)

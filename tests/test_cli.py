@@ -8,19 +8,29 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import CORPUS, HEADLINE
+from .conftest import HEADLINE
 
 
 def run(*args: str, env: dict[str, str], timeout: float = 180) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "assistant", *args], capture_output=True, text=True,
-                          env=env, timeout=timeout, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [sys.executable, "-m", "assistant", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 @pytest.fixture
 def env(tmp_path: Path, corpus: Path) -> dict[str, str]:
     base = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
-    return {**base, "ASSISTANT_CORPUS_DIR": str(corpus), "ASSISTANT_DATA_DIR": str(tmp_path / "data"),
-            "ASSISTANT_EMBED__BACKEND": "hash"}
+    return {
+        **base,
+        "ASSISTANT_CORPUS_DIR": str(corpus),
+        "ASSISTANT_DATA_DIR": str(tmp_path / "data"),
+        "ASSISTANT_EMBED__BACKEND": "hash",
+    }
 
 
 def test_ask_json_has_the_documented_shape(env: dict[str, str], corpus: Path):
@@ -32,7 +42,7 @@ def test_ask_json_has_the_documented_shape(env: dict[str, str], corpus: Path):
     assert isinstance(data["timings_ms"], dict) and data["timings_ms"]["total"] > 0
     for c in data["citations"] + data["nearest"]:
         assert {"source", "title", "quote", "start", "end", "score"} <= set(c)
-        assert (corpus / c["source"]).read_text(encoding="utf-8")[c["start"]:c["end"]] == c["quote"]
+        assert (corpus / c["source"]).read_text(encoding="utf-8")[c["start"] : c["end"]] == c["quote"]
     assert "Traceback" not in result.stderr
 
 
@@ -44,13 +54,28 @@ def test_ingest_twice_reports_everything_unchanged(env: dict[str, str]):
     assert "unchanged 3" in second.stdout and "0 chunks embedded" in second.stdout
 
 
-@pytest.mark.parametrize(("args", "extra_env", "message"), [
-    (("ask", ""), {}, "error: the question is empty"),
-    (("ask", "hello"), {"ASSISTANT_CHUNK__SIZE_TOKENS": "many"}, "error: invalid setting ASSISTANT_CHUNK__SIZE_TOKENS"),
-    (("ask", "hello"), {"ASSISTANT_EMBED__BACKEND": "word2vec"}, "error: unknown embedder 'word2vec'; known: hash, minilm"),
-    (("ask", "hello"), {"ASSISTANT_STORE__HOST": "127.0.0.1", "ASSISTANT_STORE__PORT": "9"}, "error: cannot reach the Chroma server"),
-    (("ingest", "/no/such/folder"), {}, "does not exist"),
-])
+@pytest.mark.parametrize(
+    ("args", "extra_env", "message"),
+    [
+        (("ask", ""), {}, "error: the question is empty"),
+        (
+            ("ask", "hello"),
+            {"ASSISTANT_CHUNK__SIZE_TOKENS": "many"},
+            "error: invalid setting ASSISTANT_CHUNK__SIZE_TOKENS",
+        ),
+        (
+            ("ask", "hello"),
+            {"ASSISTANT_EMBED__BACKEND": "word2vec"},
+            "error: unknown embedder 'word2vec'; known: hash, minilm",
+        ),
+        (
+            ("ask", "hello"),
+            {"ASSISTANT_STORE__HOST": "127.0.0.1", "ASSISTANT_STORE__PORT": "9"},
+            "error: cannot reach the Chroma server",
+        ),
+        (("ingest", "/no/such/folder"), {}, "does not exist"),
+    ],
+)
 def test_errors_are_one_clear_line_without_traceback(env: dict[str, str], args, extra_env, message):
     result = run(*args, env={**env, **extra_env})
     assert result.returncode != 0

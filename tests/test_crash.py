@@ -31,10 +31,19 @@ def make_corpus(folder: Path, files: int = 160) -> None:
 
 
 def ingest_process(corpus: Path, data: Path) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "ASSISTANT_CORPUS_DIR": str(corpus), "ASSISTANT_DATA_DIR": str(data),
-           "ASSISTANT_EMBED__BACKEND": "hash", "ASSISTANT_INGEST__BATCH_SIZE": "8"}
-    return subprocess.Popen([sys.executable, "-m", "assistant", "ingest", "--quiet"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    env = {
+        **os.environ,
+        "ASSISTANT_CORPUS_DIR": str(corpus),
+        "ASSISTANT_DATA_DIR": str(data),
+        "ASSISTANT_EMBED__BACKEND": "hash",
+        "ASSISTANT_INGEST__BATCH_SIZE": "8",
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "assistant", "ingest", "--quiet"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
 
 
 def stored(corpus: Path, data: Path) -> set[tuple[str, str]]:
@@ -90,4 +99,6 @@ def test_a_file_whose_embedding_failed_is_not_recorded_as_done(tmp_path: Path):
         Assistant(settings, embedder=FailingEmbedder()).ingest()
     again = Assistant(settings, embedder=HashEmbedder()).ingest()
     assert "zz-bad.txt" in again.added
-    assert "zz-bad.txt" in {c.metadata["source"] for c in Assistant(settings, embedder=HashEmbedder()).index.all_chunks()}
+    assert "zz-bad.txt" in {
+        c.metadata["source"] for c in Assistant(settings, embedder=HashEmbedder()).index.all_chunks()
+    }

@@ -41,7 +41,7 @@ def test_date_line_and_sidecar_become_metadata():
     doc, _ = read_document(CORPUS / "002_e9b768363e827ad0.txt", CORPUS, IngestSettings())
     assert doc.date == "2024-03-30"
     assert doc.title == json.loads((CORPUS / "002_e9b768363e827ad0.txt.meta.json").read_text())["title"]
-    assert doc.text[doc.body_start:].startswith("Last night")
+    assert doc.text[doc.body_start :].startswith("Last night")
 
 
 def test_second_ingest_embeds_nothing(fast: Assistant):

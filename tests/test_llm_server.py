@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant import Answer, Assistant, BackendUnavailable
+from assistant import Answer, Assistant
 from assistant.backends.llms import packaged_gguf
 from assistant.config import LLMSettings
 

@@ -6,7 +6,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, settings, strategies as st
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from assistant import Assistant, Settings
@@ -16,9 +17,14 @@ from assistant.config import ChunkSettings
 from assistant.ingest import chunk_document, read_document
 
 SENTENCES = [
-    "The convoy left Kidal at dawn.", "Drones struck a base near Gao.", "Farmers reported a large harvest.",
-    "The river rose after heavy rain.", "Officials met in Bamako on Monday.", "Prices fell at the market.",
-    "A school reopened in Mopti.", "Talks resumed after a long pause.",
+    "The convoy left Kidal at dawn.",
+    "Drones struck a base near Gao.",
+    "Farmers reported a large harvest.",
+    "The river rose after heavy rain.",
+    "Officials met in Bamako on Monday.",
+    "Prices fell at the market.",
+    "A school reopened in Mopti.",
+    "Talks resumed after a long pause.",
 ]
 NAMES = ["a.txt", "b.txt", "c.md", "notes/d.txt", "notes/e.md"]
 texts = st.lists(st.sampled_from(SENTENCES), min_size=1, max_size=12).map(" ".join)
@@ -86,6 +92,7 @@ class CorpusSync(RuleBasedStateMachine):
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-CorpusSync.TestCase.settings = settings(max_examples=25, stateful_step_count=10, deadline=None,
-                                        suppress_health_check=[HealthCheck.too_slow])
+CorpusSync.TestCase.settings = settings(
+    max_examples=25, stateful_step_count=10, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 test_sync_is_exact = CorpusSync.TestCase

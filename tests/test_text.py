@@ -1,9 +1,9 @@
-from hypothesis import given, strategies as st
-
-from assistant.text import decode, normalize, parse_header, sentence_spans
-from assistant.errors import BadInput
-
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from assistant.errors import BadInput
+from assistant.text import decode, normalize, parse_header, sentence_spans
 
 
 def test_glued_sentences_are_split_and_map_back_to_the_original():
@@ -11,7 +11,7 @@ def test_glued_sentences_are_split_and_map_back_to_the_original():
     norm = normalize(original)
     sentences = [norm.text[a:b] for a, b in sentence_spans(norm.text)]
     assert sentences[0] == "Sources said Wednesday."
-    assert sentences[1] == "The convoy left.\""  # a quote mark after the stop stays with its sentence
+    assert sentences[1] == 'The convoy left."'  # a quote mark after the stop stays with its sentence
     for a, b in sentence_spans(norm.text):
         start, end = norm.to_original(a, b)
         assert normalize(original[start:end]).text == norm.text[a:b]
@@ -20,7 +20,7 @@ def test_glued_sentences_are_split_and_map_back_to_the_original():
 def test_curly_quotes_become_straight_only_in_the_normalised_text():
     original = "Mali\u2019s army said \u201cno\u201d."
     norm = normalize(original)
-    assert norm.text == "Mali's army said \"no\"."
+    assert norm.text == 'Mali\'s army said "no".'
     assert norm.to_original(0, len(norm.text)) == (0, len(original))
 
 
@@ -33,7 +33,10 @@ def test_date_header_becomes_metadata_and_is_not_body_text():
 
 def test_abbreviations_do_not_end_sentences():
     text = "Gen. Smith met Mr. Jones in the U.S. capital. They talked."
-    assert [text[a:b] for a, b in sentence_spans(text)] == ["Gen. Smith met Mr. Jones in the U.S. capital.", "They talked."]
+    assert [text[a:b] for a, b in sentence_spans(text)] == [
+        "Gen. Smith met Mr. Jones in the U.S. capital.",
+        "They talked.",
+    ]
 
 
 @given(st.text(alphabet=st.sampled_from(list("ab .\n\u201c\u201dXY7\t")), max_size=80))
@@ -41,7 +44,7 @@ def test_every_normalised_character_maps_to_its_original(text):
     norm = normalize(text)
     assert len(norm.text) == len(norm.offsets)
     assert list(norm.offsets) == sorted(norm.offsets)  # an inserted space shares the next character's offset
-    for ch, off in zip(norm.text, norm.offsets):
+    for ch, off in zip(norm.text, norm.offsets, strict=True):
         if ch.isspace():
             assert text[off].isspace() or text[off - 1] in ".!?\u201d'\""
         else:

@@ -16,10 +16,17 @@ from assistant.web import serve
 from .conftest import free_port
 
 TRAVERSALS = [
-    "/gradio_api/file=/etc/passwd", "/gradio_api/file=%2Fetc%2Fpasswd", "/gradio_api/file=/ETC/PASSWD",
-    "/gradio_api/file=..%2F..%2F..%2F..%2Fetc%2Fpasswd", "/gradio_api/file=%2e%2e/%2e%2e/%2e%2e/etc/passwd",
-    "/gradio_api/file=//etc//passwd", "/gradio_api/file=/etc/passwd%00.txt", "/file=/etc/passwd",
-    "/static/../../../etc/passwd", "/assets/..%2f..%2f..%2fetc%2fpasswd", "/gradio_api/file={secret}",
+    "/gradio_api/file=/etc/passwd",
+    "/gradio_api/file=%2Fetc%2Fpasswd",
+    "/gradio_api/file=/ETC/PASSWD",
+    "/gradio_api/file=..%2F..%2F..%2F..%2Fetc%2Fpasswd",
+    "/gradio_api/file=%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+    "/gradio_api/file=//etc//passwd",
+    "/gradio_api/file=/etc/passwd%00.txt",
+    "/file=/etc/passwd",
+    "/static/../../../etc/passwd",
+    "/assets/..%2f..%2f..%2fetc%2fpasswd",
+    "/gradio_api/file={secret}",
     "/gradio_api/file={corpus}/000_a58b146e5f1983c4.txt",
 ]
 
@@ -65,20 +72,28 @@ def test_uploads_are_limited_in_size_and_type(app: tuple[str, Path]):
 def test_cross_origin_requests_are_refused(app: tuple[str, Path]):
     url, _ = app
     evil = {"Origin": "http://evil.example"}
-    call = httpx.post(url + "/gradio_api/call/ask", json={"data": ["who recovered the bodies?"]}, headers=evil, timeout=30)
+    call = httpx.post(
+        url + "/gradio_api/call/ask", json={"data": ["who recovered the bodies?"]}, headers=evil, timeout=30
+    )
     assert call.status_code == 403
     assert call.headers.get("access-control-allow-origin") not in ("*", "http://evil.example")
     assert httpx.get(url + "/config", headers=evil, timeout=10).status_code == 403
-    same = httpx.post(url + "/gradio_api/call/ask", json={"data": ["who recovered the bodies?"]},
-                      headers={"Origin": url}, timeout=30)
+    same = httpx.post(
+        url + "/gradio_api/call/ask", json={"data": ["who recovered the bodies?"]}, headers={"Origin": url}, timeout=30
+    )
     assert same.status_code == 200
 
 
 def test_with_login_on_nothing_answers_without_it(tmp_path: Path, corpus: Path):
     demo, url = _start(tmp_path, corpus, web_user="ana", web_password=SecretStr("correct horse"))
     try:
-        for method, path in [("GET", "/config"), ("GET", "/gradio_api/info"), ("POST", "/gradio_api/call/ask"),
-                             ("GET", "/gradio_api/file=/etc/passwd"), ("POST", "/gradio_api/upload")]:
+        for method, path in [
+            ("GET", "/config"),
+            ("GET", "/gradio_api/info"),
+            ("POST", "/gradio_api/call/ask"),
+            ("GET", "/gradio_api/file=/etc/passwd"),
+            ("POST", "/gradio_api/upload"),
+        ]:
             response = httpx.request(method, url + path, json={"data": ["q"]} if method == "POST" else None, timeout=10)
             assert response.status_code in (401, 403), path
             assert "Wagner" not in response.text

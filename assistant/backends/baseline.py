@@ -15,8 +15,11 @@ from typing import Any
 from ..types import Answer, Citation
 from .llms import packaged_gguf
 
-_REFUSAL = re.compile(r"(don't|do not|cannot|can't) (know|say|find|answer|provide)|not (mentioned|provided|specified|"
-                      r"stated)|no (information|mention)|does not (say|mention|provide|specify)", re.I)
+_REFUSAL = re.compile(
+    r"(don't|do not|cannot|can't) (know|say|find|answer|provide)|not (mentioned|provided|specified|"
+    r"stated)|no (information|mention)|does not (say|mention|provide|specify)",
+    re.I,
+)
 
 
 class LlamaIndexBaseline:
@@ -52,9 +55,15 @@ class LlamaIndexBaseline:
         began = time.perf_counter()
         response = self.engine.query(question)
         text = str(response).strip()
-        return Answer(text, bool(_REFUSAL.search(text)) or not text, self._citations(response.source_nodes),
-                      {"total": (time.perf_counter() - began) * 1000}, question=question, query=question,
-                      mode="baseline")
+        return Answer(
+            text,
+            bool(_REFUSAL.search(text)) or not text,
+            self._citations(response.source_nodes),
+            {"total": (time.perf_counter() - began) * 1000},
+            question=question,
+            query=question,
+            mode="baseline",
+        )
 
     def _citations(self, nodes: list[Any]) -> tuple[Citation, ...]:
         out = []
@@ -63,8 +72,11 @@ class LlamaIndexBaseline:
             path = Path(node.metadata.get("file_path", ""))
             source = path.relative_to(self._corpus_dir.resolve()).as_posix() if path.is_absolute() else path.name
             start, end = node.start_char_idx or 0, node.end_char_idx or len(node.text)
-            out.append(Citation(source, node.metadata.get("file_name", source), node.text, start, end,
-                                float(scored.score or 0.0)))
+            out.append(
+                Citation(
+                    source, node.metadata.get("file_name", source), node.text, start, end, float(scored.score or 0.0)
+                )
+            )
         return tuple(out)
 
     def ranked_sources(self, question: str, k: int) -> list[str]:
@@ -77,7 +89,13 @@ class LlamaIndexBaseline:
         def ask(question: str) -> Answer:
             response = engine.chat(question)
             text = str(response).strip()
-            return Answer(text, bool(_REFUSAL.search(text)) or not text, self._citations(response.source_nodes),
-                          question=question, query=question, mode="baseline")
+            return Answer(
+                text,
+                bool(_REFUSAL.search(text)) or not text,
+                self._citations(response.source_nodes),
+                question=question,
+                query=question,
+                mode="baseline",
+            )
 
         return ask

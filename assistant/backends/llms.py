@@ -84,8 +84,10 @@ class OpenAICompatibleLLM:
         except ImportError as exc:
             raise ConfigError("the openai backend needs the openai package: pip install openai") from exc
         self._client = OpenAI(
-            base_url=settings.base_url, api_key=settings.api_key or "not-needed",
-            timeout=settings.timeout_s, max_retries=0,
+            base_url=settings.base_url,
+            api_key=settings.api_key or "not-needed",
+            timeout=settings.timeout_s,
+            max_retries=0,
         )
         self._settings = settings
         self.name = f"openai:{settings.model}@{settings.base_url}"
@@ -97,8 +99,11 @@ class OpenAICompatibleLLM:
         deadline = time.monotonic() + self._settings.timeout_s
         try:
             response: Any = self._client.chat.completions.create(
-                model=self._settings.model, messages=messages,  # type: ignore[arg-type]
-                max_tokens=max_tokens, temperature=self._settings.temperature, stream=True,
+                model=self._settings.model,
+                messages=messages,  # type: ignore[arg-type]
+                max_tokens=max_tokens,
+                temperature=self._settings.temperature,
+                stream=True,
             )
             for chunk in response:
                 if chunk.choices and chunk.choices[0].delta.content:
