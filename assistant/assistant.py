@@ -26,7 +26,7 @@ from .answer import (
 )
 from .backends.embeddings import Embedder, make_embedder
 from .backends.llms import LLM, make_llm
-from .backends.stores import make_chroma_client
+from .backends.stores import make_chroma_client, store_kind
 from .backends.tokenizer import get_tokenizer
 from .config import Settings, load_settings
 from .errors import AssistantError, BackendUnavailable, BadInput
@@ -103,7 +103,8 @@ class Assistant:
 
     @cached_property
     def retriever(self) -> Retriever:
-        return Retriever(self.index, self.embedder)
+        name = f"keywords-{self.settings.store.collection}-{store_kind(self.settings.store)}.json"
+        return Retriever(self.index, self.embedder, self.settings.data_dir / name)
 
     @property
     def llm(self) -> LLM:
@@ -119,6 +120,7 @@ class Assistant:
         with writer_lock(self.settings.data_dir):
             if rebuild:
                 self.__dict__["index"] = self._open_index(verify=False)
+                self.__dict__.pop("retriever", None)  # it holds the index it was built with
                 self.index.reset()
             report = sync(
                 self.index,
@@ -129,7 +131,9 @@ class Assistant:
                 self.settings.ingest,
                 progress,
             )
-        self.retriever.invalidate()
+            self.retriever.invalidate()
+            if report.added or report.updated or report.deleted or rebuild:
+                _ = self.retriever.keywords  # bring the keyword cache up to date now, not at the next question
         return report
 
     def ask(self, question: str, *, mode: str | None = None, passages: int | None = None) -> Answer:
@@ -311,6 +315,24 @@ class ChatSession:
         self.history.append(Turn(question, Answer("", False, question=question, query=query)))
 
     def rewrite(self, question: str) -> str:
+        """A standalone query for a follow-up: by the model when configured (ASSISTANT_CHAT_REWRITE=model) and its
+        question keeps the follow-up's own words, else by carrying the previous turn's names and topic."""
+        by_rules = self.rewrite_by_rules(question)
+        if by_rules == question or self._assistant.settings.chat_rewrite != "model":
+            return by_rules
+        history = "\n".join(f"Q: {t.question}\nA: {t.answer.text[:300]}" for t in self.history[-2:])
+        messages = [
+            {"role": "user", "content": self._assistant.prompts.render("rewrite", history=history, question=question)}
+        ]
+        try:
+            reply = "".join(self._assistant.llm.stream(messages, 60)).strip().splitlines()
+        except AssistantError:
+            return by_rules
+        candidate = reply[0].strip().strip('"') if reply else ""
+        keeps_own_words = set(terms(question)) <= set(terms(candidate))
+        return candidate if candidate and len(candidate) <= 300 and keeps_own_words else by_rules
+
+    def rewrite_by_rules(self, question: str) -> str:
         """Carry the previous turn's names, and for an elliptical follow-up its topic, into the query."""
         if not self.history:
             return question

@@ -82,6 +82,7 @@ class Settings(BaseSettings):
     corpus_dir: Path = PROJECT_ROOT / "corpus"
     data_dir: Path = PROJECT_ROOT / ".index"
     mode: Literal["extractive", "generative"] = "extractive"
+    chat_rewrite: Literal["rules", "model"] = "rules"  # "model": follow-ups rewritten by the LLM, rules as fallback
     max_question_chars: int = Field(2000, ge=10)
     chunk: ChunkSettings = ChunkSettings()
     ingest: IngestSettings = IngestSettings()

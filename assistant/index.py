@@ -144,6 +144,21 @@ class ChunkIndex:
         except Exception as exc:
             raise _wrap(exc, "deleting a document") from exc
 
+    def ids(self) -> list[str]:
+        try:
+            return list(self._collection.get(include=[])["ids"])
+        except Exception as exc:
+            raise _wrap(exc, "listing chunk ids") from exc
+
+    def get(self, ids: Sequence[str]) -> list[Chunk]:
+        if not ids:
+            return []
+        try:
+            got = self._collection.get(ids=list(ids), include=["documents", "metadatas"])
+        except Exception as exc:
+            raise _wrap(exc, "reading chunks") from exc
+        return [Chunk(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)]
+
     def all_chunks(self) -> list[Chunk]:
         try:
             got = self._collection.get(include=["documents", "metadatas"])

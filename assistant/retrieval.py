@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import re
@@ -9,6 +10,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from .backends.embeddings import Embedder
 from .index import Chunk, ChunkIndex
@@ -148,38 +150,75 @@ class Evidence:
     missing: tuple[str, ...]  # required question words (names, numbers) the sentence lacks
 
 
+KEYWORD_VERSION = 1  # bump when terms() changes, so cached token lists are rebuilt
+
+
 class KeywordIndex:
     """BM25 (bm25s) over stemmed chunk text, plus document frequencies for term weights."""
 
-    def __init__(self, chunks: Sequence[Chunk]) -> None:
+    def __init__(self, ids: Sequence[str], tokens: Sequence[list[str]]) -> None:
         import bm25s
 
         logging.getLogger("bm25s").setLevel(logging.ERROR)  # it logs each index build as a warning
-        self.chunks = list(chunks)
-        tokenized = [terms(c.text) for c in self.chunks]
-        self.df = Counter(t for toks in tokenized for t in set(toks))
+        self.ids = list(ids)
+        self.tokens = list(tokens)
+        self.df = Counter(t for toks in self.tokens for t in set(toks))
         self.vocabulary = set(self.df)
         self._bm25 = bm25s.BM25()
-        if self.chunks:
-            self._bm25.index([toks or ["\x00"] for toks in tokenized], show_progress=False)
+        if self.ids:
+            self._bm25.index([toks or ["\x00"] for toks in self.tokens], show_progress=False)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @classmethod
+    def load_or_build(cls, index: ChunkIndex, cache: Path | None) -> KeywordIndex:
+        """Reuse the token lists cached beside the store; stem only chunks added since (ids carry the file hash)."""
+        cached: dict[str, list[str]] = {}
+        if cache and cache.is_file():
+            try:
+                data = json.loads(cache.read_text(encoding="utf-8"))
+                if data.get("version") == KEYWORD_VERSION and data.get("fingerprint") == index.fingerprint:
+                    cached = dict(zip(data["ids"], data["tokens"], strict=True))
+            except (ValueError, KeyError, TypeError):
+                cached = {}  # a damaged cache is rebuilt, never trusted
+        ids = index.ids()
+        missing = [i for i in ids if i not in cached]
+        for chunk in index.get(missing):
+            cached[chunk.id] = terms(chunk.text)
+        tokens = [cached[i] for i in ids if i in cached]
+        ids = [i for i in ids if i in cached]
+        if cache and (missing or len(cached) != len(ids) or not cache.is_file()):
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            partial = cache.with_suffix(".tmp")
+            payload = {"version": KEYWORD_VERSION, "fingerprint": index.fingerprint, "ids": ids, "tokens": tokens}
+            partial.write_text(json.dumps(payload), encoding="utf-8")
+            partial.replace(cache)  # atomic: a crash leaves the old cache or the new one
+        return cls(ids, tokens)
 
     def idf(self, term: str) -> float:
-        n, df = len(self.chunks), self.df.get(term, 0)
+        n, df = len(self.ids), self.df.get(term, 0)
         return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
 
-    def search(self, query_terms: list[str], k: int) -> list[tuple[Chunk, float]]:
+    def search(self, query_terms: list[str], k: int) -> list[tuple[str, float]]:
+        """Chunk ids with their BM25 scores, best first."""
+        import numpy as np
+
         known = [t for t in query_terms if t in self.vocabulary]
-        if not self.chunks or not known:
+        if not self.ids or not known:
             return []
         scores = self._bm25.get_scores(known)
-        order = sorted(range(len(scores)), key=lambda i: -scores[i])[:k]
-        return [(self.chunks[i], float(scores[i])) for i in order if scores[i] > 0]
+        k = min(k, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
 
 
 class Retriever:
-    def __init__(self, index: ChunkIndex, embedder: Embedder) -> None:
+    def __init__(self, index: ChunkIndex, embedder: Embedder, keyword_cache: Path | None = None) -> None:
         self._index = index
         self._embedder = embedder
+        self._keyword_cache = keyword_cache
         self._keywords: KeywordIndex | None = None
 
     def invalidate(self) -> None:
@@ -189,7 +228,7 @@ class Retriever:
     @property
     def keywords(self) -> KeywordIndex:
         if self._keywords is None:
-            self._keywords = KeywordIndex(self._index.all_chunks())
+            self._keywords = KeywordIndex.load_or_build(self._index, self._keyword_cache)
         return self._keywords
 
     def retrieve(self, query: str, k: int) -> list[tuple[Chunk, float]]:
@@ -198,13 +237,13 @@ class Retriever:
         dense = self._index.query(vector, k * 2)
         sparse = self.keywords.search(terms(query), k * 2)
         fused: dict[str, float] = {}
-        by_id: dict[str, Chunk] = {}
-        for ranked in (dense, sparse):
-            for rank, (chunk, _) in enumerate(ranked):
-                fused[chunk.id] = fused.get(chunk.id, 0.0) + 1.0 / (RRF_K + rank + 1)
-                by_id[chunk.id] = chunk
+        for ranked in ([c.id for c, _ in dense], [cid for cid, _ in sparse]):
+            for rank, cid in enumerate(ranked):
+                fused[cid] = fused.get(cid, 0.0) + 1.0 / (RRF_K + rank + 1)
         best = sorted(fused, key=lambda cid: -fused[cid])[:k]
-        return [(by_id[cid], fused[cid]) for cid in best]
+        by_id = {c.id: c for c, _ in dense}
+        by_id.update({c.id: c for c in self._index.get([cid for cid in best if cid not in by_id])})
+        return [(by_id[cid], fused[cid]) for cid in best if cid in by_id]
 
     def evidence(self, question: str, chunks: Sequence[Chunk]) -> list[Evidence]:
         """Sentences of the retrieved chunks, best first, scored by meaning and by key-term coverage."""
@@ -276,7 +315,7 @@ class Retriever:
 
         A name found in most of the corpus (the country a news collection is about) tells nothing and is not required.
         """
-        common = max(2.0, COMMON_SHARE * len(self.keywords.chunks))
+        common = max(2.0, COMMON_SHARE * len(self.keywords))
         tokens = words(question)
         out = []
         for i, word in enumerate(tokens):

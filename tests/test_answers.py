@@ -167,3 +167,20 @@ def test_conflicting_sources_are_given_side_by_side_with_their_dates(real: Assis
     assert "2020" in answer.text and "2021" in answer.text and "(2024-03-30)" in answer.text
     assert {c.source for c in answer.citations} == {"000_a58b146e5f1983c4.txt", "002_e9b768363e827ad0.txt"}
     assert_verified(answer)
+
+
+def test_a_model_rewrite_is_used_when_it_keeps_the_question(real: Assistant):
+    llm = ScriptedLLM("What did El Maouloud Ramadane say about the convoy?\nextra line")
+    chat = Assistant(real.settings.model_copy(update={"chat_rewrite": "model"}), llm=llm).chat()
+    chat.ask("Who is El Maouloud Ramadane?")
+    follow = chat.ask("What did he say about the convoy?")
+    assert follow.query == "What did El Maouloud Ramadane say about the convoy?"
+    assert "Ramadane" in llm.prompts[0][0]["content"]  # the history reached the model
+
+
+def test_a_model_rewrite_that_drops_the_question_falls_back_to_the_rules(real: Assistant):
+    llm = ScriptedLLM("Sure! Here is a question about Mali.")
+    chat = Assistant(real.settings.model_copy(update={"chat_rewrite": "model"}), llm=llm).chat()
+    chat.ask("Who is El Maouloud Ramadane?")
+    follow = chat.ask("What did he say about the convoy?")
+    assert follow.query.startswith("What did he say about the convoy? (") and "Ramadane" in follow.query

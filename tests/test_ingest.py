@@ -133,3 +133,27 @@ def test_ingest_of_a_missing_path_is_a_clear_error(fast: Assistant, tmp_path: Pa
 
     with pytest.raises(BadInput, match="does not exist"):
         fast.ingest([tmp_path / "nowhere"])
+
+
+def test_the_keyword_index_is_cached_and_follows_the_sync(settings: Settings, corpus: Path, monkeypatch):
+    from assistant.index import ChunkIndex
+
+    Assistant(settings, embedder=CountingEmbedder()).ingest()
+    caches = list(settings.data_dir.glob("keywords-*.json"))
+    assert len(caches) == 1
+    cached = json.loads(caches[0].read_text())
+    fresh = Assistant(settings, embedder=CountingEmbedder())
+    assert sorted(cached["ids"]) == sorted(fresh.index.ids())
+
+    fetched: list[list[str]] = []
+    original_get = ChunkIndex.get
+    monkeypatch.setattr(ChunkIndex, "get", lambda self, ids: fetched.append(list(ids)) or original_get(self, ids))
+    assert len(fresh.retriever.keywords) == fresh.index.count()
+    assert fetched == [[]]  # a new process stems nothing: every chunk's tokens come from the cache
+
+    (corpus / "notes.md").write_text("The millet harvest in Gao doubled this year.", encoding="utf-8")
+    fetched.clear()
+    fresh.ingest()
+    assert [len(ids) for ids in fetched][:1] == [1]  # only the new chunk was read and stemmed
+    top_id, _ = fresh.retriever.keywords.search(["millet"], 1)[0]
+    assert top_id.startswith("notes.md::")
