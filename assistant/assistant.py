@@ -80,7 +80,9 @@ class Assistant:
     # collaborators, built on first use so that a command pays only for what it touches
     @cached_property
     def embedder(self) -> Embedder:
-        return self._embedder or make_embedder(self.settings.embed.backend, device=self.settings.embed.device)
+        return self._embedder or make_embedder(
+            self.settings.embed.backend, device=self.settings.embed.device, cache_dir=self.settings.data_dir / "models"
+        )
 
     @cached_property
     def index(self) -> ChunkIndex:

@@ -184,3 +184,18 @@ def test_a_model_rewrite_that_drops_the_question_falls_back_to_the_rules(real: A
     chat.ask("Who is El Maouloud Ramadane?")
     follow = chat.ask("What did he say about the convoy?")
     assert follow.query.startswith("What did he say about the convoy? (") and "Ramadane" in follow.query
+
+
+def test_the_onnx_runtime_gives_the_same_vectors_as_torch(minilm_index: Path):
+    from assistant.backends.embeddings import MiniLMEmbedder
+
+    first = MiniLMEmbedder(cache_dir=minilm_index / "models")  # the index fixture's ingest made the export
+    assert (minilm_index / "models" / "all-MiniLM-L6-v2.onnx").is_file()
+    texts = [HEADLINE, "Mali\u2019s armed forces said in a statement on Monday that they had recovered the remains."]
+    onnx = first.embed(texts)
+    assert first.runtime == "onnxruntime"
+    torch_only = MiniLMEmbedder(cache_dir=None)
+    reference = torch_only.embed(texts)
+    assert torch_only.runtime == "torch"
+    for a, b in zip(onnx, reference, strict=True):
+        assert sum(x * y for x, y in zip(a, b, strict=True)) > 0.9999
