@@ -127,7 +127,6 @@ def _export_onnx(model: Any, path: Path) -> None:
     import tempfile
 
     try:
-        import numpy as np
         import onnxruntime
         import torch
         from tokenizers import Tokenizer
