@@ -126,8 +126,7 @@ class AssistantSystem:
         return self.assistant.ask(question, mode=self.mode)
 
     def ranked_sources(self, question: str, k: int) -> list[str]:
-        chunks = self.assistant.retriever.retrieve(question, k)
-        return list(dict.fromkeys(str(c.metadata["source"]) for c, _ in chunks))
+        return self.assistant.retriever.ranked_sources(question, k, self.assistant.settings.retrieval.top_k)
 
     def conversation(self) -> Callable[[str], Answer]:
         session = self.assistant.chat()

@@ -245,7 +245,14 @@ class Retriever:
         by_id.update({c.id: c for c in self._index.get([cid for cid in best if cid not in by_id])})
         return [(by_id[cid], fused[cid]) for cid in best if cid in by_id]
 
-    def evidence(self, question: str, chunks: Sequence[Chunk]) -> list[Evidence]:
+    def ranked_sources(self, query: str, k: int, rerank_top: int = 6) -> list[str]:
+        """Documents in the order the answer would use them: by their best evidence sentence among the top
+        ``rerank_top`` chunks, then the rest of the fused chunk ranking."""
+        chunks = [c for c, _ in self.retrieve(query, k)]
+        ordered = [e.source for e in self.evidence(query, chunks[:rerank_top])] if rerank_top else []
+        return list(dict.fromkeys(ordered + [str(c.metadata["source"]) for c in chunks]))
+
+    def evidence(self, question: str, chunks: Sequence[Chunk], max_sentences: int = 16) -> list[Evidence]:
         """Sentences of the retrieved chunks, best first, scored by meaning and by key-term coverage."""
         seen: set[tuple[str, int]] = set()
         candidates: list[tuple[Chunk, str, int, int, str]] = []  # ..., the sentence before it (for names)
@@ -261,14 +268,12 @@ class Retriever:
                 previous = text
         if not candidates:
             return []
-        vectors = self._embedder.embed([question] + [c[1] for c in candidates])
-        qvec = vectors[0]
         key = self.key_terms(question)
         required = self.required_terms(question)
         total_weight = sum(w for _, w in key) or 1.0
         wants_number = asks_for(question) == "quantity"
-        out = []
-        for (chunk, text, start, end, previous), vec in zip(candidates, vectors[1:], strict=True):
+        lexical = []
+        for rank, (_, text, _, _, previous) in enumerate(candidates):
             sentence_terms = terms(text)
             previous_terms = terms(previous)
             # what the sentence before says counts half: a sentence often continues it ("... The spokesperson also")
@@ -280,10 +285,18 @@ class Retriever:
                 else 0.0
                 for t, w in key
             )
-            coverage = covered / total_weight
-            similarity = sum(a * b for a, b in zip(qvec, vec, strict=True))
             context_terms = sentence_terms + previous_terms  # a required name may stand in the sentence before
             missing = tuple(word for word, stem in required if not any(same_term(stem, s) for s in context_terms))
+            lexical.append((covered / total_weight, rank, missing))
+        # only the lexically closest sentences are embedded: the model's time is the cost of a question
+        keep = sorted(range(len(candidates)), key=lambda i: (-lexical[i][0], lexical[i][1]))[:max_sentences]
+        vectors = self._embedder.embed([question] + [candidates[i][1] for i in keep])
+        qvec = vectors[0]
+        out = []
+        for i, vec in zip(keep, vectors[1:], strict=True):
+            chunk, text, start, end, _ = candidates[i]
+            coverage, _, missing = lexical[i]
+            similarity = sum(a * b for a, b in zip(qvec, vec, strict=True))
             score = 0.55 * similarity + 0.45 * coverage
             if wants_number and any(ch.isdigit() for ch in text):
                 score += 0.1

@@ -135,7 +135,11 @@ def beir(args: argparse.Namespace) -> dict[str, Any]:
     docs = {f"d{d['_id']}": (d.get("title", ""), f"{d.get('title', '')}\n\n{d['text']}".strip()) for d in corpus}
     write_corpus(BUILD / args.dataset / "corpus", docs)
     rows = []
-    systems: list[tuple[str, Any]] = [("assistant hybrid", _assistant_ranker(assistant_for(args.dataset)))]
+    assistant = assistant_for(args.dataset)
+    systems: list[tuple[str, Any]] = [
+        ("assistant hybrid (chunks fused)", _assistant_ranker(assistant, 0)),
+        ("assistant hybrid + sentence evidence rerank", _assistant_ranker(assistant, args.rerank_top)),
+    ]
     if args.baseline:
         systems.append(("llama-index default", _baseline_ranker(BUILD / args.dataset / "corpus")))
     for name, rank in systems:
@@ -158,10 +162,9 @@ def beir(args: argparse.Namespace) -> dict[str, Any]:
     return {"rows": rows}
 
 
-def _assistant_ranker(assistant: Assistant):  # type: ignore[no-untyped-def]
+def _assistant_ranker(assistant: Assistant, rerank_top: int):  # type: ignore[no-untyped-def]
     def rank(query: str, k: int) -> list[str]:
-        chunks = assistant.retriever.retrieve(query, k)
-        return list(dict.fromkeys(Path(str(c.metadata["source"])).stem for c, _ in chunks))
+        return [Path(s).stem for s in assistant.retriever.ranked_sources(query, k, rerank_top)]
 
     return rank
 
@@ -189,6 +192,7 @@ def main() -> None:
     p.add_argument("--dataset", default="scifact")
     p.add_argument("--split", default="test")
     p.add_argument("--baseline", action="store_true")
+    p.add_argument("--rerank-top", type=int, default=6, help="chunks whose sentences rerank the documents")
     args = parser.parse_args()
     run = squad(args) if args.bench == "squad" else beir(args)
     out = (
