@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import time
 import unicodedata
@@ -72,6 +73,8 @@ class Assistant:
         self._llm = llm
         self.prompts = prompts or load_prompts()  # checked at start-up, not at the first question
         self._reader = SourceReader()
+        self._own_client = client is None
+        self._generation = self._read_generation()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Assistant:
@@ -136,7 +139,41 @@ class Assistant:
             self.retriever.invalidate()
             if report.added or report.updated or report.deleted or rebuild:
                 _ = self.retriever.keywords  # bring the keyword cache up to date now, not at the next question
+                self._generation = self._bump_generation()
         return report
+
+    # Other processes (`assistant ingest` while the web app runs) announce their changes through a generation file;
+    # an embedded Chroma client keeps its vector index in memory, so it is reopened to see them.
+    def _generation_file(self) -> Path:
+        return self.settings.data_dir / "index.generation"
+
+    def _read_generation(self) -> str:
+        try:
+            return self._generation_file().read_text(encoding="utf-8").strip()
+        except OSError:
+            return ""
+
+    def _bump_generation(self) -> str:
+        value = f"{time.time_ns()}-{os.getpid()}"
+        partial = self._generation_file().with_suffix(".tmp")
+        partial.write_text(value, encoding="utf-8")
+        partial.replace(self._generation_file())
+        return value
+
+    def refresh_if_changed(self) -> bool:
+        """Reopen the store when another process changed the index since this one last looked."""
+        current = self._read_generation()
+        if current == self._generation:
+            return False
+        self._generation = current
+        if self._own_client and store_kind(self.settings.store) == "embedded":
+            from chromadb.api.client import SharedSystemClient
+
+            SharedSystemClient.clear_system_cache()
+            self._client = None
+        self.__dict__.pop("index", None)
+        self.__dict__.pop("retriever", None)
+        return True
 
     def ask(self, question: str, *, mode: str | None = None, passages: int | None = None) -> Answer:
         return _last_answer(self.stream(question, mode=mode, passages=passages))
@@ -191,6 +228,7 @@ class Assistant:
             raise BadInput(f"unknown answer mode {mode!r}; use extractive or generative")
         timings: dict[str, float] = {}
         clock = time.perf_counter()
+        self.refresh_if_changed()
         self.ensure_index()
         chunks = [c for c, _ in self.retriever.retrieve(query, self.settings.retrieval.top_k)]
         timings["retrieve"] = _lap(clock)

@@ -157,3 +157,28 @@ def test_the_keyword_index_is_cached_and_follows_the_sync(settings: Settings, co
     assert [len(ids) for ids in fetched][:1] == [1]  # only the new chunk was read and stemmed
     top_id, _ = fresh.retriever.keywords.search(["millet"], 1)[0]
     assert top_id.startswith("notes.md::")
+
+
+def test_a_running_assistant_sees_what_another_process_ingested(settings: Settings, corpus: Path):
+    import os
+    import subprocess
+    import sys
+
+    from assistant.backends.embeddings import HashEmbedder
+
+    running = Assistant(settings, embedder=HashEmbedder())
+    running.ingest()
+    assert running.retriever.retrieve("sorghum harvest Gao record", 3)  # the store is open and in memory
+    (corpus / "sorghum.txt").write_text("The sorghum harvest in Gao set a record this year.", encoding="utf-8")
+    env = {
+        **os.environ,
+        "ASSISTANT_CORPUS_DIR": str(corpus),
+        "ASSISTANT_DATA_DIR": str(settings.data_dir),
+        "ASSISTANT_EMBED__BACKEND": "hash",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "assistant", "ingest", "--quiet"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0 and "added 1" in result.stdout, result.stderr
+    answer = running.ask("sorghum harvest in Gao set a record")
+    assert any(c.source == "sorghum.txt" for c in answer.citations + answer.nearest)
