@@ -75,10 +75,10 @@ def supported(question: str, evidence: Sequence[Evidence], settings: RetrievalSe
     ]
 
 
-def extractive_choice(candidates: Sequence[Evidence], limit: int) -> list[Evidence]:
+def extractive_choice(candidates: Sequence[Evidence], limit: int, runner_up_ratio: float = 0.9) -> list[Evidence]:
     """The best supported sentence, plus runners-up that score nearly as well."""
     best = candidates[0]
-    return [best] + [ev for ev in candidates[1:limit] if ev.score >= 0.9 * best.score]
+    return [best] + [ev for ev in candidates[1:limit] if ev.score >= runner_up_ratio * best.score]
 
 
 def conflicting(question: str, candidates: Sequence[Evidence]) -> list[Evidence] | None:

@@ -70,6 +70,7 @@ def load_dialogues(path: Path) -> list[Dialogue]:
 
 
 # SQuAD's official normalisation: lower case, no punctuation, no articles, single spaces
+_POSSESSIVE = re.compile(r"'s\b")
 _QUOTE_MARKS = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 
 
@@ -97,9 +98,11 @@ def token_f1(prediction: str, answers: Iterable[str]) -> float:
 
 
 def contains(prediction: str, answers: Iterable[str]) -> bool:
-    """An accepted answer appears in the prediction (after SQuAD normalisation)."""
+    """An accepted answer appears in the prediction (after SQuAD normalisation; "Wagner's" contains "Wagner")."""
     padded = f" {normalize_answer(prediction)} "
-    return any(f" {normalize_answer(a)} " in padded for a in answers if normalize_answer(a))
+    without_possessives = _POSSESSIVE.sub("", prediction.translate(_QUOTE_MARKS))
+    possessive = f" {normalize_answer(without_possessives)} "
+    return any(f" {a} " in padded or f" {a} " in possessive for a in map(normalize_answer, answers) if a)
 
 
 class System(Protocol):
