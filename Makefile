@@ -36,6 +36,7 @@ eval:
 
 lint:
 	$(BIN)/python -m ruff check assistant evals tests
+	$(BIN)/python -m mypy assistant
 
 clean:
 	rm -rf .index build .pytest_cache

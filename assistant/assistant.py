@@ -27,7 +27,7 @@ from .answer import (
 )
 from .backends.embeddings import Embedder, make_embedder
 from .backends.llms import LLM, make_llm
-from .backends.stores import make_chroma_client, store_kind
+from .backends.stores import forget_embedded_clients, make_chroma_client, store_kind
 from .backends.tokenizer import get_tokenizer
 from .config import Settings, load_settings
 from .errors import AssistantError, BackendUnavailable, BadInput
@@ -167,9 +167,7 @@ class Assistant:
             return False
         self._generation = current
         if self._own_client and store_kind(self.settings.store) == "embedded":
-            from chromadb.api.client import SharedSystemClient
-
-            SharedSystemClient.clear_system_cache()
+            forget_embedded_clients()
             self._client = None
         self.__dict__.pop("index", None)
         self.__dict__.pop("retriever", None)
@@ -234,7 +232,7 @@ class Assistant:
         timings["retrieve"] = _lap(clock)
         evidence = self.retriever.evidence(query, chunks)
         timings["evidence"] = _lap(clock) - timings["retrieve"]
-        base = dict(question=question, query=query, mode=mode)
+        base: dict[str, Any] = {"question": question, "query": query, "mode": mode}
         candidates = supported(query, evidence, self.settings.retrieval)
         if not candidates:
             answer = self._refusal(query, evidence, timings, clock, base)

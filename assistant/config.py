@@ -84,13 +84,13 @@ class Settings(BaseSettings):
     mode: Literal["extractive", "generative"] = "extractive"
     chat_rewrite: Literal["rules", "model"] = "rules"  # "model": follow-ups rewritten by the LLM, rules as fallback
     max_question_chars: int = Field(2000, ge=10)
-    chunk: ChunkSettings = ChunkSettings()
-    ingest: IngestSettings = IngestSettings()
-    store: StoreSettings = StoreSettings()
-    embed: EmbedSettings = EmbedSettings()
-    llm: LLMSettings = LLMSettings()
-    retrieval: RetrievalSettings = RetrievalSettings()
-    web: WebSettings = WebSettings()
+    chunk: ChunkSettings = Field(default_factory=ChunkSettings)
+    ingest: IngestSettings = Field(default_factory=IngestSettings)
+    store: StoreSettings = Field(default_factory=StoreSettings)
+    embed: EmbedSettings = Field(default_factory=EmbedSettings)
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
     web_user: str | None = None  # ASSISTANT_WEB_USER and ASSISTANT_WEB_PASSWORD turn on a login page
     web_password: SecretStr | None = None
 

@@ -88,7 +88,9 @@ class LlamaIndexBaseline:
         return list(dict.fromkeys(Path(n.node.metadata.get("file_path", "")).name for n in nodes))
 
     def conversation(self) -> Callable[[str], Answer]:
-        engine = self.index.as_chat_engine(llm=self.llm, chat_mode="condense_plus_context", similarity_top_k=2)
+        from llama_index.core.chat_engine.types import ChatMode
+
+        engine = self.index.as_chat_engine(llm=self.llm, chat_mode=ChatMode.CONDENSE_PLUS_CONTEXT, similarity_top_k=2)
 
         def ask(question: str) -> Answer:
             response = engine.chat(question)

@@ -10,7 +10,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from ..config import LLMSettings
 from ..errors import BackendUnavailable, ConfigError
@@ -62,8 +62,8 @@ class LlamaCppLLM:
     def stream(self, messages: list[Message], max_tokens: int) -> Iterator[str]:
         deadline = time.monotonic() + self._settings.timeout_s
         with self._lock:
-            chunks = self._llama.create_chat_completion(
-                messages=messages, max_tokens=max_tokens, temperature=self._settings.temperature, stream=True
+            chunks: Any = self._llama.create_chat_completion(
+                messages=cast(Any, messages), max_tokens=max_tokens, temperature=self._settings.temperature, stream=True
             )
             for chunk in chunks:
                 piece = chunk["choices"][0]["delta"].get("content")

@@ -55,3 +55,11 @@ def _bound_requests(client: Any, timeout_s: float) -> None:
     session = getattr(getattr(client, "_server", None), "_session", None)
     if isinstance(session, httpx.Client):
         session.timeout = httpx.Timeout(timeout_s)
+
+
+def forget_embedded_clients() -> None:
+    """Drop this process's embedded Chroma systems, whose in-memory vector indexes miss other processes' writes;
+    the next client opened reads the store from disk again."""
+    from chromadb.api.client import SharedSystemClient
+
+    SharedSystemClient.clear_system_cache()
