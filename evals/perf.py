@@ -81,11 +81,15 @@ def main() -> None:
     parser.add_argument("--questions", type=int, default=50)
     parser.add_argument("--generative", type=int, default=10, help="questions for the generative latency")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--paragraphs", type=int, help="only the first N paragraphs (a quick smoke run)")
     args = parser.parse_args()
     rows: list[tuple[str, float | None, float | None, str]] = []
     raw: dict[str, Any] = {}
     work = Path(tempfile.mkdtemp(prefix="perf-"))
     docs, questions = squad_paragraphs()
+    if args.paragraphs:
+        docs = dict(list(docs.items())[: args.paragraphs])
+        questions = [(q, gold) for q, gold in questions if gold[: -len(".txt")] in docs]
     corpus = work / "corpus"
     write_corpus(corpus, docs)
     random.Random(args.seed).shuffle(questions)
