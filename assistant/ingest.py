@@ -225,7 +225,7 @@ def sync(
     batch: list[tuple[list[Chunk], tuple[str, ...]]] = []
     for item in todo:
         batch.append(item)
-        if sum(len(c) for c, _ in batch) >= settings.batch_size * 4 or item is todo[-1]:
+        if sum(len(c) for c, _ in batch) >= settings.batch_size * 32 or item is todo[-1]:
             done += _store(index, embedder, batch, settings.batch_size, progress, done, total)
             batch = []
     return IngestReport(
@@ -248,17 +248,19 @@ def _store(
     done: int,
     total: int,
 ) -> int:
-    """Embed a batch of files together (fewer, fuller model calls), then write each file and drop its stale chunks."""
+    """Embed a batch of files together, then write them in one call and drop their stale chunks.
+
+    The embedder gets slices of several model batches, so it can group chunks of similar length (less padding);
+    one upsert per batch instead of one per file saves Chroma's per-call cost on corpora of many small files.
+    """
     chunks = [c for file_chunks, _ in batch for c in file_chunks]
     vectors: list[list[float]] = []
-    for i in range(0, len(chunks), batch_size):
-        vectors.extend(embedder.embed([c.text for c in chunks[i : i + batch_size]]))
+    step = batch_size * 8
+    for i in range(0, len(chunks), step):
+        vectors.extend(embedder.embed([c.text for c in chunks[i : i + step]]))
         if progress:
             progress(done + len(vectors), total)
-    pos = 0
-    for file_chunks, stale in batch:
-        # New chunks first, stale ones after: a crash in between leaves the old text retrievable, never nothing.
-        index.upsert(file_chunks, vectors[pos : pos + len(file_chunks)])
-        index.delete(stale)
-        pos += len(file_chunks)
+    # New chunks first, stale ones after: a crash in between leaves the old text retrievable, never nothing.
+    index.upsert(chunks, vectors)
+    index.delete([i for _, stale in batch for i in stale])
     return len(chunks)
