@@ -190,10 +190,8 @@ class Assistant:
 
     def source_text(self, source: str) -> str | None:
         """The original text of an indexed file, found through the index (never a path taken from input)."""
-        for doc in self.index.documents().values():
-            if doc["source"] == source:
-                return self._reader.text(str(doc["path"]))
-        return None
+        path = self.index.path_of(source)
+        return self._reader.text(path) if path else None
 
     def remove_documents(self, sources: Sequence[str]) -> list[str]:
         """Take files out of the corpus and the index; each file moves to ``data_dir/removed`` so nothing is lost."""

@@ -138,6 +138,14 @@ class ChunkIndex:
             entry["chunks"] += 1
         return docs
 
+    def path_of(self, source: str) -> str | None:
+        """The file behind an indexed source name (one chunk's metadata, not the whole collection's)."""
+        try:
+            got = self._collection.get(where={"source": source}, limit=1, include=["metadatas"])
+        except Exception as exc:
+            raise _wrap(exc, "finding a document") from exc
+        return str(got["metadatas"][0]["path"]) if got["metadatas"] else None
+
     def delete_path(self, path: str) -> None:
         try:
             self._collection.delete(where={"path": path})
