@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from .answer import REFUSAL
 from .assistant import Assistant
 from .errors import AssistantError, BadInput
 from .types import Answer, Citation
@@ -41,17 +42,13 @@ def escape_markdown(text: str) -> str:
 
 
 def chat_text(answer: Answer | str) -> str:
-    """The chat bubble: escaped text, citation markers kept as [n]."""
+    """The chat bubble: escaped text, citation markers kept as [n]; a refusal leads with its verdict in bold."""
     if isinstance(answer, str):
         return _MARKER.sub(r"[\1]", escape_markdown(answer))
-    text = _MARKER.sub(r"[\1]", escape_markdown(answer.text))
-    if answer.refused:
-        return (
-            f"**The documents don't say.** {text[len('The documents don' + chr(92) + 't say.') :].strip()}"
-            if answer.text.startswith("The documents don't say.")
-            else text
-        )
-    return text
+    if answer.refused and answer.text.startswith(REFUSAL):
+        rest = _MARKER.sub(r"[\1]", escape_markdown(answer.text[len(REFUSAL) :].strip()))
+        return f"**{REFUSAL}** {rest}"
+    return _MARKER.sub(r"[\1]", escape_markdown(answer.text))
 
 
 def _context(original: str, start: int, end: int, reach: int = 320) -> tuple[str, str, str]:
