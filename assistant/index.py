@@ -39,7 +39,8 @@ class FileState:
 
     @property
     def complete(self) -> bool:
-        return len(self.ids) == self.n_chunks and len({i.split("::")[1] for i in self.ids}) == 1
+        """Every chunk of one version of the file is stored (ids are ``source::sha[:16]::ordinal``)."""
+        return len(self.ids) == self.n_chunks and {i.rsplit("::", 2)[1] for i in self.ids} == {self.sha[:16]}
 
 
 def _wrap(exc: Exception, what: str) -> BackendUnavailable:
@@ -90,19 +91,26 @@ class ChunkIndex:
             raise _wrap(exc, "counting chunks") from exc
 
     def file_states(self, root: str) -> dict[str, FileState]:
+        # Ids of every chunk, metadata of each file's first chunk only: reading all metadata (sentence spans
+        # included) costs seconds on a large corpus, and ids already say which file and version a chunk is.
         try:
-            got = self._collection.get(where={"root": root}, include=["metadatas"])
+            ids = self._collection.get(where={"root": root}, include=[])["ids"]
+            firsts = self._collection.get(where={"$and": [{"root": root}, {"ordinal": 0}]}, include=["metadatas"])
         except Exception as exc:
             raise _wrap(exc, "reading the sync state") from exc
-        grouped: dict[str, list[tuple[str, dict[str, Any]]]] = {}
-        for cid, meta in zip(got["ids"], got["metadatas"], strict=True):
-            grouped.setdefault(str(meta["source"]), []).append((cid, meta))
-        return {
-            source: FileState(
-                sha=str(items[0][1]["sha"]), n_chunks=int(items[0][1]["n_chunks"]), ids=tuple(cid for cid, _ in items)
-            )
-            for source, items in grouped.items()
-        }
+        grouped: dict[str, list[str]] = {}
+        for cid in ids:
+            grouped.setdefault(cid.rsplit("::", 2)[0], []).append(cid)
+        heads: dict[str, list[dict[str, Any]]] = {}
+        for meta in firsts["metadatas"]:
+            heads.setdefault(str(meta["source"]), []).append(meta)
+        states = {}
+        for source, chunk_ids in grouped.items():
+            head = heads.get(source, [])
+            # no first chunk, or two versions' first chunks: the file was half-written and is redone
+            sha, n_chunks = (str(head[0]["sha"]), int(head[0]["n_chunks"])) if len(head) == 1 else ("", 0)
+            states[source] = FileState(sha=sha, n_chunks=n_chunks, ids=tuple(chunk_ids))
+        return states
 
     def upsert(self, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]]) -> None:
         step = max(1, int(self._client.get_max_batch_size()))
