@@ -220,6 +220,7 @@ class Retriever:
         self._embedder = embedder
         self._keyword_cache = keyword_cache
         self._keywords: KeywordIndex | None = None
+        self._last_query: tuple[str, list[float]] | None = None  # evidence() reuses retrieve()'s question vector
 
     def invalidate(self) -> None:
         """Forget the keyword index after the store changed."""
@@ -233,7 +234,7 @@ class Retriever:
 
     def retrieve(self, query: str, k: int) -> list[tuple[Chunk, float]]:
         """Chunks fused by reciprocal rank over the dense and keyword lists."""
-        vector = self._embedder.embed([query])[0]
+        vector = self._query_vector(query)
         dense = self._index.query(vector, k * 2)
         sparse = self.keywords.search(terms(query), k * 2)
         fused: dict[str, float] = {}
@@ -244,6 +245,12 @@ class Retriever:
         by_id = {c.id: c for c, _ in dense}
         by_id.update({c.id: c for c in self._index.get([cid for cid in best if cid not in by_id])})
         return [(by_id[cid], fused[cid]) for cid in best if cid in by_id]
+
+    def _query_vector(self, query: str) -> list[float]:
+        last = self._last_query  # read once: another thread may replace it meanwhile
+        if last is None or last[0] != query:
+            last = self._last_query = (query, self._embedder.embed([query])[0])
+        return last[1]
 
     def ranked_sources(self, query: str, k: int, rerank_top: int = 6) -> list[str]:
         """Documents in the order the answer would use them: by their best evidence sentence among the top
@@ -290,10 +297,10 @@ class Retriever:
             lexical.append((covered / total_weight, rank, missing))
         # only the lexically closest sentences are embedded: the model's time is the cost of a question
         keep = sorted(range(len(candidates)), key=lambda i: (-lexical[i][0], lexical[i][1]))[:max_sentences]
-        vectors = self._embedder.embed([question] + [candidates[i][1] for i in keep])
-        qvec = vectors[0]
+        qvec = self._query_vector(question)
+        vectors = self._embedder.embed([candidates[i][1] for i in keep])
         out = []
-        for i, vec in zip(keep, vectors[1:], strict=True):
+        for i, vec in zip(keep, vectors, strict=True):
             chunk, text, start, end, _ = candidates[i]
             coverage, _, missing = lexical[i]
             similarity = sum(a * b for a, b in zip(qvec, vec, strict=True))

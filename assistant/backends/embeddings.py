@@ -71,12 +71,12 @@ class MiniLMEmbedder:
         batch_size = self._batch_size
 
         def encode(texts: Sequence[str]) -> Any:
-            order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # similar lengths share a batch
+            encoded = tokenizer.encode_batch(list(texts))  # padded to the longest text; re-padded per batch below
+            lengths = [sum(e.attention_mask) for e in encoded]
             out = np.zeros((len(texts), self.dimension), dtype=np.float32)
-            for start in range(0, len(order), batch_size):
-                picked = order[start : start + batch_size]
-                encoded = tokenizer.encode_batch([texts[i] for i in picked])
-                out[picked] = session.run(None, _feed(encoded))[0]
+            for picked in _length_batches(lengths, batch_size):
+                width = max(lengths[i] for i in picked)
+                out[picked] = session.run(None, _feed([encoded[i] for i in picked], width))[0]
             return out
 
         encode.onnx = True  # type: ignore[attr-defined]
@@ -106,12 +106,33 @@ class MiniLMEmbedder:
         return encode
 
 
-def _feed(encoded: Sequence[Any]) -> dict[str, Any]:
-    """The model's three inputs from a batch of ``tokenizers`` encodings."""
+def _length_batches(lengths: Sequence[int], batch_size: int, max_padding: float = 0.2) -> list[list[int]]:
+    """Indices grouped by token length: at most ``batch_size`` each, padding at most ``max_padding`` of a batch.
+
+    A batch costs its size times its longest text, so mixing a 10-token sentence with a 60-token one wastes most
+    of the work (question-time sentence batches ran 1.5x slower in one padded batch than grouped).
+    """
+    batches: list[list[int]] = []
+    current: list[int] = []
+    used = 0
+    for i in sorted(range(len(lengths)), key=lambda i: lengths[i]):
+        width = lengths[i]  # sorted: the newest is the longest
+        if current and (len(current) == batch_size or (len(current) + 1) * width * (1 - max_padding) > used + width):
+            batches.append(current)
+            current, used = [], 0
+        current.append(i)
+        used += width
+    if current:
+        batches.append(current)
+    return batches
+
+
+def _feed(encoded: Sequence[Any], width: int) -> dict[str, Any]:
+    """The model's three inputs from ``tokenizers`` encodings, cut to ``width`` tokens (past it is padding)."""
     import numpy as np
 
     names = (("input_ids", "ids"), ("attention_mask", "attention_mask"), ("token_type_ids", "type_ids"))
-    return {name: np.array([getattr(e, attr) for e in encoded], dtype=np.int64) for name, attr in names}
+    return {name: np.array([getattr(e, attr)[:width] for e in encoded], dtype=np.int64) for name, attr in names}
 
 
 def _model_dir() -> Path:
@@ -151,7 +172,7 @@ def _export_onnx(model: Any, path: Path) -> None:
     tokenizer = Tokenizer.from_file(str(_model_dir() / "tokenizer.json"))
     tokenizer.enable_padding()
     encoded = tokenizer.encode_batch(probe)
-    feed = _feed(encoded)
+    feed = _feed(encoded, len(encoded[0].ids))
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=path.parent) as scratch:
         partial = Path(scratch) / path.name
