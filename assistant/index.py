@@ -175,6 +175,17 @@ class ChunkIndex:
             raise _wrap(exc, "reading chunks") from exc
         return [Chunk(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)]
 
+    def vectors(self, ids: Sequence[str]) -> list[list[float]]:
+        """The stored embeddings of ``ids``, in that order (copying an index without embedding again)."""
+        if not ids:
+            return []
+        try:
+            got = self._collection.get(ids=list(ids), include=["embeddings"])
+        except Exception as exc:
+            raise _wrap(exc, "reading vectors") from exc
+        by_id = dict(zip(got["ids"], got["embeddings"], strict=True))
+        return [[float(x) for x in by_id[i]] for i in ids]
+
     def all_chunks(self) -> list[Chunk]:
         try:
             got = self._collection.get(include=["documents", "metadatas"])

@@ -37,7 +37,7 @@ PUBLISHED = {  # ../shared/data/README.md
 }
 
 
-def _bar(label: str):  # type: ignore[no-untyped-def]
+def progress_bar(label: str):  # type: ignore[no-untyped-def]
     from tqdm import tqdm
 
     bar = tqdm(desc=label, file=sys.stderr, dynamic_ncols=True)
@@ -65,7 +65,7 @@ def assistant_for(name: str) -> Assistant:
     root = BUILD / name
     assistant = Assistant(Settings(corpus_dir=root / "corpus", data_dir=root / "data"))
     began = time.perf_counter()
-    report = assistant.ingest(progress=_bar(f"ingest {name}"))
+    report = assistant.ingest(progress=progress_bar(f"ingest {name}"))
     print(f"{name}: {report.summary()} ({time.perf_counter() - began:.0f} s)", file=sys.stderr)
     return assistant
 
@@ -99,7 +99,7 @@ def squad(args: argparse.Namespace) -> dict[str, Any]:
     write_corpus(BUILD / f"squad{args.version}" / "corpus", docs)
     assistant = assistant_for(f"squad{args.version}")
     corpus_dir = assistant.settings.corpus_dir
-    run = evaluate(AssistantSystem(assistant, "extractive"), items, [], corpus_dir, _bar("questions"))
+    run = evaluate(AssistantSystem(assistant, "extractive"), items, [], corpus_dir, progress_bar("questions"))
     run["system"] = f"assistant extractive, SQuAD v{args.version}"
     print(
         f"SQuAD v{args.version} open retrieval: {len(docs)} paragraphs indexed, {len(items)} questions "
@@ -124,36 +124,47 @@ def _refused_share(run: dict[str, Any]) -> float:
     return sum(r["answer"]["refused"] for r in rows) / max(1, len(rows))
 
 
-def beir(args: argparse.Namespace) -> dict[str, Any]:
-    folder = DATA / "beir" / args.dataset
+def load_beir(dataset: str, split: str) -> tuple[dict[str, tuple[str, str]], dict[str, str], dict[str, dict[str, int]]]:
+    """Documents (file stem -> (title, title + text)), queries, and relevance judgements of one split."""
+    folder = DATA / "beir" / dataset
     corpus = [json.loads(line) for line in (folder / "corpus.jsonl").read_text(encoding="utf-8").splitlines()]
     queries = {q["_id"]: q["text"] for q in map(json.loads, (folder / "queries.jsonl").read_text().splitlines())}
     qrels: dict[str, dict[str, int]] = {}
-    for line in (folder / "qrels" / f"{args.split}.tsv").read_text().splitlines()[1:]:
+    for line in (folder / "qrels" / f"{split}.tsv").read_text().splitlines()[1:]:
         qid, did, rel = line.split("\t")
         qrels.setdefault(qid, {})[did] = int(rel)
     docs = {f"d{d['_id']}": (d.get("title", ""), f"{d.get('title', '')}\n\n{d['text']}".strip()) for d in corpus}
+    return docs, queries, qrels
+
+
+def beir_scores(rank: Any, queries: dict[str, str], qrels: dict[str, dict[str, int]]) -> tuple[float, float, float]:
+    """nDCG@10, recall@100 and p50 ms of a ranker ``rank(query, k) -> file stems`` over the judged queries."""
+    scores, recalls, took = [], [], []
+    for qid, rels in qrels.items():
+        began = time.perf_counter()
+        ranked = rank(queries[qid], 100)
+        took.append((time.perf_counter() - began) * 1000)
+        relevant = {f"d{d}" for d, r in rels.items() if r > 0}
+        scores.append(ndcg(ranked[:10], relevant))
+        recalls.append(len(relevant & set(ranked[:100])) / len(relevant))
+    took.sort()
+    return sum(scores) / len(scores), sum(recalls) / len(recalls), took[len(took) // 2]
+
+
+def beir(args: argparse.Namespace) -> dict[str, Any]:
+    docs, queries, qrels = load_beir(args.dataset, args.split)
     write_corpus(BUILD / args.dataset / "corpus", docs)
     rows = []
     assistant = assistant_for(args.dataset)
     systems: list[tuple[str, Any]] = [
-        ("assistant hybrid (chunks fused)", _assistant_ranker(assistant, 0)),
-        ("assistant hybrid + sentence evidence rerank", _assistant_ranker(assistant, args.rerank_top)),
+        ("assistant hybrid (chunks fused)", assistant_ranker(assistant, 0)),
+        ("assistant hybrid + sentence evidence rerank", assistant_ranker(assistant, args.rerank_top)),
     ]
     if args.baseline:
-        systems.append(("llama-index default", _baseline_ranker(BUILD / args.dataset / "corpus")))
+        systems.append(("llama-index default", baseline_ranker(BUILD / args.dataset / "corpus")))
     for name, rank in systems:
-        scores, recalls, took = [], [], []
-        for qid, rels in qrels.items():
-            began = time.perf_counter()
-            ranked = rank(queries[qid], 100)
-            took.append((time.perf_counter() - began) * 1000)
-            relevant = {f"d{d}" for d, r in rels.items() if r > 0}
-            scores.append(ndcg(ranked[:10], relevant))
-            recalls.append(len(relevant & set(ranked[:100])) / len(relevant))
-        took.sort()
-        rows.append((name, sum(scores) / len(scores), sum(recalls) / len(recalls), took[len(took) // 2]))
-    print(f"BEIR {args.dataset} {args.split}: {len(corpus)} documents, {len(qrels)} queries")
+        rows.append((name, *beir_scores(rank, queries, qrels)))
+    print(f"BEIR {args.dataset} {args.split}: {len(docs)} documents, {len(qrels)} queries")
     print("| system | nDCG@10 | recall@100 | p50 ms |\n|---|---|---|---|")
     for name, n, r, ms in rows:
         print(f"| {name} | {n:.3f} | {r:.3f} | {ms:.0f} |")
@@ -162,14 +173,14 @@ def beir(args: argparse.Namespace) -> dict[str, Any]:
     return {"rows": rows}
 
 
-def _assistant_ranker(assistant: Assistant, rerank_top: int):  # type: ignore[no-untyped-def]
+def assistant_ranker(assistant: Assistant, rerank_top: int):  # type: ignore[no-untyped-def]
     def rank(query: str, k: int) -> list[str]:
         return [Path(s).stem for s in assistant.retriever.ranked_sources(query, k, rerank_top)]
 
     return rank
 
 
-def _baseline_ranker(corpus_dir: Path):  # type: ignore[no-untyped-def]
+def baseline_ranker(corpus_dir: Path):  # type: ignore[no-untyped-def]
     from assistant.backends.baseline import LlamaIndexBaseline
 
     baseline = LlamaIndexBaseline(corpus_dir.resolve(), with_llm=False)

@@ -1,7 +1,7 @@
 """Speed and memory beside the llama-index default pipeline, on the same data and models, in one run.
 
-    python -m evals.perf                  # SQuAD v1.1 dev paragraphs (2,067), ~15 minutes on 2 cores
-    python -m evals.perf --questions 100  # more questions for the latency figures
+    python -m evals.perf                  # SQuAD v1.1 dev (2,067 paragraphs) + SciFact (5,183 abstracts), ~1 hour
+    python -m evals.perf --paragraphs 300 --abstracts 0 --scale 300   # a smoke run, a few minutes
 
 Prints one Markdown table (figure, ours, llama-index default, ratio) and writes it with the raw numbers
 to build/perf/. Each figure is measured in this run, on this machine, so ratios compare like with like.
@@ -24,10 +24,11 @@ from pathlib import Path
 from typing import Any
 
 from assistant import Assistant, Settings
+from assistant.backends.baseline import LlamaIndexBaseline
 from assistant.backends.embeddings import MiniLMEmbedder
 from assistant.config import PROJECT_ROOT
 
-from .benchmarks import DATA, write_corpus
+from .benchmarks import DATA, assistant_ranker, beir_scores, load_beir, progress_bar, write_corpus
 
 OUT = PROJECT_ROOT / "build" / "perf"
 
@@ -76,70 +77,105 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+Row = tuple[str, float | None, float | None, str]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--questions", type=int, default=50)
+    parser.add_argument("--questions", type=int, default=50, help="questions for the latency figures")
     parser.add_argument("--generative", type=int, default=10, help="questions for the generative latency")
+    parser.add_argument("--quality", type=int, default=300, help="SQuAD questions for paragraph hit@1/@5")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--paragraphs", type=int, help="only the first N paragraphs (a quick smoke run)")
+    parser.add_argument("--paragraphs", type=int, help="only the first N SQuAD paragraphs (a quick smoke run)")
+    parser.add_argument("--abstracts", type=int, help="only the first N SciFact abstracts; 0 skips SciFact")
+    parser.add_argument("--scale", type=int, nargs="*", default=[1000, 7000, 20000], help="chunk counts to probe")
     args = parser.parse_args()
-    rows: list[tuple[str, float | None, float | None, str]] = []
+    rows: list[Row] = []
     raw: dict[str, Any] = {}
     work = Path(tempfile.mkdtemp(prefix="perf-"))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH", "")]))
+    try:
+        squad, asked = squad_stage(args, work, rows)
+        sources = [squad]
+        if args.abstracts != 0:
+            sources.append(scifact_stage(args, work, rows))
+        if args.scale:
+            rows += scale_stage(args, work, sources, env, raw)
+        rows += process_stage(squad, [q for q, _ in asked], work, env)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    table = ["| figure | ours | llama-index default | ratio | notes |", "|---|---|---|---|---|"]
+    for name, mine, theirs, note in rows:
+        ratio = f"{mine / theirs:.2f}x" if mine and theirs else "—"
+        table.append(f"| {name} | {_fmt(mine)} | {_fmt(theirs)} | {ratio} | {note} |")
+    text = "\n".join(table)
+    print(text)
+    OUT.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    (OUT / f"perf-{stamp}.md").write_text(text + "\n", encoding="utf-8")
+    raw.update({"rows": rows, "args": vars(args)})
+    (OUT / f"perf-{stamp}.json").write_text(json.dumps(raw, indent=2, default=str), encoding="utf-8")
+    print(f"wrote {OUT / f'perf-{stamp}.md'}", file=sys.stderr)
+
+
+def ingest_rows(
+    label: str, corpus: Path, ours: Assistant, rows: list[Row], torch_floor: bool
+) -> tuple[Any, list[str], float]:
+    """Our ingest, the bare-encode floor of the same chunks, and the llama-index default, timed on one corpus."""
+    MiniLMEmbedder(cache_dir=ours.settings.data_dir / "models")._torch_encoder()  # the one-time ONNX export
+    ingest_s, report = timed(lambda: ours.ingest(progress=progress_bar(f"ingest {label}")))
+    texts = [c.text for c in ours.index.all_chunks()]
+    print(f"{label}: {report.summary()}", file=sys.stderr)
+    onnx = MiniLMEmbedder(cache_dir=ours.settings.data_dir / "models")
+    onnx.embed(texts[:8])
+    onnx_s, _ = timed(lambda: onnx.embed(texts))
+    baseline_s, baseline = timed(lambda: LlamaIndexBaseline(corpus.resolve(), with_llm=False))
+    nodes = baseline.node_count()
+    rows += [
+        (
+            f"ingest, {label} (chunks/s)",
+            len(texts) / ingest_s,
+            nodes / baseline_s,
+            f"{len(texts)} chunks in {ingest_s:.0f} s vs {nodes} nodes in {baseline_s:.0f} s",
+        ),
+        (
+            "bare batched encode of the same chunks, onnxruntime (chunks/s)",
+            len(texts) / onnx_s,
+            None,
+            f"ingest / floor = {ingest_s / onnx_s:.2f}x",
+        ),
+    ]
+    if torch_floor:
+        torch_embedder = MiniLMEmbedder(cache_dir=None)
+        torch_embedder.embed(texts[:8])
+        torch_s, _ = timed(lambda: torch_embedder.embed(texts))
+        rows.append(
+            (
+                "bare batched encode of the same chunks, torch (chunks/s)",
+                len(texts) / torch_s,
+                None,
+                f"onnxruntime is {torch_s / onnx_s:.2f}x faster here",
+            )
+        )
+    return baseline, texts, baseline_s
+
+
+def squad_stage(args: argparse.Namespace, work: Path, rows: list[Row]) -> tuple[Assistant, list[tuple[str, str]]]:
     docs, questions = squad_paragraphs()
     if args.paragraphs:
         docs = dict(list(docs.items())[: args.paragraphs])
         questions = [(q, gold) for q, gold in questions if gold[: -len(".txt")] in docs]
-    corpus = work / "corpus"
+    corpus = work / "squad" / "corpus"
     write_corpus(corpus, docs)
     random.Random(args.seed).shuffle(questions)
     asked = questions[: args.questions]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
-
-    # --- ingest: ours (fresh index; the ONNX export is made beforehand, as after any first ingest)
-    settings = Settings(corpus_dir=corpus, data_dir=work / "data")
-    MiniLMEmbedder(cache_dir=settings.data_dir / "models")._torch_encoder()  # the one-time export
+    settings = Settings(corpus_dir=corpus, data_dir=work / "squad" / "data")
     ours = Assistant(settings)
-    ingest_s, report = timed(ours.ingest)
-    chunks = ours.index.all_chunks()
-    texts = [c.text for c in chunks]
-    print(f"ours: {report.summary()}", file=sys.stderr)
+    baseline, _, baseline_s = ingest_rows(f"SQuAD v1.1 dev, {len(docs)} paragraphs", corpus, ours, rows, True)
 
-    # --- the compute floor: bare batched encode of the same chunk texts, both runtimes
-    onnx = MiniLMEmbedder(cache_dir=settings.data_dir / "models")
-    onnx.embed(texts[:8])
-    onnx_s, _ = timed(lambda: onnx.embed(texts))
-    torch_embedder = MiniLMEmbedder(cache_dir=None)
-    torch_embedder.embed(texts[:8])
-    torch_s, _ = timed(lambda: torch_embedder.embed(texts))
-
-    # --- llama-index default: VectorStoreIndex over Chroma with its default chunking, same MiniLM (torch)
-    from assistant.backends.baseline import LlamaIndexBaseline
-
-    baseline_s, baseline = timed(lambda: LlamaIndexBaseline(corpus.resolve(), with_llm=False))
-    baseline_nodes = baseline.node_count()
-    rows += [
-        (
-            "ingest, SQuAD dev paragraphs (chunks/s)",
-            len(chunks) / ingest_s,
-            baseline_nodes / baseline_s,
-            f"{len(chunks)} chunks in {ingest_s:.0f} s vs {baseline_nodes} nodes in {baseline_s:.0f} s",
-        ),
-        (
-            "bare batched encode, same chunks, onnxruntime (chunks/s)",
-            len(chunks) / onnx_s,
-            None,
-            f"ingest / floor = {ingest_s / onnx_s:.2f}x",
-        ),
-        (
-            "bare batched encode, same chunks, torch (chunks/s)",
-            len(chunks) / torch_s,
-            None,
-            f"onnxruntime is {torch_s / onnx_s:.2f}x faster here",
-        ),
-    ]
-
-    # --- re-ingest unchanged, and one document added to the large index
+    # re-ingest unchanged, and one document added to the large index
     again_s, again = timed(ours.ingest)
     assert again.chunks_embedded == 0
     (corpus / "zz_new.txt").write_text("A new paragraph about the river port of Mopti and its boats.", encoding="utf-8")
@@ -149,19 +185,12 @@ def main() -> None:
         ("add one document to the index (s)", add_s, None, ""),
     ]
 
-    # --- warm latency: retrieval only, extractive, generative; baseline retrieval and full answer
+    # warm latency: retrieval only, extractive, generative; the baseline's retrieval and full answer
     ours.ask(asked[0][0])
     retrieval = [timed(lambda q=q: ours.retriever.retrieve(q, 6))[0] for q, _ in asked]
-    extractive, hits1, hits5 = [], 0, 0
-    for q, gold in asked:
-        took, _ = timed(lambda q=q: ours.ask(q))
-        extractive.append(took)
-        ranked = ours.retriever.ranked_sources(q, 10)
-        hits1 += ranked[:1] == [gold]
-        hits5 += gold in ranked[:5]
+    extractive = [timed(lambda q=q: ours.ask(q))[0] for q, _ in asked]
     baseline.retriever.similarity_top_k = 2
     base_retrieval = [timed(lambda q=q: baseline.retriever.retrieve(q))[0] for q, _ in asked]
-    base_hits1 = sum(baseline.ranked_sources(q, 1) == [Path(g).name] for q, g in asked)
     generative_ours = Assistant(settings, mode="generative")
     generative_ours.ask(asked[0][0])
     generative = [timed(lambda q=q: generative_ours.ask(q))[0] for q, _ in asked[: args.generative]]
@@ -176,66 +205,115 @@ def main() -> None:
         (p50, p95), (b50, b95) = percentiles(mine), percentiles(theirs)
         rows.append(
             (
-                f"{label} p50 (ms)",
+                f"{label} p50 (ms), {len(ours.index.ids())} chunks",
                 p50 * 1000,
                 b50 * 1000,
                 f"p95 {p95 * 1000:.0f} vs {b95 * 1000:.0f} ms; max {max(mine) * 1000:.0f} ms",
             )
         )
-    rows.append(
-        (
-            "paragraph hit@1 on these questions",
-            hits1 / len(asked),
-            base_hits1 / len(asked),
-            f"hit@5 {hits5 / len(asked):.3f}; llama-index: top-2 chunks of its default size",
-        )
-    )
 
-    # --- cold start: a new `assistant ask` process on this index (disk cache warm after the first)
-    ask_env = {**env, "ASSISTANT_CORPUS_DIR": str(corpus), "ASSISTANT_DATA_DIR": str(settings.data_dir)}
+    # quality of the same configuration: does the gold paragraph come first / in the top five?
+    quality = questions[: args.quality]
+    baseline.retriever.similarity_top_k = 100
+    hits1 = hits5 = base1 = base5 = 0
+    for q, gold in quality:
+        ranked = ours.retriever.ranked_sources(q, 10)
+        theirs = baseline.ranked_sources(q, 5)
+        hits1, hits5 = hits1 + (ranked[:1] == [gold]), hits5 + (gold in ranked[:5])
+        base1, base5 = base1 + (theirs[:1] == [gold]), base5 + (gold in theirs[:5])
+    n = len(quality)
+    rows += [
+        (f"SQuAD v1.1 paragraph hit@1 ({n} questions)", hits1 / n, base1 / n, "retrieval is the same in both modes"),
+        (f"SQuAD v1.1 paragraph hit@5 ({n} questions)", hits5 / n, base5 / n, ""),
+    ]
+    return ours, asked
+
+
+def scifact_stage(args: argparse.Namespace, work: Path, rows: list[Row]) -> Assistant:
+    docs, queries, qrels = load_beir("scifact", "test")
+    if args.abstracts:
+        docs = dict(list(docs.items())[: args.abstracts])
+        qrels = {q: r for q, r in qrels.items() if any(f"d{d}" in docs for d in r)}
+    corpus = work / "scifact" / "corpus"
+    write_corpus(corpus, docs)
+    ours = Assistant(Settings(corpus_dir=corpus, data_dir=work / "scifact" / "data"))
+    baseline, _, baseline_s = ingest_rows(f"SciFact, {len(docs)} abstracts", corpus, ours, rows, False)
+    again_s, again = timed(ours.ingest)
+    assert again.chunks_embedded == 0
+    rows.append((f"re-ingest of unchanged SciFact, {len(docs)} files (s)", again_s, baseline_s, "target ≤ 3 s"))
+    baseline.retriever.similarity_top_k = 100
+    mine = beir_scores(assistant_ranker(ours, 6), queries, qrels)
+    theirs = beir_scores(lambda q, k: [Path(s).stem for s in baseline.ranked_sources(q, k)], queries, qrels)
+    rows += [
+        (
+            f"SciFact nDCG@10 ({len(qrels)} test queries)",
+            mine[0],
+            theirs[0],
+            f"ranking p50 {mine[2]:.0f} vs {theirs[2]:.0f} ms (100 documents, sentence rerank of the top 6 chunks)",
+        ),
+        (f"SciFact recall@100 ({len(qrels)} test queries)", mine[1], theirs[1], ""),
+    ]
+    return ours
+
+
+def scale_stage(
+    args: argparse.Namespace, work: Path, sources: list[Assistant], env: dict[str, str], raw: dict[str, Any]
+) -> list[Row]:
+    from .perf_scale import build_scaled, measure
+
+    _, squad_questions = squad_paragraphs()
+    _, queries, _ = load_beir("scifact", "test")
+    mixed = [q for q, _ in squad_questions[::97]][:20] + list(queries.values())[::50][:20]
+    rows: list[Row] = []
+    raw["scale"] = []
+    available = sum(s.index.count() for s in sources)
+    for size in args.scale:
+        if size > available:
+            print(f"scale: {size} chunks asked, only {available} built; skipped", file=sys.stderr)
+            continue
+        built = build_scaled(sources, size, work / f"scale-{size}")
+        got = measure(work / f"scale-{size}", mixed, env)
+        raw["scale"].append(got)
+        rows.append(
+            (
+                f"{built} chunks: retrieval p50 (ms) / peak RSS (MB)",
+                got["retrieval_p50_ms"],
+                None,
+                f"p95 {got['retrieval_p95_ms']:.0f} ms; extractive answer p50 {got['extractive_p50_ms']:.0f} ms; "
+                f"peak RSS {got['peak_rss_mb']:.0f} MB; index on disk {got['disk_mb']:.0f} MB; "
+                f"opened in {got['open_s']:.1f} s",
+            )
+        )
+        shutil.rmtree(work / f"scale-{size}", ignore_errors=True)
+    return rows
+
+
+def process_stage(ours: Assistant, asked: list[str], work: Path, env: dict[str, str]) -> list[Row]:
+    """Cold start of a new CLI process, and peak RSS of ingest and of the web app, each in a child process."""
+    settings = ours.settings
+    ask_env = {**env, "ASSISTANT_CORPUS_DIR": str(settings.corpus_dir), "ASSISTANT_DATA_DIR": str(settings.data_dir)}
     cold = []
-    for q, _ in asked[:4]:
+    for q in asked[:4]:
         took, _ = timed(
             lambda q=q: subprocess.run(
                 [sys.executable, "-m", "assistant", "ask", q], env=ask_env, check=True, capture_output=True
             )
         )
         cold.append(took)
-    rows.append(
+    fresh = work / "fresh"
+    fresh_env = {**env, "ASSISTANT_CORPUS_DIR": str(settings.corpus_dir), "ASSISTANT_DATA_DIR": str(fresh)}
+    shutil.copytree(settings.data_dir / "models", fresh / "models")
+    ingest_s, ingest_rss = child_peak_rss_mb([sys.executable, "-m", "assistant", "ingest", "--quiet"], fresh_env)
+    return [
         (
             "cold start, new `assistant ask` process to its answer (s)",
             statistics.median(cold[1:]),
             None,
             f"first (cold disk) {cold[0]:.1f} s",
-        )
-    )
-
-    # --- peak RSS: ingest of a fresh index in a child, then the web app under a few questions
-    fresh_env = {**env, "ASSISTANT_CORPUS_DIR": str(corpus), "ASSISTANT_DATA_DIR": str(work / "fresh")}
-    shutil.copytree(settings.data_dir / "models", work / "fresh" / "models")
-    ingest_child_s, ingest_rss = child_peak_rss_mb([sys.executable, "-m", "assistant", "ingest", "--quiet"], fresh_env)
-    rows.append(("peak RSS of ingest (MB)", ingest_rss, None, f"child process, {ingest_child_s:.0f} s"))
-    rows.append(
-        (
-            "peak RSS of the web app (MB)",
-            web_peak_rss(ask_env, [q for q, _ in asked[:5]]),
-            None,
-            "after 5 questions through /ask",
-        )
-    )
-
-    table = ["| figure | ours | llama-index default | ratio | notes |", "|---|---|---|---|---|"]
-    for name, mine, theirs, note in rows:
-        ratio = f"{mine / theirs:.2f}x" if mine and theirs else "—"
-        table.append(f"| {name} | {_fmt(mine)} | {_fmt(theirs)} | {ratio} | {note} |")
-    text = "\n".join(table)
-    print(text)
-    OUT.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    (OUT / f"perf-{stamp}.md").write_text(text + "\n", encoding="utf-8")
-    raw.update({"rows": rows, "chunks": len(chunks), "questions": len(asked)})
-    (OUT / f"perf-{stamp}.json").write_text(json.dumps(raw, indent=2, default=str), encoding="utf-8")
-    shutil.rmtree(work, ignore_errors=True)
+        ),
+        ("peak RSS of ingest (MB)", ingest_rss, None, f"child process, {ingest_s:.0f} s"),
+        ("peak RSS of the web app (MB)", web_peak_rss(ask_env, asked[:5]), None, "after 5 questions through /ask"),
+    ]
 
 
 def web_peak_rss(env: dict[str, str], questions: list[str]) -> float:
