@@ -75,7 +75,7 @@ def supported(question: str, evidence: Sequence[Evidence], settings: RetrievalSe
     ]
 
 
-def extractive_choice(candidates: Sequence[Evidence], limit: int, runner_up_ratio: float = 0.9) -> list[Evidence]:
+def extractive_choice(candidates: Sequence[Evidence], limit: int, runner_up_ratio: float) -> list[Evidence]:
     """The best supported sentence, plus runners-up that score nearly as well."""
     best = candidates[0]
     return [best] + [ev for ev in candidates[1:limit] if ev.score >= runner_up_ratio * best.score]

@@ -238,6 +238,7 @@ class Assistant:
             yield answer
             return
         limit = passages or self.settings.retrieval.max_evidence
+        ratio = self.settings.retrieval.runner_up_ratio
         conflict = conflicting(query, candidates)
         if conflict:  # the documents disagree: set them side by side, whatever the mode
             cited = [c for c in (verify(e, self._reader) for e in conflict[:limit]) if c]
@@ -247,7 +248,7 @@ class Assistant:
                 yield text
                 yield Answer(text, False, tuple(_citation(c) for c in cited), timings, **base)
                 return
-        chosen = extractive_choice(candidates, limit) if mode == "extractive" else candidates[:limit]
+        chosen = extractive_choice(candidates, limit, ratio) if mode == "extractive" else candidates[:limit]
         cited = [c for c in (verify(e, self._reader) for e in chosen) if c]
         notes: list[str] = []
         if len(cited) < len(chosen):
@@ -267,7 +268,8 @@ class Assistant:
                 timings["total"] = _lap(clock)
                 yield Answer(text, False, tuple(_citation(c) for c in used), timings, notes=tuple(notes), **base)
                 return
-            cited = [c for c in (verify(e, self._reader) for e in extractive_choice(candidates, limit)) if c]
+            fallback = extractive_choice(candidates, limit, ratio)
+            cited = [c for c in (verify(e, self._reader) for e in fallback) if c]
             base["mode"] = "extractive"
         text = " ".join(with_markers(c.evidence.text, [i]) for i, c in enumerate(cited, 1))
         timings["total"] = _lap(clock)

@@ -46,7 +46,9 @@ def main() -> None:
         for item, evidence in cases:
             candidates = supported(item.question, evidence, settings)
             if item.answerable:
-                chosen = extractive_choice(candidates, settings.max_evidence) if candidates else []
+                chosen = (
+                    extractive_choice(candidates, settings.max_evidence, settings.runner_up_ratio) if candidates else []
+                )
                 answer_ok += bool(chosen) and contains(" ".join(e.text for e in chosen), item.answers)
             else:
                 refusal_ok += not candidates

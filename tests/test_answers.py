@@ -214,3 +214,18 @@ def test_length_batches_bound_size_and_padding():
         widths = [lengths[i] for i in batch]
         assert len(widths) * max(widths) * 0.8 <= sum(widths)  # at most 20% of a batch is padding
     assert _length_batches([], 4) == []
+
+
+def with_runner_up_ratio(real: Assistant, ratio: float) -> Assistant:
+    settings = real.settings.model_copy(deep=True)
+    settings.retrieval.runner_up_ratio = ratio
+    return Assistant(settings, embedder=real.embedder)
+
+
+def test_runners_up_are_cited_only_when_they_score_close_to_the_best(real: Assistant):
+    default = real.ask(HEADLINE)
+    generous = with_runner_up_ratio(real, 0.5).ask(HEADLINE)
+    strict = with_runner_up_ratio(real, 1.0).ask(HEADLINE)
+    assert len(generous.citations) > len(strict.citations) == 1
+    assert generous.citations[0] == default.citations[0] == strict.citations[0]
+    assert len(strict.citations) <= len(default.citations) <= len(generous.citations)

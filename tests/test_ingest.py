@@ -54,6 +54,26 @@ def test_second_ingest_embeds_nothing(fast: Assistant):
     assert "unchanged 3" in second.summary()
 
 
+@pytest.mark.parametrize("lost", ["first", "last"])
+def test_a_file_missing_a_chunk_is_redone(fast: Assistant, lost: str):
+    fast.ingest()
+    ids = sorted(i for i in fast.index.ids() if i.startswith("000_"))
+    complete = fast.index.count()
+    fast.index.delete([ids[0] if lost == "first" else ids[-1]])  # as after a crash between two writes
+    again = fast.ingest()
+    assert again.updated == ("000_a58b146e5f1983c4.txt",) and len(again.unchanged) == 2
+    assert fast.index.count() == complete and fast.ingest().chunks_embedded == 0
+
+
+def test_stored_vectors_come_back_in_the_order_asked(fast: Assistant):
+    fast.ingest()
+    ids = fast.index.ids()[::-1][:5]
+    chunks = fast.index.get(ids)
+    expected = {c.id: v for c, v in zip(chunks, fast.embedder.embed([c.text for c in chunks]), strict=True)}
+    for cid, vector in zip(ids, fast.index.vectors(ids), strict=True):
+        assert max(abs(a - b) for a, b in zip(vector, expected[cid], strict=True)) < 1e-5
+
+
 def test_changed_file_is_replaced_and_deleted_file_disappears(fast: Assistant, corpus: Path):
     fast.ingest()
     before = fast.index.count()
