@@ -20,7 +20,7 @@ FINGERPRINT_PREFIX = "fp_"
 class Chunk:
     id: str
     text: str  # normalised text that is embedded and searched
-    metadata: dict[str, Any]  # source, root, path, title, date, start, end, sha, n_chunks, ordinal, spans
+    metadata: dict[str, Any]  # source, root, path, title, date, start, end, sha, stamp, n_chunks, ordinal, spans
 
     def sentences(self) -> list[tuple[str, int, int]]:
         """(normalised sentence, original start, original end) for each sentence of the chunk."""
@@ -36,6 +36,7 @@ class FileState:
     sha: str
     n_chunks: int
     ids: tuple[str, ...]
+    stamp: str = ""  # the file's stamp when it was last read (see ingest.file_stamp)
 
     @property
     def complete(self) -> bool:
@@ -108,8 +109,10 @@ class ChunkIndex:
         for source, chunk_ids in grouped.items():
             head = heads.get(source, [])
             # no first chunk, or two versions' first chunks: the file was half-written and is redone
-            sha, n_chunks = (str(head[0]["sha"]), int(head[0]["n_chunks"])) if len(head) == 1 else ("", 0)
-            states[source] = FileState(sha=sha, n_chunks=n_chunks, ids=tuple(chunk_ids))
+            first: dict[str, Any] = head[0] if len(head) == 1 else {"sha": "", "n_chunks": 0}
+            states[source] = FileState(
+                str(first["sha"]), int(first["n_chunks"]), tuple(chunk_ids), str(first.get("stamp") or "")
+            )
         return states
 
     def upsert(self, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]]) -> None:
@@ -125,6 +128,17 @@ class ChunkIndex:
                 )
         except Exception as exc:
             raise _wrap(exc, "writing chunks") from exc
+
+    def set_stamps(self, stamps: dict[str, str]) -> None:
+        """Record new file stamps on files' first chunks (Chroma merges the key into their metadata)."""
+        ids = list(stamps)
+        step = max(1, int(self._client.get_max_batch_size()))
+        try:
+            for i in range(0, len(ids), step):
+                part = ids[i : i + step]
+                self._collection.update(ids=part, metadatas=[{"stamp": stamps[cid]} for cid in part])
+        except Exception as exc:
+            raise _wrap(exc, "recording file stamps") from exc
 
     def delete(self, ids: Sequence[str]) -> None:
         if not ids:

@@ -24,6 +24,7 @@ from .types import IngestReport, Skipped
 log = logging.getLogger(__name__)
 META_SUFFIX = ".meta.json"
 Progress = Callable[[int, int], None]  # (chunks embedded so far, chunks to embed)
+RECENT_S = 2.0  # a file written this recently could change again within the clock's resolution: no stamp
 
 
 @dataclass(frozen=True)
@@ -36,11 +37,33 @@ class Document:
     date: str
     sha: str
     body_start: int  # where the text starts after a metadata header
+    stamp: str = ""  # file_stamp() taken before the file was read
+
+
+def file_stamp(path: Path) -> str:
+    """Size, times and inode of a file and of its sidecar; "" when written too recently to be trusted.
+
+    An unchanged stamp lets a re-ingest skip reading and hashing the file, as git and rsync do. The change time
+    is part of it because tools that keep a file's modification time cannot set it back.
+    """
+    parts, latest = [], 0
+    for candidate in (path, path.with_name(path.name + META_SUFFIX)):
+        try:
+            st = candidate.stat()
+        except FileNotFoundError:
+            parts.append("-")
+            continue
+        except OSError:
+            return ""
+        parts.append(f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}")
+        latest = max(latest, st.st_mtime_ns, st.st_ctime_ns)
+    return "" if time.time() - latest / 1e9 < RECENT_S else "|".join(parts)
 
 
 def read_document(path: Path, root: Path, settings: IngestSettings) -> tuple[Document, str | None]:
     """The document and an optional warning; ``BadInput`` when it cannot be used."""
     source = path.relative_to(root).as_posix()
+    stamp = file_stamp(path)  # before reading: a write after this shows as a new stamp next time
     if path.suffix.lower() not in settings.extensions:
         raise BadInput(
             f"{source}: unsupported type {path.suffix or '(none)'}; supported: {', '.join(settings.extensions)}"
@@ -65,7 +88,7 @@ def read_document(path: Path, root: Path, settings: IngestSettings) -> tuple[Doc
             warning = f"{sidecar.name}: not a JSON object; metadata ignored"
     sha = hashlib.sha256(data + b"\0" + meta_bytes).hexdigest()
     title = meta.get("title") or path.stem
-    return Document(source, path, root, text, title, meta.get("date", ""), sha, body_start), warning
+    return Document(source, path, root, text, title, meta.get("date", ""), sha, body_start, stamp), warning
 
 
 def discover(target: Path, settings: IngestSettings) -> tuple[Path, list[Path], list[Skipped]]:
@@ -126,6 +149,7 @@ def chunk_document(doc: Document, tokenizer: Tokenizer, settings: ChunkSettings)
             "title": doc.title,
             "date": doc.date,
             "sha": doc.sha,
+            "stamp": doc.stamp,
             "n_chunks": len(groups),
             "ordinal": ordinal,
             "start": spans[0][0],
@@ -194,9 +218,14 @@ def sync(
         skipped.extend(passed_over)
         states = index.file_states(str(root))
         seen: set[str] = set()
+        restamp: dict[str, str] = {}  # first chunk id -> stamp, for files found unchanged by their hash
         for path in files:
             source = path.relative_to(root).as_posix()
             seen.add(source)  # a file that exists but cannot be read keeps what was indexed before
+            state = states.get(source)
+            if state and state.complete and state.stamp and state.stamp == file_stamp(path):
+                unchanged.append(source)  # same size, times and inode: not even read
+                continue
             try:
                 doc, warning = read_document(path, root, settings)
             except (BadInput, OSError) as exc:
@@ -205,14 +234,16 @@ def sync(
                 continue
             if warning:
                 log.warning("%s", warning)
-            state = states.get(source)
             if state and state.sha == doc.sha and state.complete:
                 unchanged.append(source)
+                if doc.stamp and doc.stamp != state.stamp:  # touched, or indexed before stamps: skip it next time
+                    restamp[f"{source}::{doc.sha[:16]}::0"] = doc.stamp
                 continue
             chunks = chunk_document(doc, tokenizer, chunking)
             new_ids = {c.id for c in chunks}
             todo.append((chunks, tuple(i for i in (state.ids if state else ()) if i not in new_ids)))
             (updated if state else added).append(source)
+        index.set_stamps(restamp)
         if target.resolve().is_dir():
             for source, state in states.items():
                 if source not in seen:

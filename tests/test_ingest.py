@@ -2,11 +2,12 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 
 import pytest
 
-from assistant import Assistant, IndexMismatch, Settings
+from assistant import Assistant, IndexMismatch, Settings, ingest
 from assistant.backends.tokenizer import get_tokenizer
 from assistant.config import ChunkSettings, IngestSettings
 from assistant.errors import IndexLocked
@@ -63,6 +64,27 @@ def test_a_file_missing_a_chunk_is_redone(fast: Assistant, lost: str):
     again = fast.ingest()
     assert again.updated == ("000_a58b146e5f1983c4.txt",) and len(again.unchanged) == 2
     assert fast.index.count() == complete and fast.ingest().chunks_embedded == 0
+
+
+def test_files_with_an_unchanged_stamp_are_not_even_read(fast: Assistant, corpus: Path, monkeypatch):
+    time.sleep(ingest.RECENT_S)  # the corpus copy was just written: too recent to trust its stamp
+    fast.ingest()
+    reads: list[Path] = []
+    read = ingest.read_document
+    monkeypatch.setattr(ingest, "read_document", lambda path, *a: reads.append(path) or read(path, *a))
+    again = fast.ingest()
+    assert len(again.unchanged) == 3 and reads == []
+
+    # same size, modification time put back: the change time still gives the rewrite away
+    target = corpus / "001_5a4d66a80f18d492.txt"
+    before = target.stat()
+    text = target.read_text(encoding="utf-8")
+    target.write_text(text.replace("Tinzaouaten", "Tinzaouatin", 1), encoding="utf-8")
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert target.stat().st_size == before.st_size and target.stat().st_mtime_ns == before.st_mtime_ns
+    changed = fast.ingest()
+    assert changed.updated == ("001_5a4d66a80f18d492.txt",) and reads == [target]
+    assert any("Tinzaouatin" in c.text for c in fast.index.all_chunks())
 
 
 def test_stored_vectors_come_back_in_the_order_asked(fast: Assistant):
