@@ -131,6 +131,8 @@ class ChunkIndex:
 
     def set_stamps(self, stamps: dict[str, str]) -> None:
         """Record new file stamps on files' first chunks (Chroma merges the key into their metadata)."""
+        if not stamps:
+            return
         ids = list(stamps)
         step = max(1, int(self._client.get_max_batch_size()))
         try:

@@ -156,8 +156,13 @@ def chunk_document(doc: Document, tokenizer: Tokenizer, settings: ChunkSettings)
             "end": spans[-1][1],
             "spans": json.dumps(spans),
         }
-        chunks.append(Chunk(f"{doc.source}::{doc.sha[:16]}::{ordinal}", text, metadata))
+        chunks.append(Chunk(chunk_id(doc.source, doc.sha, ordinal), text, metadata))
     return chunks
+
+
+def chunk_id(source: str, sha: str, ordinal: int) -> str:
+    """File, version and place in one id, so that sync state can be read from ids alone."""
+    return f"{source}::{sha[:16]}::{ordinal}"
 
 
 def _split_long(text: str, start: int, end: int, max_chars: int) -> Iterator[tuple[int, int]]:
@@ -237,7 +242,7 @@ def sync(
             if state and state.sha == doc.sha and state.complete:
                 unchanged.append(source)
                 if doc.stamp and doc.stamp != state.stamp:  # touched, or indexed before stamps: skip it next time
-                    restamp[f"{source}::{doc.sha[:16]}::0"] = doc.stamp
+                    restamp[chunk_id(source, doc.sha, 0)] = doc.stamp
                 continue
             chunks = chunk_document(doc, tokenizer, chunking)
             new_ids = {c.id for c in chunks}
