@@ -9,7 +9,6 @@ Indexes of each size are filled with chunks (and their stored vectors) copied fr
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import statistics
 import subprocess
@@ -52,8 +51,8 @@ def measure(data_dir: Path, questions: Sequence[str], env: dict[str, str]) -> di
     subprocess.run(cmd, env=env, check=True, capture_output=True, text=True)
     done = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True)
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    result["disk_mb"] = sum(f.stat().st_size for f in data_dir.rglob("*") if f.is_file() and "models" not in f.parts)
-    result["disk_mb"] /= 1024 * 1024
+    stored = [f for f in data_dir.rglob("*") if f.is_file() and "models" not in f.parts]
+    result["disk_mb"] = sum(f.stat().st_size for f in stored) / (1024 * 1024)
     return result
 
 
@@ -92,7 +91,6 @@ def _peak_rss_mb() -> float:
 def main() -> None:
     if len(sys.argv) != 4 or sys.argv[1] != "probe":
         sys.exit(__doc__)
-    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
     questions = json.loads(Path(sys.argv[3]).read_text(encoding="utf-8"))
     print(json.dumps(probe(Path(sys.argv[2]), questions)))
 
