@@ -193,7 +193,8 @@ def _mean(values: Sequence[float]) -> float:
     return sum(values) / len(values) if values else float("nan")
 
 
-def _percentile(values: Sequence[float], q: float) -> float:
+def percentile(values: Sequence[float], q: float) -> float:
+    """Nearest-rank percentile (``q`` in 0..1); NaN for no values."""
     if not values:
         return float("nan")
     ordered = sorted(values)
@@ -240,13 +241,13 @@ def summarize(results: Sequence[Result], dialogue_turns: Sequence[Result] = ()) 
         "quote_validity": _mean([float(v) for v in quotes]) if quotes else 1.0,
         "citation_precision": _mean([float(v) for v in cites]),
         "answers_with_valid_citation": _mean([float(any(r.quotes_valid)) for r in answered]),
-        "latency_p50_ms": _percentile(totals, 0.5),
-        "latency_p95_ms": _percentile(totals, 0.95),
+        "latency_p50_ms": percentile(totals, 0.5),
+        "latency_p95_ms": percentile(totals, 0.95),
         "latency_max_ms": max(totals, default=float("nan")),
     }
     stages = sorted({k for r in results for k in r.timings_ms if k != "total"})
     for stage in stages:
-        summary[f"{stage}_p50_ms"] = _percentile([r.timings_ms[stage] for r in results if stage in r.timings_ms], 0.5)
+        summary[f"{stage}_p50_ms"] = percentile([r.timings_ms[stage] for r in results if stage in r.timings_ms], 0.5)
     summary.update(retrieval_metrics(results))
     if dialogue_turns:
         summary["dialogue_turn_accuracy"] = _mean([float(r.correct) for r in dialogue_turns])

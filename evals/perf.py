@@ -27,6 +27,7 @@ from assistant import Assistant, Settings
 from assistant.backends.baseline import LlamaIndexBaseline
 from assistant.backends.embeddings import MiniLMEmbedder
 from assistant.config import PROJECT_ROOT
+from assistant.evaluation import percentile
 
 from .benchmarks import DATA, assistant_ranker, beir_scores, load_beir, progress_bar, write_corpus
 
@@ -51,8 +52,7 @@ def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
 
 
 def percentiles(values: Sequence[float]) -> tuple[float, float]:
-    ordered = sorted(values)
-    return statistics.median(ordered), ordered[max(0, int(len(ordered) * 0.95) - 1)]
+    return statistics.median(values), percentile(values, 0.95)
 
 
 def child_peak_rss_mb(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
