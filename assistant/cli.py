@@ -163,6 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="warning: %(message)s", stream=sys.stderr)
+    logging.getLogger("bm25s").setLevel(logging.ERROR)  # it logs each keyword index build as a warning
     try:
         return int(args.func(args))
     except AssistantError as exc:

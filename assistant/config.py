@@ -5,6 +5,7 @@ Loaded by callers (``Settings()``), never at import time.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
@@ -13,7 +14,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .errors import ConfigError
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+def default_cache_dir() -> Path:
+    """Where derived model files live, shared by every data folder of this user (XDG cache convention)."""
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "doc-assistant"
 
 
 class ChunkSettings(BaseModel):
@@ -44,7 +49,8 @@ class StoreSettings(BaseModel):
 
 class EmbedSettings(BaseModel):
     backend: str = "minilm"
-    device: str = "cpu"
+    # the ONNX form of the embedding model is built once per model and kept here, outside any data folder
+    cache_dir: Path = Field(default_factory=default_cache_dir)
 
 
 class LLMSettings(BaseModel):
@@ -62,7 +68,7 @@ class LLMSettings(BaseModel):
 
 class RetrievalSettings(BaseModel):
     top_k: int = Field(6, ge=1, le=50)  # chunks handed to evidence selection
-    max_evidence: int = Field(3, ge=1, le=10)  # sentences cited at most
+    max_citations: int = Field(3, ge=1, le=10)  # sentences cited at most
     # an extractive answer cites a second or third sentence only when it scores this close to the best one;
     # on SQuAD v1.1 articles 0-23, 0.93 instead of 0.90 cut wrong extra citations with 0.2 points less containment
     runner_up_ratio: float = Field(0.93, ge=0.5, le=1.0)
@@ -82,8 +88,9 @@ class WebSettings(BaseModel):
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ASSISTANT_", env_nested_delimiter="__", extra="ignore")
 
-    corpus_dir: Path = PROJECT_ROOT / "corpus"
-    data_dir: Path = PROJECT_ROOT / ".index"
+    # relative to the working directory: a checkout's own corpus/ and .index/, or a user's folder
+    corpus_dir: Path = Path("corpus")
+    data_dir: Path = Path(".index")
     mode: Literal["extractive", "generative"] = "extractive"
     chat_rewrite: Literal["rules", "model"] = "rules"  # "model": follow-ups rewritten by the LLM, rules as fallback
     max_question_chars: int = Field(2000, ge=10)

@@ -9,11 +9,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .config import PROJECT_ROOT
 from .errors import BadInput
 
-DEFAULT_GOLD = PROJECT_ROOT / "evals" / "gold.jsonl"
-DEFAULT_DIALOGUES = PROJECT_ROOT / "evals" / "dialogues.jsonl"
+# relative to the working directory: a checkout's own gold set (the package itself ships none)
+DEFAULT_GOLD = Path("evals") / "gold.jsonl"
+DEFAULT_DIALOGUES = Path("evals") / "dialogues.jsonl"
 
 
 def add_eval_parser(sub: Any) -> None:
@@ -26,7 +26,9 @@ def add_eval_parser(sub: Any) -> None:
     )
     p.add_argument("--report", type=Path, help="write report.json, report.md and report.html here")
     p.add_argument("--mode", choices=["extractive", "generative", "both"], default="extractive")
-    p.add_argument("--baseline", action="store_true", help="also run the llama-index default pipeline")
+    p.add_argument(
+        "--baseline", action="store_true", help="also run the llama-index default pipeline (a checkout's evals/)"
+    )
     p.add_argument("--split", choices=["dev", "test", "all"], default="all")
     p.add_argument("--limit", type=int, help="only the first N questions")
     p.add_argument("--check", type=Path, help="thresholds (JSON); exit 1 when a metric falls below its threshold")
@@ -34,7 +36,7 @@ def add_eval_parser(sub: Any) -> None:
 
     p = sub.add_parser("feedback", help="turn answers marked wrong in the web chat into gold-set candidates")
     p.add_argument("--file", type=Path, help="feedback JSONL (default: DATA_DIR/feedback.jsonl)")
-    p.add_argument("--out", type=Path, default=PROJECT_ROOT / "evals" / "candidates.jsonl")
+    p.add_argument("--out", type=Path, default=Path("evals") / "candidates.jsonl")
     p.set_defaults(func=cmd_feedback)
 
 
@@ -79,7 +81,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from .reports import table, write_reports
 
     if not args.dataset.is_file():
-        raise BadInput(f"gold set {args.dataset} not found")
+        raise BadInput(f"gold set {args.dataset} not found; run from a checkout of the project or pass --dataset")
     gold = [g for g in load_gold(args.dataset) if args.split == "all" or g.split == args.split][: args.limit]
     dialogue_path = args.dialogues or (DEFAULT_DIALOGUES if args.dataset == DEFAULT_GOLD else None)
     dialogues = load_dialogues(dialogue_path) if dialogue_path and dialogue_path.is_file() else []
@@ -93,7 +95,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
         system = AssistantSystem(assistant, mode)
         runs.append(evaluate(system, gold, dialogues, assistant.settings.corpus_dir, _bar(system.name)))
     if args.baseline:
-        from .backends.baseline import LlamaIndexBaseline
+        try:
+            from evals.baseline import LlamaIndexBaseline
+        except ImportError as exc:
+            raise BadInput(
+                f"the baseline needs a checkout of the project and its evals extra (pip install -e '.[evals]'): {exc}"
+            ) from exc
 
         baseline = LlamaIndexBaseline(assistant.settings.corpus_dir.resolve())
         runs.append(evaluate(baseline, gold, dialogues, assistant.settings.corpus_dir, _bar(baseline.name)))

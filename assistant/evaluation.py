@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-import math
-import re
-import string
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from .scoring import contains, exact_match, mean, normalize_answer, percentile, retrieval_metrics, token_f1
 from .types import Answer
 
 if TYPE_CHECKING:
@@ -67,42 +65,6 @@ def load_dialogues(path: Path) -> list[Dialogue]:
             row = json.loads(line)
             out.append(Dialogue(row["id"], tuple((t["question"], tuple(t.get("answers", ()))) for t in row["turns"])))
     return out
-
-
-# SQuAD's official normalisation: lower case, no punctuation, no articles, single spaces
-_POSSESSIVE = re.compile(r"'s\b")
-_QUOTE_MARKS = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
-
-
-def normalize_answer(text: str) -> str:
-    text = text.translate(_QUOTE_MARKS).lower()
-    text = "".join(ch for ch in text if ch not in set(string.punctuation))
-    text = re.sub(r"\b(a|an|the)\b", " ", text)
-    return " ".join(text.split())
-
-
-def exact_match(prediction: str, answers: Iterable[str]) -> float:
-    return max((float(normalize_answer(prediction) == normalize_answer(a)) for a in answers), default=0.0)
-
-
-def token_f1(prediction: str, answers: Iterable[str]) -> float:
-    def one(gold: str) -> float:
-        pred, ref = normalize_answer(prediction).split(), normalize_answer(gold).split()
-        common = sum(min(pred.count(t), ref.count(t)) for t in set(pred) & set(ref))
-        if not pred or not ref or common == 0:
-            return float(pred == ref)
-        precision, recall = common / len(pred), common / len(ref)
-        return 2 * precision * recall / (precision + recall)
-
-    return max((one(a) for a in answers), default=0.0)
-
-
-def contains(prediction: str, answers: Iterable[str]) -> bool:
-    """An accepted answer appears in the prediction (after SQuAD normalisation; "Wagner's" contains "Wagner")."""
-    padded = f" {normalize_answer(prediction)} "
-    without_possessives = _POSSESSIVE.sub("", prediction.translate(_QUOTE_MARKS))
-    possessive = f" {normalize_answer(without_possessives)} "
-    return any(f" {a} " in padded or f" {a} " in possessive for a in map(normalize_answer, answers) if a)
 
 
 class System(Protocol):
@@ -189,37 +151,6 @@ def score(item: GoldItem, answer: Answer, ranked: list[str], corpus_dir: Path) -
     )
 
 
-def _mean(values: Sequence[float]) -> float:
-    return sum(values) / len(values) if values else float("nan")
-
-
-def percentile(values: Sequence[float], q: float) -> float:
-    """Nearest-rank percentile (``q`` in 0..1); NaN for no values."""
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))]
-
-
-def retrieval_metrics(results: Sequence[Result], k_values: Sequence[int] = (1, 3, 5)) -> dict[str, float]:
-    """Gold-source hit@k, MRR and nDCG@10 over each question's ranked, de-duplicated sources."""
-    rows = [r for r in results if r.answerable and r.gold_sources]
-    out: dict[str, float] = {}
-    for k in k_values:
-        out[f"hit@{k}"] = _mean([float(any(s in r.gold_sources for s in r.ranked_sources[:k])) for r in rows])
-    out["mrr"] = _mean(
-        [next((1.0 / (i + 1) for i, s in enumerate(r.ranked_sources) if s in r.gold_sources), 0.0) for r in rows]
-    )
-    out["ndcg@10"] = _mean([ndcg(r.ranked_sources[:10], set(r.gold_sources)) for r in rows])
-    return out
-
-
-def ndcg(ranked: Sequence[str], relevant: set[str], k: int = 10) -> float:
-    dcg = sum(1.0 / math.log2(i + 2) for i, s in enumerate(ranked[:k]) if s in relevant)
-    ideal = sum(1.0 / math.log2(i + 2) for i in range(min(k, len(relevant))))
-    return dcg / ideal if ideal else 0.0
-
-
 def summarize(results: Sequence[Result], dialogue_turns: Sequence[Result] = ()) -> dict[str, float]:
     answerable = [r for r in results if r.answerable]
     unanswerable = [r for r in results if not r.answerable]
@@ -230,17 +161,17 @@ def summarize(results: Sequence[Result], dialogue_turns: Sequence[Result] = ()) 
     totals = [r.timings_ms.get("total", float("nan")) for r in results]
     summary = {
         "questions": float(len(results)),
-        "answer_accuracy": _mean([float(r.correct) for r in answerable]),
-        "refusal_accuracy": _mean([float(r.correct) for r in unanswerable]),
-        "overall_accuracy": _mean([float(r.correct) for r in results]),
-        "refusal_precision": _mean([float(not r.answerable) for r in refused]),
-        "refusal_recall": _mean([float(r.answer["refused"]) for r in unanswerable]),
-        "exact_match": 100 * _mean([r.em for r in answerable]),
-        "f1": 100 * _mean([r.f1 for r in answerable]),
-        "containment": _mean([float(r.contained) for r in answerable]),
-        "quote_validity": _mean([float(v) for v in quotes]) if quotes else 1.0,
-        "citation_precision": _mean([float(v) for v in cites]),
-        "answers_with_valid_citation": _mean([float(any(r.quotes_valid)) for r in answered]),
+        "answer_accuracy": mean([float(r.correct) for r in answerable]),
+        "refusal_accuracy": mean([float(r.correct) for r in unanswerable]),
+        "overall_accuracy": mean([float(r.correct) for r in results]),
+        "refusal_precision": mean([float(not r.answerable) for r in refused]),
+        "refusal_recall": mean([float(r.answer["refused"]) for r in unanswerable]),
+        "exact_match": 100 * mean([r.em for r in answerable]),
+        "f1": 100 * mean([r.f1 for r in answerable]),
+        "containment": mean([float(r.contained) for r in answerable]),
+        "quote_validity": mean([float(v) for v in quotes]) if quotes else 1.0,
+        "citation_precision": mean([float(v) for v in cites]),
+        "answers_with_valid_citation": mean([float(any(r.quotes_valid)) for r in answered]),
         "latency_p50_ms": percentile(totals, 0.5),
         "latency_p95_ms": percentile(totals, 0.95),
         "latency_max_ms": max(totals, default=float("nan")),
@@ -248,10 +179,10 @@ def summarize(results: Sequence[Result], dialogue_turns: Sequence[Result] = ()) 
     stages = sorted({k for r in results for k in r.timings_ms if k != "total"})
     for stage in stages:
         summary[f"{stage}_p50_ms"] = percentile([r.timings_ms[stage] for r in results if stage in r.timings_ms], 0.5)
-    summary.update(retrieval_metrics(results))
+    summary.update(retrieval_metrics([(r.ranked_sources, r.gold_sources) for r in results if r.answerable]))
     if dialogue_turns:
-        summary["dialogue_turn_accuracy"] = _mean([float(r.correct) for r in dialogue_turns])
-        summary["follow_up_accuracy"] = _mean([float(r.correct) for r in dialogue_turns if r.kind == "follow-up"])
+        summary["dialogue_turn_accuracy"] = mean([float(r.correct) for r in dialogue_turns])
+        summary["follow_up_accuracy"] = mean([float(r.correct) for r in dialogue_turns if r.kind == "follow-up"])
     return summary
 
 

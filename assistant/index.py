@@ -2,30 +2,68 @@
 
 Chroma is the single record of what is indexed: each chunk carries its file's hash and chunk count,
 so sync state is read back from the store itself and a half-written file is seen as incomplete.
+This module owns the chunk's shape: its id (written and parsed here only) and its typed metadata.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from .errors import BackendUnavailable, IndexMismatch
 
 FINGERPRINT_PREFIX = "fp_"
+_ID_SEPARATOR = "::"
+
+
+def chunk_id(source: str, sha: str, ordinal: int) -> str:
+    """File, version and place in one id, so that sync state can be read from ids alone."""
+    return f"{source}{_ID_SEPARATOR}{sha[:16]}{_ID_SEPARATOR}{ordinal}"
+
+
+def parse_chunk_id(cid: str) -> tuple[str, str, int]:
+    """(source, the first 16 characters of the file's hash, ordinal) of a ``chunk_id``."""
+    source, sha16, ordinal = cid.rsplit(_ID_SEPARATOR, 2)
+    return source, sha16, int(ordinal)
+
+
+@dataclass(frozen=True)
+class ChunkMeta:
+    """What Chroma stores beside each chunk's text (flat scalars: Chroma filters on them)."""
+
+    source: str  # path relative to the ingest root, as shown in citations
+    root: str
+    path: str
+    title: str
+    date: str
+    sha: str  # the file's hash (with its sidecar), so a re-ingest can tell whether it changed
+    stamp: str  # the file's size, times and inode when read (see documents.file_stamp)
+    n_chunks: int
+    ordinal: int
+    start: int  # the chunk's span in the original file
+    end: int
+    spans: str  # JSON list of [original start, original end, normalised length], one per sentence
+
+    @classmethod
+    def from_store(cls, meta: dict[str, Any]) -> ChunkMeta:
+        return cls(**{name: meta.get(name, "") for name in cls.__dataclass_fields__})  # type: ignore[arg-type]
+
+    def to_store(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 @dataclass(frozen=True)
 class Chunk:
     id: str
     text: str  # normalised text that is embedded and searched
-    metadata: dict[str, Any]  # source, root, path, title, date, start, end, sha, stamp, n_chunks, ordinal, spans
+    meta: ChunkMeta
 
     def sentences(self) -> list[tuple[str, int, int]]:
         """(normalised sentence, original start, original end) for each sentence of the chunk."""
         out, pos = [], 0
-        for ostart, oend, length in json.loads(self.metadata["spans"]):
+        for ostart, oend, length in json.loads(self.meta.spans):
             out.append((self.text[pos : pos + length], ostart, oend))
             pos += length + 1
         return out
@@ -36,12 +74,12 @@ class FileState:
     sha: str
     n_chunks: int
     ids: tuple[str, ...]
-    stamp: str = ""  # the file's stamp when it was last read (see ingest.file_stamp)
+    stamp: str = ""  # the file's stamp when it was last read (see documents.file_stamp)
 
     @property
     def complete(self) -> bool:
-        """Every chunk of one version of the file is stored (ids are ``source::sha[:16]::ordinal``)."""
-        return len(self.ids) == self.n_chunks and {i.rsplit("::", 2)[1] for i in self.ids} == {self.sha[:16]}
+        """Every chunk of one version of the file is stored."""
+        return len(self.ids) == self.n_chunks and {parse_chunk_id(i)[1] for i in self.ids} == {self.sha[:16]}
 
 
 def _wrap(exc: Exception, what: str) -> BackendUnavailable:
@@ -101,7 +139,7 @@ class ChunkIndex:
             raise _wrap(exc, "reading the sync state") from exc
         grouped: dict[str, list[str]] = {}
         for cid in ids:
-            grouped.setdefault(cid.rsplit("::", 2)[0], []).append(cid)
+            grouped.setdefault(parse_chunk_id(cid)[0], []).append(cid)
         heads: dict[str, list[dict[str, Any]]] = {}
         for meta in firsts["metadatas"]:
             heads.setdefault(str(meta["source"]), []).append(meta)
@@ -123,7 +161,7 @@ class ChunkIndex:
                 self._collection.upsert(
                     ids=[c.id for c in part],
                     documents=[c.text for c in part],
-                    metadatas=[c.metadata for c in part],
+                    metadatas=[c.meta.to_store() for c in part],
                     embeddings=[list(v) for v in vectors[i : i + step]],
                 )
         except Exception as exc:
@@ -189,7 +227,7 @@ class ChunkIndex:
             got = self._collection.get(ids=list(ids), include=["documents", "metadatas"])
         except Exception as exc:
             raise _wrap(exc, "reading chunks") from exc
-        return [Chunk(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)]
+        return _chunks(got["ids"], got["documents"], got["metadatas"])
 
     def vectors(self, ids: Sequence[str]) -> list[list[float]]:
         """The stored embeddings of ``ids``, in that order (copying an index without embedding again)."""
@@ -207,7 +245,7 @@ class ChunkIndex:
             got = self._collection.get(include=["documents", "metadatas"])
         except Exception as exc:
             raise _wrap(exc, "reading chunks") from exc
-        return [Chunk(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"], strict=True)]
+        return _chunks(got["ids"], got["documents"], got["metadatas"])
 
     def query(self, vector: Sequence[float], k: int) -> list[tuple[Chunk, float]]:
         """Nearest chunks with cosine similarity (vectors are unit length, Chroma's default space is L2²)."""
@@ -220,8 +258,12 @@ class ChunkIndex:
         except Exception as exc:
             raise _wrap(exc, "searching") from exc
         return [
-            (Chunk(i, d, m), 1.0 - float(dist) / 2.0)
+            (Chunk(i, d, ChunkMeta.from_store(m)), 1.0 - float(dist) / 2.0)
             for i, d, m, dist in zip(
                 got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0], strict=True
             )
         ]
+
+
+def _chunks(ids: Sequence[str], texts: Sequence[str], metas: Sequence[dict[str, Any]]) -> list[Chunk]:
+    return [Chunk(i, t, ChunkMeta.from_store(m)) for i, t, m in zip(ids, texts, metas, strict=True)]

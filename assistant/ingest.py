@@ -1,118 +1,27 @@
-"""Read, normalise (keeping the offset map), chunk by tokens on sentence boundaries, hash, sync to the store."""
+"""Normalise (keeping the offset map), chunk by tokens on sentence boundaries, and sync files to the store."""
 
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import logging
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 from .backends.embeddings import Embedder
 from .backends.tokenizer import Tokenizer
 from .config import ChunkSettings, IngestSettings
+from .documents import Document, discover, file_stamp, read_document
 from .errors import BadInput, IndexLocked
-from .index import Chunk, ChunkIndex
-from .text import decode, normalize, parse_header, sentence_spans
+from .index import Chunk, ChunkIndex, ChunkMeta, chunk_id
+from .text import normalize, sentence_spans
 from .types import IngestReport, Skipped
 
 log = logging.getLogger(__name__)
-META_SUFFIX = ".meta.json"
 Progress = Callable[[int, int], None]  # (chunks embedded so far, chunks to embed)
-RECENT_S = 2.0  # a file written this recently could change again within the clock's resolution: no stamp
-
-
-@dataclass(frozen=True)
-class Document:
-    source: str  # path relative to its root, as shown in citations
-    path: Path
-    root: Path
-    text: str  # the original text, exactly as decoded from the file
-    title: str
-    date: str
-    sha: str
-    body_start: int  # where the text starts after a metadata header
-    stamp: str = ""  # file_stamp() taken before the file was read
-
-
-def file_stamp(path: Path) -> str:
-    """Size, times and inode of a file and of its sidecar; "" when written too recently to be trusted.
-
-    An unchanged stamp lets a re-ingest skip reading and hashing the file, as git and rsync do. The change time
-    is part of it because tools that keep a file's modification time cannot set it back.
-    """
-    parts, latest = [], 0
-    for candidate in (path, path.with_name(path.name + META_SUFFIX)):
-        try:
-            st = candidate.stat()
-        except FileNotFoundError:
-            parts.append("-")
-            continue
-        except OSError:
-            return ""
-        parts.append(f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}")
-        latest = max(latest, st.st_mtime_ns, st.st_ctime_ns)
-    return "" if time.time() - latest / 1e9 < RECENT_S else "|".join(parts)
-
-
-def read_document(path: Path, root: Path, settings: IngestSettings) -> tuple[Document, str | None]:
-    """The document and an optional warning; ``BadInput`` when it cannot be used."""
-    source = path.relative_to(root).as_posix()
-    stamp = file_stamp(path)  # before reading: a write after this shows as a new stamp next time
-    if path.suffix.lower() not in settings.extensions:
-        raise BadInput(
-            f"{source}: unsupported type {path.suffix or '(none)'}; supported: {', '.join(settings.extensions)}"
-        )
-    size = path.stat().st_size
-    if size > settings.max_file_mb * 1024 * 1024:
-        raise BadInput(
-            f"{source}: {size / 1e6:.0f} MB is over the {settings.max_file_mb:g} MB limit "
-            "(ASSISTANT_INGEST__MAX_FILE_MB); skipped"
-        )
-    data = path.read_bytes()
-    text, warning = decode(data, source)
-    if not text.strip():
-        raise BadInput(f"{source}: empty; skipped")
-    meta, body_start = parse_header(text)
-    sidecar = path.with_name(path.name + META_SUFFIX)
-    meta_bytes = sidecar.read_bytes() if sidecar.is_file() else b""
-    if meta_bytes:
-        try:
-            meta = {**meta, **{k: str(v) for k, v in json.loads(meta_bytes).items()}}
-        except (ValueError, AttributeError):
-            warning = f"{sidecar.name}: not a JSON object; metadata ignored"
-    sha = hashlib.sha256(data + b"\0" + meta_bytes).hexdigest()
-    title = meta.get("title") or path.stem
-    return Document(source, path, root, text, title, meta.get("date", ""), sha, body_start, stamp), warning
-
-
-def discover(target: Path, settings: IngestSettings) -> tuple[Path, list[Path], list[Skipped]]:
-    """The root that sources are named against, the files to read, and what was passed over."""
-    target = target.resolve()
-    if target.is_file():
-        return target.parent, [target], []
-    if not target.is_dir():
-        raise BadInput(f"{target} does not exist")
-    files: list[Path] = []
-    skipped: list[Skipped] = []
-    for dirpath, dirnames, filenames in os.walk(target):  # os.walk does not follow symlinked folders
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            path = Path(dirpath) / name
-            if name.startswith(".") or name.endswith(META_SUFFIX):
-                continue
-            if path.suffix.lower() not in settings.extensions:
-                continue
-            if path.is_symlink() and not path.resolve().is_relative_to(target):
-                skipped.append(Skipped(path.relative_to(target).as_posix(), "symlink pointing outside the corpus"))
-                continue
-            files.append(path)
-    return target, files, skipped
 
 
 def chunk_document(doc: Document, tokenizer: Tokenizer, settings: ChunkSettings) -> list[Chunk]:
@@ -142,27 +51,22 @@ def chunk_document(doc: Document, tokenizer: Tokenizer, settings: ChunkSettings)
     for ordinal, (a, b) in enumerate(groups):
         spans = [(*norm.to_original(s, e), e - s) for s, e in pieces[a : b + 1]]
         text = " ".join(norm.text[s:e] for s, e in pieces[a : b + 1])
-        metadata = {
-            "source": doc.source,
-            "root": str(doc.root),
-            "path": str(doc.path),
-            "title": doc.title,
-            "date": doc.date,
-            "sha": doc.sha,
-            "stamp": doc.stamp,
-            "n_chunks": len(groups),
-            "ordinal": ordinal,
-            "start": spans[0][0],
-            "end": spans[-1][1],
-            "spans": json.dumps(spans),
-        }
-        chunks.append(Chunk(chunk_id(doc.source, doc.sha, ordinal), text, metadata))
+        meta = ChunkMeta(
+            source=doc.source,
+            root=str(doc.root),
+            path=str(doc.path),
+            title=doc.title,
+            date=doc.date,
+            sha=doc.sha,
+            stamp=doc.stamp,
+            n_chunks=len(groups),
+            ordinal=ordinal,
+            start=spans[0][0],
+            end=spans[-1][1],
+            spans=json.dumps(spans),
+        )
+        chunks.append(Chunk(chunk_id(doc.source, doc.sha, ordinal), text, meta))
     return chunks
-
-
-def chunk_id(source: str, sha: str, ordinal: int) -> str:
-    """File, version and place in one id, so that sync state can be read from ids alone."""
-    return f"{source}::{sha[:16]}::{ordinal}"
 
 
 def _split_long(text: str, start: int, end: int, max_chars: int) -> Iterator[tuple[int, int]]:

@@ -1,15 +1,16 @@
-"""Prompt templates live as files in ``prompts/``; a template whose variables do not match fails at start-up."""
+"""Prompt templates live as files in ``prompts/`` (installed as the package ``assistant.templates``); a template
+whose variables do not match fails at start-up."""
 
 from __future__ import annotations
 
 import string
 from dataclasses import dataclass
+from importlib import resources
+from importlib.abc import Traversable
 from pathlib import Path
 
-from .config import PROJECT_ROOT
 from .errors import ConfigError
 
-PROMPTS_DIR = PROJECT_ROOT / "prompts"
 EXPECTED: dict[str, frozenset[str]] = {
     "system": frozenset(),
     "answer": frozenset({"evidence", "question"}),
@@ -31,10 +32,12 @@ def _variables(template: str) -> set[str]:
     return {field for _, field, _, _ in string.Formatter().parse(template) if field is not None}
 
 
-def load_prompts(directory: Path = PROMPTS_DIR) -> Prompts:
+def load_prompts(directory: Path | Traversable | None = None) -> Prompts:
+    """The templates from ``directory``, by default the ones installed with the package."""
+    directory = directory or resources.files("assistant.templates")
     texts = {}
     for name, expected in EXPECTED.items():
-        path = directory / f"{name}.txt"
+        path = directory / f"{name}.txt"  # type: ignore[operator]
         try:
             text = path.read_text(encoding="utf-8").strip()
         except OSError as exc:

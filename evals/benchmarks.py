@@ -20,10 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from assistant import Assistant, Settings
-from assistant.config import PROJECT_ROOT
-from assistant.evaluation import AssistantSystem, GoldItem, evaluate, ndcg
+from assistant.evaluation import AssistantSystem, GoldItem, evaluate
 from assistant.reports import table
+from assistant.scoring import ndcg
 
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DATA = PROJECT_ROOT.parent / "shared" / "data"
 BUILD = PROJECT_ROOT / "build" / "bench"
 PUBLISHED = {  # ../shared/data/README.md
@@ -181,7 +182,7 @@ def assistant_ranker(assistant: Assistant, rerank_top: int):  # type: ignore[no-
 
 
 def baseline_ranker(corpus_dir: Path):  # type: ignore[no-untyped-def]
-    from assistant.backends.baseline import LlamaIndexBaseline
+    from evals.baseline import LlamaIndexBaseline
 
     baseline = LlamaIndexBaseline(corpus_dir.resolve(), with_llm=False)
 

@@ -24,13 +24,13 @@ from pathlib import Path
 from typing import Any
 
 from assistant import Assistant, Settings
-from assistant.backends.baseline import LlamaIndexBaseline
 from assistant.backends.embeddings import MiniLMEmbedder
-from assistant.config import PROJECT_ROOT
-from assistant.evaluation import percentile
+from assistant.scoring import percentile
+from evals.baseline import LlamaIndexBaseline
 
 from .benchmarks import DATA, assistant_ranker, beir_scores, load_beir, progress_bar, write_corpus
 
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
 OUT = PROJECT_ROOT / "build" / "perf"
 
 

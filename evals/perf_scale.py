@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant import Assistant, Settings
-from assistant.evaluation import percentile
+from assistant.scoring import percentile
 
 COPY_BATCH = 2000
 

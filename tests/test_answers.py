@@ -61,8 +61,7 @@ def test_questions_the_documents_do_not_answer_are_declined(real: Assistant, que
     ],
 )
 def test_spelling_variants_and_paraphrases_rank_the_sentence_first(real: Assistant, question: str, expected: str):
-    chunks = [c for c, _ in real.retriever.retrieve(question, real.settings.retrieval.top_k)]
-    best = real.retriever.evidence(question, chunks)[0]
+    best = real.retriever.search(question, real.settings.retrieval.top_k)[1][0]
     assert expected in best.text
 
 
@@ -184,36 +183,6 @@ def test_a_model_rewrite_that_drops_the_question_falls_back_to_the_rules(real: A
     chat.ask("Who is El Maouloud Ramadane?")
     follow = chat.ask("What did he say about the convoy?")
     assert follow.query.startswith("What did he say about the convoy? (") and "Ramadane" in follow.query
-
-
-def test_the_onnx_runtime_gives_the_same_vectors_as_torch(minilm_index: Path):
-    from assistant.backends.embeddings import MiniLMEmbedder
-
-    first = MiniLMEmbedder(cache_dir=minilm_index / "models")  # the index fixture's ingest made the export
-    assert (minilm_index / "models" / "all-MiniLM-L6-v2.onnx").is_file()
-    texts = [HEADLINE, "Mali\u2019s armed forces said in a statement on Monday that they had recovered the remains."]
-    # lengths from one word to past the 256-token cut, more texts than a batch: each batch is re-padded
-    texts += ["Kidal."] + [" ".join(["the convoy was ambushed near the border"] * n) for n in (3, 9, 40)] * 12
-    onnx = first.embed(texts)
-    assert first.runtime == "onnxruntime"
-    torch_only = MiniLMEmbedder(cache_dir=None)
-    reference = torch_only.embed(texts)
-    assert torch_only.runtime == "torch"
-    for a, b in zip(onnx, reference, strict=True):
-        assert sum(x * y for x, y in zip(a, b, strict=True)) > 0.9999
-
-
-def test_length_batches_bound_size_and_padding():
-    from assistant.backends.embeddings import _length_batches
-
-    lengths = [5, 60, 7, 61, 6, 120, 9, 58, 8, 5, 64, 6]
-    batches = _length_batches(lengths, batch_size=4)
-    assert sorted(i for b in batches for i in b) == list(range(len(lengths)))
-    for batch in batches:
-        assert len(batch) <= 4
-        widths = [lengths[i] for i in batch]
-        assert len(widths) * max(widths) * 0.8 <= sum(widths)  # at most 20% of a batch is padding
-    assert _length_batches([], 4) == []
 
 
 def with_runner_up_ratio(real: Assistant, ratio: float) -> Assistant:

@@ -99,6 +99,4 @@ def test_a_file_whose_embedding_failed_is_not_recorded_as_done(tmp_path: Path):
         Assistant(settings, embedder=FailingEmbedder()).ingest()
     again = Assistant(settings, embedder=HashEmbedder()).ingest()
     assert "zz-bad.txt" in again.added
-    assert "zz-bad.txt" in {
-        c.metadata["source"] for c in Assistant(settings, embedder=HashEmbedder()).index.all_chunks()
-    }
+    assert "zz-bad.txt" in {c.meta.source for c in Assistant(settings, embedder=HashEmbedder()).index.all_chunks()}

@@ -7,18 +7,19 @@ from pathlib import Path
 
 import pytest
 
-from assistant import Assistant, IndexMismatch, Settings, ingest
+from assistant import Assistant, IndexMismatch, Settings, documents, ingest
 from assistant.backends.tokenizer import get_tokenizer
 from assistant.config import ChunkSettings, IngestSettings
+from assistant.documents import read_document
 from assistant.errors import IndexLocked
-from assistant.ingest import chunk_document, read_document, writer_lock
+from assistant.ingest import chunk_document, writer_lock
 from assistant.text import normalize
 
 from .conftest import CORPUS, CountingEmbedder
 
 
 def stored_sources(assistant: Assistant) -> set[str]:
-    return {c.metadata["source"] for c in assistant.index.all_chunks()}
+    return {c.meta.source for c in assistant.index.all_chunks()}
 
 
 @pytest.mark.parametrize("path", sorted(CORPUS.glob("*.txt")), ids=lambda p: p.name)
@@ -67,7 +68,7 @@ def test_a_file_missing_a_chunk_is_redone(fast: Assistant, lost: str):
 
 
 def test_files_with_an_unchanged_stamp_are_not_even_read(fast: Assistant, corpus: Path, monkeypatch):
-    time.sleep(ingest.RECENT_S)  # the corpus copy was just written: too recent to trust its stamp
+    time.sleep(documents.RECENT_S)  # the corpus copy was just written: too recent to trust its stamp
     fast.ingest()
     reads: list[Path] = []
     read = ingest.read_document
@@ -103,7 +104,7 @@ def test_changed_file_is_replaced_and_deleted_file_disappears(fast: Assistant, c
     target.write_text("A short replacement article about a harvest festival in Gao.", encoding="utf-8")
     report = fast.ingest()
     assert report.updated == ("001_5a4d66a80f18d492.txt",) and len(report.unchanged) == 2
-    texts = [c.text for c in fast.index.all_chunks() if c.metadata["source"] == target.name]
+    texts = [c.text for c in fast.index.all_chunks() if c.meta.source == target.name]
     assert texts == ["A short replacement article about a harvest festival in Gao."]
     assert fast.index.count() < before
 
@@ -112,7 +113,7 @@ def test_changed_file_is_replaced_and_deleted_file_disappears(fast: Assistant, c
     assert report.deleted == ("000_a58b146e5f1983c4.txt",)
     assert "000_a58b146e5f1983c4.txt" not in stored_sources(fast)
     hits = fast.retriever.retrieve("Wagner convoy Kidal Tinzaouatene bodies recovered", 20)
-    assert all(c.metadata["source"] != "000_a58b146e5f1983c4.txt" for c, _ in hits)
+    assert all(c.meta.source != "000_a58b146e5f1983c4.txt" for c, _ in hits)
 
 
 def test_new_file_is_added_and_retrievable(fast: Assistant, corpus: Path):
@@ -121,7 +122,7 @@ def test_new_file_is_added_and_retrievable(fast: Assistant, corpus: Path):
     report = fast.ingest()
     assert report.added == ("notes.md",)
     top, _ = fast.retriever.retrieve("millet harvest Gao", 1)[0]
-    assert top.metadata["source"] == "notes.md"
+    assert top.meta.source == "notes.md"
 
 
 def test_other_configuration_is_a_clear_error_until_rebuild(settings: Settings):

@@ -14,7 +14,8 @@ from assistant import Assistant, Settings
 from assistant.backends.embeddings import HashEmbedder
 from assistant.backends.tokenizer import get_tokenizer
 from assistant.config import ChunkSettings
-from assistant.ingest import chunk_document, read_document
+from assistant.documents import read_document
+from assistant.ingest import chunk_document
 
 SENTENCES = [
     "The convoy left Kidal at dawn.",

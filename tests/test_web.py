@@ -9,18 +9,16 @@ import pytest
 from pydantic import SecretStr
 
 from assistant import Answer, Assistant, BadInput, Citation
-from assistant.web import (
+from assistant.library import safe_name
+from assistant.web import launch_options
+from assistant.web.handlers import (
     chat_turn,
     documents_table,
-    escape_markdown,
-    evidence_html,
-    launch_options,
     record_feedback,
     remove_documents,
-    safe_name,
-    source_html,
     upload_documents,
 )
+from assistant.web.render import escape_markdown, evidence_html, source_html
 
 HOSTILE = (
     "<script>alert('x')</script> ![tracker](http://198.51.100.7/pixel.png) [click](http://198.51.100.7/) "
@@ -37,25 +35,26 @@ def test_markdown_and_html_are_escaped():
 def test_a_turn_streams_then_shows_escaped_citation_cards(fast: Assistant, corpus: Path):
     (corpus / "hostile.txt").write_text(HOSTILE, encoding="utf-8")
     fast.ingest()
-    steps = list(chat_turn(fast, "harvest in Gao", [], "extractive", 3))
-    history, cards, answer, choices = steps[-1]
+    steps = list(chat_turn(fast, "harvest in Gao", [], None, "extractive", 3))
+    history, cards, answer, choices, _ = steps[-1]
     assert [m["role"] for m in history] == ["user", "assistant"]
     assert answer and not answer["refused"]
     assert "<mark>" in cards and "<script>" not in cards and "<img" not in cards
     assert "&lt;script&gt;" in cards
     assert choices and choices[0].startswith("[1] ")
-    viewer = source_html(fast, answer, choices[0])
+    viewer = source_html(fast.source_text, answer, choices[0])
     assert 'id="quote-mark"' in viewer and "<script>" not in viewer
 
 
-def test_follow_ups_in_the_page_use_the_history(fast: Assistant):
-    history = [{"role": "user", "content": "Who is El Maouloud Ramadane?"}, {"role": "assistant", "content": "..."}]
-    steps = list(chat_turn(fast, "What did he say about the convoy?", history))
-    assert len(steps[-1][0]) == 4
+def test_follow_ups_in_the_page_use_the_session_kept_between_turns(fast: Assistant):
+    history, _, _, _, session = list(chat_turn(fast, "Who is El Maouloud Ramadane?", []))[-1]
+    history, _, answer, _, kept = list(chat_turn(fast, "What did he say about the convoy?", history, session))[-1]
+    assert kept is session and len(history) == 4 and len(session.history) == 2
+    assert answer and "Ramadane" in answer["query"]  # the follow-up was searched with the name it refers to
 
 
 def test_errors_show_in_the_chat_not_as_a_traceback(fast: Assistant):
-    history, _, answer, _ = list(chat_turn(fast, "   ", []))[-1]
+    history, _, answer, _, _ = list(chat_turn(fast, "   ", []))[-1]
     assert answer is None and history[-1]["content"].startswith("**Error:**")
 
 
@@ -66,7 +65,7 @@ def test_refusal_cards_say_so(fast: Assistant):
         query="q",
         nearest=(Citation("a.txt", "A", "quote", 0, 5, 0.1),),
     )
-    html = evidence_html(fast, answer)
+    html = evidence_html(fast.source_text, answer)
     assert "The documents don't say." in html and "do not answer the question" in html
 
 

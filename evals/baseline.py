@@ -12,8 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..types import Answer, Citation
-from .llms import packaged_gguf
+from assistant.backends.llms import packaged_gguf
+from assistant.types import Answer, Citation
 
 _REFUSAL = re.compile(
     r"(don't|do not|cannot|can't) (know|say|find|answer|provide)|not (mentioned|provided|specified|"

@@ -1,0 +1,210 @@
+"""The answer engine: a question in, an ``Answer`` out, streamed.
+
+retrieval (chunks, then sentence evidence) -> judgement (``answer.supported``: can any sentence answer?) ->
+either a refusal with the nearest passages, the documents side by side when they disagree, an extractive
+answer, or a generated one through the quote gate; every quote verified against its file before it is shown.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import unicodedata
+from collections.abc import Callable, Generator, Iterator, Sequence
+from typing import Any
+
+from .answer import (
+    REFUSAL,
+    SourceReader,
+    answers_the_kind_asked,
+    attributed,
+    citation,
+    conflicting,
+    extractive_choice,
+    supported,
+    verified,
+    with_markers,
+)
+from .backends.llms import LLM
+from .config import Settings
+from .errors import AssistantError, BackendUnavailable, BadInput
+from .gate import fit_messages, gated_stream
+from .prompts import Prompts
+from .retrieval import Evidence, Retriever
+from .text import normalize
+from .types import Answer
+from .words import QUESTION_WORDS, content_words
+
+MODES = ("extractive", "generative")
+
+
+class AnswerEngine:
+    """Answers one standalone query. The LLM is asked for only when a generative answer needs it."""
+
+    def __init__(
+        self,
+        retriever: Retriever,
+        reader: SourceReader,
+        prompts: Prompts,
+        settings: Settings,
+        llm: Callable[[], LLM] | None = None,
+    ) -> None:
+        self.retriever = retriever
+        self.reader = reader
+        self.prompts = prompts
+        self.settings = settings
+        self._llm = llm
+
+    def stream(
+        self, question: str, query: str | None = None, *, mode: str | None = None, max_citations: int | None = None
+    ) -> Iterator[str | Answer]:
+        """Yield the answer's text as it is produced, then the full ``Answer`` (authoritative: when generation
+        falls back to the extractive answer, its text replaces what was streamed). ``query`` is what is searched
+        (a follow-up rewritten from its conversation); by default the question itself."""
+        question = clean_question(question, self.settings.max_question_chars)
+        query = clean_question(query, None) if query else question
+        mode = mode or self.settings.mode
+        if mode not in MODES:
+            raise BadInput(f"unknown answer mode {mode!r}; use extractive or generative")
+        clock = time.perf_counter()
+        timings: dict[str, float] = {}
+        vector = self.retriever.embed_query(query)
+        chunks = [c for c, _ in self.retriever.retrieve(query, self.settings.retrieval.top_k, vector)]
+        timings["retrieve"] = _since(clock)
+        evidence = self.retriever.evidence(query, chunks, vector)
+        timings["evidence"] = _since(clock) - timings["retrieve"]
+        base: dict[str, Any] = {"question": question, "query": query, "mode": mode, "timings_ms": timings}
+        candidates = supported(query, evidence, self.settings.retrieval)
+        if not candidates:
+            yield from _emit(self._refusal(query, evidence, base, clock))
+            return
+        limit = max_citations or self.settings.retrieval.max_citations
+        conflict = conflicting(query, candidates)
+        if conflict:  # the documents disagree: set them side by side, whatever the mode
+            cited = verified(conflict[:limit], self.reader)
+            if len(cited) > 1:
+                text = "The documents disagree. " + " ".join(attributed(c, i) for i, c in enumerate(cited, 1))
+                yield from _emit(_answer(text, cited, base, clock))
+                return
+        notes: list[str] = []
+        if mode == "generative":
+            cited = self._verified_or_note(candidates[:limit], notes)
+            generated = (yield from self._generate(question, cited, notes)) if cited else None
+            timings["generate"] = _since(clock) - timings["retrieve"] - timings["evidence"]
+            if generated:
+                text, used = generated
+                yield _answer(text, used, base, clock, notes)
+                return
+            base["mode"] = "extractive"
+        ratio = self.settings.retrieval.runner_up_ratio
+        cited = self._verified_or_note(extractive_choice(candidates, limit, ratio), notes)
+        if not cited:
+            notes.append("the passages changed on disk since they were indexed; run `assistant ingest`")
+            yield from _emit(self._refusal(query, [], base, clock, notes))
+            return
+        text = " ".join(with_markers(c.text, [i]) for i, c in enumerate(cited, 1))
+        yield from _emit(_answer(text, cited, base, clock, notes))
+
+    def _verified_or_note(self, chosen: Sequence[Evidence], notes: list[str]) -> list[Evidence]:
+        cited = verified(chosen, self.reader)
+        if len(cited) < len(chosen) and cited:
+            notes.append(
+                "some passages changed on disk since they were indexed and were left out; run `assistant ingest`"
+            )
+        return cited
+
+    def _generate(
+        self, question: str, cited: list[Evidence], notes: list[str]
+    ) -> Generator[str, None, tuple[str, list[Evidence]] | None]:
+        """Stream gated sentences; return (text, citations used), or None to fall back to the extractive answer."""
+        try:
+            llm = self._llm() if self._llm else None
+        except AssistantError as exc:
+            notes.append(f"{exc}; showing the extractive answer instead")
+            return None
+        if llm is None:
+            notes.append("no language model is configured; showing the extractive answer instead")
+            return None
+        max_tokens = self.settings.llm.max_tokens
+        fitted = fit_messages(question, cited, self.prompts, llm, max_tokens)
+        if fitted is None:
+            notes.append("the question and its passages do not fit the model's context; showing the extractive answer")
+            return None
+        messages, cited = fitted
+        order: list[int] = []  # evidence indices in the order the answer first cites them
+        parts: list[str] = []
+        seen: set[str] = set()
+        try:
+            for result in gated_stream(llm.stream(messages, max_tokens), cited):
+                if result.sentence.lower() in seen:  # small models loop; a repeat adds nothing
+                    continue
+                seen.add(result.sentence.lower())
+                order.extend(i for i in result.supports if i not in order)
+                part = with_markers(result.sentence, [order.index(i) + 1 for i in result.supports])
+                parts.append(part)
+                yield (" " if len(parts) > 1 else "") + part
+        except BackendUnavailable as exc:
+            notes.append(f"{exc}; showing the extractive answer instead")
+            return None
+        if not parts:
+            notes.append("the model's answer was not backed by the passages; showing the extractive answer instead")
+            return None
+        if not answers_the_kind_asked(question, " ".join(parts)):
+            notes.append(
+                "the model's answer did not give the quantity asked for; showing the extractive answer instead"
+            )
+            return None
+        return " ".join(parts), [cited[i] for i in order]
+
+    def _refusal(
+        self, query: str, evidence: list[Evidence], base: dict[str, Any], clock: float, notes: Sequence[str] = ()
+    ) -> Answer:
+        nearest = verified(evidence[:3], self.reader)
+        searched = ", ".join(w for w in content_words(query) if w.lower() not in QUESTION_WORDS) or query
+        text = f"{REFUSAL} No passage in the indexed documents answers this (searched for: {searched})."
+        base["timings_ms"]["total"] = _since(clock)
+        return Answer(text, True, (), nearest=tuple(citation(c) for c in nearest), notes=tuple(notes), **base)
+
+
+def clean_question(question: str, limit: int | None) -> str:
+    """Control characters and lone surrogates removed; empty or oversize questions are refused clearly."""
+    if not isinstance(question, str):
+        raise BadInput("the question must be text")
+    text = question.encode("utf-8", "ignore").decode("utf-8")
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", " ", text)  # terminal colour codes pasted along with a question
+    text = "".join(ch if ch.isspace() or unicodedata.category(ch)[0] != "C" else " " for ch in text)
+    text = normalize(text).text.replace("\n", " ").strip()
+    if not text:
+        raise BadInput("the question is empty; type a question about the documents")
+    if limit is not None and len(text) > limit:
+        raise BadInput(
+            f"the question is {len(text):,} characters long; the limit is {limit:,} (ASSISTANT_MAX_QUESTION_CHARS)"
+        )
+    return text
+
+
+def last_answer(items: Iterator[str | Answer]) -> Answer:
+    """The ``Answer`` that ends a stream."""
+    answer = None
+    for item in items:
+        if isinstance(item, Answer):
+            answer = item
+    if answer is None:  # every path of AnswerEngine.stream ends with an Answer
+        raise AssistantError("internal error: no answer was produced")
+    return answer
+
+
+def _answer(
+    text: str, cited: Sequence[Evidence], base: dict[str, Any], clock: float, notes: Sequence[str] = ()
+) -> Answer:
+    base["timings_ms"]["total"] = _since(clock)
+    return Answer(text, False, tuple(citation(c) for c in cited), notes=tuple(dict.fromkeys(notes)), **base)
+
+
+def _emit(answer: Answer) -> Iterator[str | Answer]:
+    yield answer.text
+    yield answer
+
+
+def _since(clock: float) -> float:
+    return (time.perf_counter() - clock) * 1000.0

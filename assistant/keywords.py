@@ -1,0 +1,74 @@
+"""BM25 (bm25s) over the stemmed text of every chunk, cached beside the store, with document frequencies."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+from .index import ChunkIndex
+from .words import terms
+
+KEYWORD_VERSION = 1  # bump when terms() changes, so cached token lists are rebuilt
+
+
+class KeywordIndex:
+    """BM25 (bm25s) over stemmed chunk text, plus document frequencies for term weights."""
+
+    def __init__(self, ids: Sequence[str], tokens: Sequence[list[str]]) -> None:
+        import bm25s
+
+        self.ids = list(ids)
+        self.tokens = list(tokens)
+        self.df = Counter(t for toks in self.tokens for t in set(toks))
+        self.vocabulary = set(self.df)
+        self._bm25 = bm25s.BM25()
+        if self.ids:
+            self._bm25.index([toks or ["\x00"] for toks in self.tokens], show_progress=False)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @classmethod
+    def load_or_build(cls, index: ChunkIndex, cache: Path | None) -> KeywordIndex:
+        """Reuse the token lists cached beside the store; stem only chunks added since (ids carry the file hash)."""
+        cached: dict[str, list[str]] = {}
+        if cache and cache.is_file():
+            try:
+                data = json.loads(cache.read_text(encoding="utf-8"))
+                if data.get("version") == KEYWORD_VERSION and data.get("fingerprint") == index.fingerprint:
+                    cached = dict(zip(data["ids"], data["tokens"], strict=True))
+            except (ValueError, KeyError, TypeError):
+                cached = {}  # a damaged cache is rebuilt, never trusted
+        ids = index.ids()
+        missing = [i for i in ids if i not in cached]
+        for chunk in index.get(missing):
+            cached[chunk.id] = terms(chunk.text)
+        tokens = [cached[i] for i in ids if i in cached]
+        ids = [i for i in ids if i in cached]
+        if cache and (missing or len(cached) != len(ids) or not cache.is_file()):
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            partial = cache.with_suffix(".tmp")
+            payload = {"version": KEYWORD_VERSION, "fingerprint": index.fingerprint, "ids": ids, "tokens": tokens}
+            partial.write_text(json.dumps(payload), encoding="utf-8")
+            partial.replace(cache)  # atomic: a crash leaves the old cache or the new one
+        return cls(ids, tokens)
+
+    def idf(self, term: str) -> float:
+        n, df = len(self.ids), self.df.get(term, 0)
+        return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+
+    def search(self, query_terms: list[str], k: int) -> list[tuple[str, float]]:
+        """Chunk ids with their BM25 scores, best first."""
+        import numpy as np
+
+        known = [t for t in query_terms if t in self.vocabulary]
+        if not self.ids or not known:
+            return []
+        scores = self._bm25.get_scores(known)
+        k = min(k, len(scores))
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]

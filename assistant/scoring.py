@@ -1,0 +1,74 @@
+"""Scorers: SQuAD answer normalisation, EM, F1 and containment; percentiles; ranking metrics."""
+
+from __future__ import annotations
+
+import math
+import re
+import string
+from collections.abc import Iterable, Sequence
+
+# SQuAD's official normalisation: lower case, no punctuation, no articles, single spaces
+_POSSESSIVE = re.compile(r"'s\b")
+_QUOTE_MARKS = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+
+def normalize_answer(text: str) -> str:
+    text = text.translate(_QUOTE_MARKS).lower()
+    text = "".join(ch for ch in text if ch not in set(string.punctuation))
+    text = re.sub(r"\b(a|an|the)\b", " ", text)
+    return " ".join(text.split())
+
+
+def exact_match(prediction: str, answers: Iterable[str]) -> float:
+    return max((float(normalize_answer(prediction) == normalize_answer(a)) for a in answers), default=0.0)
+
+
+def token_f1(prediction: str, answers: Iterable[str]) -> float:
+    def one(gold: str) -> float:
+        pred, ref = normalize_answer(prediction).split(), normalize_answer(gold).split()
+        common = sum(min(pred.count(t), ref.count(t)) for t in set(pred) & set(ref))
+        if not pred or not ref or common == 0:
+            return float(pred == ref)
+        precision, recall = common / len(pred), common / len(ref)
+        return 2 * precision * recall / (precision + recall)
+
+    return max((one(a) for a in answers), default=0.0)
+
+
+def contains(prediction: str, answers: Iterable[str]) -> bool:
+    """An accepted answer appears in the prediction (after SQuAD normalisation; "Wagner's" contains "Wagner")."""
+    padded = f" {normalize_answer(prediction)} "
+    without_possessives = _POSSESSIVE.sub("", prediction.translate(_QUOTE_MARKS))
+    possessive = f" {normalize_answer(without_possessives)} "
+    return any(f" {a} " in padded or f" {a} " in possessive for a in map(normalize_answer, answers) if a)
+
+
+def mean(values: Sequence[float]) -> float:
+    return sum(values) / len(values) if values else float("nan")
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """Nearest-rank percentile (``q`` in 0..1); NaN for no values."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))]
+
+
+def retrieval_metrics(
+    rankings: Sequence[tuple[Sequence[str], Sequence[str]]], k_values: Sequence[int] = (1, 3, 5)
+) -> dict[str, float]:
+    """Gold-source hit@k, MRR and nDCG@10 over (ranked, de-duplicated sources, gold sources) pairs."""
+    rows = [(list(ranked), set(gold)) for ranked, gold in rankings if gold]
+    out: dict[str, float] = {}
+    for k in k_values:
+        out[f"hit@{k}"] = mean([float(any(s in gold for s in ranked[:k])) for ranked, gold in rows])
+    out["mrr"] = mean([next((1.0 / (i + 1) for i, s in enumerate(ranked) if s in gold), 0.0) for ranked, gold in rows])
+    out["ndcg@10"] = mean([ndcg(ranked[:10], gold) for ranked, gold in rows])
+    return out
+
+
+def ndcg(ranked: Sequence[str], relevant: set[str], k: int = 10) -> float:
+    dcg = sum(1.0 / math.log2(i + 2) for i, s in enumerate(ranked[:k]) if s in relevant)
+    ideal = sum(1.0 / math.log2(i + 2) for i in range(min(k, len(relevant))))
+    return dcg / ideal if ideal else 0.0

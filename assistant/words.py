@@ -1,0 +1,129 @@
+"""The words of a text, one vocabulary for retrieval, evidence and answers.
+
+``words`` splits text into tokens; ``terms`` turns them into lower-cased stems without stopwords (what BM25
+indexes and what evidence coverage counts); ``same_term`` joins spelling variants of long names;
+``asks_for`` reads what kind of thing a question asks for; ``content_words`` keeps a text's meaningful words
+in their own spelling (for showing what was searched and for carrying names into a follow-up).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+STOPWORDS = frozenset(
+    "a about above after again against all am an and any are as at be because been before being below between both "
+    "but by can could did do does doing down during each few for from further had has have having he her here hers "
+    "herself him himself his i if in into is it its itself just me more most my myself no nor not now of off on once "
+    "only or other our ours ourselves out over own same she should so some such than that the their theirs them "
+    "themselves then there these they this those through to too under until up very was we were what when where "
+    "which while who whom why will with would you your yours yourself yourselves also "
+    "did how many much whose tell know give "
+    # words that frame a question rather than say what it is about ("what is the full name of ...")
+    "name names full kind type sort year years number".split()
+)
+QUESTION_WORDS = frozenset({"who", "what", "when", "where", "which", "why", "how"})
+
+# irregular forms the stemmer cannot join to their verb (said/say, took/take): common in news and in questions
+IRREGULAR = {
+    **dict.fromkeys(("said", "says"), "say"),
+    **dict.fromkeys(("took", "taken"), "take"),
+    **dict.fromkeys(("began", "begun"), "begin"),
+    **dict.fromkeys(("gave", "given"), "give"),
+    **dict.fromkeys(("went", "gone"), "go"),
+    **dict.fromkeys(("seen", "saw"), "see"),
+    **dict.fromkeys(("knew", "known"), "know"),
+    **dict.fromkeys(("rose", "risen"), "rise"),
+    **dict.fromkeys(("fell", "fallen"), "fall"),
+    **dict.fromkeys(("died", "dead", "death", "deaths"), "die"),
+    **dict.fromkeys(("withdrew", "withdrawn"), "withdraw"),
+    **dict.fromkeys(("chose", "chosen"), "choose"),
+    **dict.fromkeys(("drove", "driven"), "drive"),
+    "brought": "bring",
+    "fought": "fight",
+    "won": "win",
+    "led": "lead",
+    "came": "come",
+    "made": "make",
+    "held": "hold",
+    "left": "leave",
+    "lost": "lose",
+    "met": "meet",
+    "sent": "send",
+    "spent": "spend",
+    "struck": "strike",
+    "told": "tell",
+    "thought": "think",
+    "found": "find",
+    "got": "get",
+    "kept": "keep",
+    "ran": "run",
+    "shot": "shoot",
+    "hit": "hit",
+    "wounded": "wound",
+    "killed": "kill",
+    "seized": "seize",
+    "bodies": "body",
+    "fled": "flee",
+    "stood": "stand",
+    "paid": "pay",
+    "bought": "buy",
+    "sold": "sell",
+    "built": "build",
+}
+QUANTITY_CUES = ("how many", "how much", "what number", "how long", "how far", "what percentage")
+TIME_CUES = ("when ", "in what year", "in which year", "what year", "since when", "since which year", "what date")
+_LEAD_IN = re.compile(r"^\s*(?:and|so|but|then|also)\b[\s,]*", re.I)
+_WORD = re.compile(r"[A-Za-z0-9]+(?:[-'][A-Za-z0-9]+)*")
+_CARRIED = re.compile(r"\s*\((.*)\)\s*$")  # "question (names carried from an earlier turn)"
+
+
+def words(text: str) -> list[str]:
+    """Tokens: letters and digits, with inner hyphens and apostrophes kept ("Wagner's", "CSP-DPA")."""
+    return _WORD.findall(text)
+
+
+@lru_cache(maxsize=1)
+def _stemmer():  # type: ignore[no-untyped-def]
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def stem(word: str) -> str:
+    """The stem of one lower-cased word, irregular forms joined to their verb first."""
+    return str(_stemmer().stemWord(IRREGULAR.get(word, word)))
+
+
+def terms(text: str) -> list[str]:
+    """Lower-cased, stemmed content words (stopwords dropped)."""
+    kept = [w.lower().replace("'", "") for w in words(text)]
+    return list(_stemmer().stemWords([IRREGULAR.get(w, w) for w in kept if w not in STOPWORDS]))
+
+
+def same_term(a: str, b: str) -> bool:
+    """Equal stems, or spelling variants of a long name (Tinzaouaten / Tinzaouatene)."""
+    if a == b:
+        return True
+    return (
+        min(len(a), len(b)) >= 6
+        and abs(len(a) - len(b)) <= 2
+        and a[:6] == b[:6]
+        and (a.startswith(b) or b.startswith(a))
+    )
+
+
+def asks_for(question: str) -> str | None:
+    """'quantity' or 'time' when the question's form asks for one ("And how many ...?"), else None."""
+    asked = _LEAD_IN.sub("", question.lower())
+    if asked.startswith(QUANTITY_CUES):
+        return "quantity"
+    if asked.startswith(TIME_CUES):
+        return "time"
+    return None
+
+
+def content_words(text: str) -> list[str]:
+    """The words of a text that carry meaning, in their own spelling, once each (names carried along included)."""
+    base = _CARRIED.sub(r" \1", text)
+    return list(dict.fromkeys(w for w in words(base) if terms(w)))

@@ -1,0 +1,1 @@
+"""Prompt templates, installed as the package ``assistant.templates`` (see pyproject.toml)."""
