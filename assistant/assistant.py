@@ -14,17 +14,15 @@ from .backends.embeddings import Embedder, make_embedder
 from .backends.llms import LLM, make_llm
 from .backends.stores import forget_embedded_clients, make_chroma_client, store_kind
 from .backends.tokenizer import get_tokenizer
-from .chat import ChatSession
+from .chat import ChatSession, ModelRewrite
 from .config import Settings, load_settings
 from .engine import AnswerEngine, last_answer
 from .index import ChunkIndex
-from .ingest import Progress, sync, writer_lock
-from .library import Generation, copy_into, set_aside
+from .ingest import Progress, fingerprint, sync, writer_lock
+from .library import Generation, set_aside
 from .prompts import Prompts, load_prompts
 from .retrieval import Retriever
 from .types import Answer, IngestReport
-
-TEXT_VERSION = 2  # bump when normalisation, sentence splitting or chunk packing changes what gets indexed
 
 
 class Assistant:
@@ -59,10 +57,6 @@ class Assistant:
         self._index: ChunkIndex | None = None
         self._engine: AnswerEngine | None = None
 
-    @classmethod
-    def from_settings(cls, settings: Settings) -> Assistant:
-        return cls(settings)
-
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
@@ -78,15 +72,8 @@ class Assistant:
     def _open_index(self, verify: bool) -> ChunkIndex:
         if self._client is None:
             self._client = make_chroma_client(self.settings.store, self.settings.data_dir)
-        fingerprint: dict[str, str | int] = {
-            "embedder": self.embedder.name,
-            "dimension": self.embedder.dimension,
-            "chunk_size": self.settings.chunk.size_tokens,
-            "chunk_overlap": self.settings.chunk.overlap_tokens,
-            "tokenizer": get_tokenizer(self.settings.chunk.tokenizer).name,
-            "text_version": TEXT_VERSION,
-        }
-        return ChunkIndex(self._client, self.settings.store.collection, fingerprint, verify=verify)
+        built_by = fingerprint(self.embedder, get_tokenizer(self.settings.chunk.tokenizer), self.settings.chunk)
+        return ChunkIndex(self._client, self.settings.store.collection, built_by, verify=verify)
 
     @property
     def engine(self) -> AnswerEngine:
@@ -162,8 +149,8 @@ class Assistant:
 
     def chat(self) -> ChatSession:
         """A conversation whose follow-ups are rewritten from its history."""
-        settings = self.settings
-        return ChatSession(self.ready_engine, rewrite=settings.chat_rewrite, prompts=self.prompts, llm=self.get_llm)
+        by_model = ModelRewrite(self.prompts, self.get_llm) if self.settings.chat_rewrite == "model" else None
+        return ChatSession(self.ready_engine, by_model)
 
     def documents(self) -> list[dict[str, Any]]:
         """The indexed files: source, title, date, chunks, path."""
@@ -175,20 +162,6 @@ class Assistant:
         """The original text of an indexed file, found through the index (never a path taken from input)."""
         path = self.index.path_of(source)
         return self._reader.text(path) if path else None
-
-    def add_documents(
-        self, files: Sequence[tuple[Path, str]], types: Sequence[str], progress: Progress | None = None
-    ) -> tuple[IngestReport | None, list[str]]:
-        """Copy (file, given name) pairs into the corpus folder and index them; files that cannot be indexed are
-        taken back out. Returns the ingest report (None when nothing was accepted) and the refused files."""
-        corpus, max_mb = self.settings.corpus_dir, self.settings.web.max_upload_mb
-        accepted, problems = copy_into(corpus, files, types, max_mb)
-        if not accepted:
-            return None, problems
-        report = self.ingest(accepted, progress=progress)
-        for skipped in report.skipped:
-            (corpus / skipped.path).unlink(missing_ok=True)
-        return report, problems
 
     def remove_documents(self, sources: Sequence[str]) -> list[str]:
         """Take files out of the corpus and the index; each file moves to ``data_dir/removed`` so nothing is lost."""

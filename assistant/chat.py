@@ -24,25 +24,19 @@ _ANAPHORA = re.compile(
 MAX_REWRITE_CHARS = 300
 
 
+Rewrite = Callable[[str, list[Turn]], str]  # (follow-up, history) -> standalone query
+
+
 class ChatSession:
-    """Follow-ups resolved from the history: by the rules below, or by the model when ``rewrite`` is "model".
+    """Follow-ups resolved from the history by ``rewrite`` (default: ``rewrite_by_rules``).
 
     ``engine`` gives the engine to answer with at each question, so a long conversation sees documents that
     were added while it went on.
     """
 
-    def __init__(
-        self,
-        engine: Callable[[], AnswerEngine],
-        *,
-        rewrite: str = "rules",
-        prompts: Prompts | None = None,
-        llm: Callable[[], LLM] | None = None,
-    ) -> None:
+    def __init__(self, engine: Callable[[], AnswerEngine], rewrite: Rewrite | None = None) -> None:
         self._engine = engine
-        self._rewrite = rewrite
-        self._prompts = prompts
-        self._llm = llm
+        self._rewrite = rewrite or rewrite_by_rules
         self.history: list[Turn] = []
 
     def ask(self, question: str, *, mode: str | None = None, max_citations: int | None = None) -> Answer:
@@ -57,17 +51,28 @@ class ChatSession:
                 self.history.append(Turn(question, item))
             yield item
 
+    def rewrite(self, question: str) -> str:
+        """The standalone query this follow-up is searched as."""
+        return self._rewrite(question, self.history)
+
     def reset(self) -> None:
         self.history.clear()
 
-    def rewrite(self, question: str) -> str:
-        """A standalone query for a follow-up: by the model when configured and its question keeps the
-        follow-up's own words, else by carrying the previous turn's names and topic."""
-        by_rules = rewrite_by_rules(question, self.history)
-        if by_rules == question or self._rewrite != "model" or self._prompts is None or self._llm is None:
-            return by_rules
-        history = "\n".join(f"Q: {t.question}\nA: {t.answer.text[:300]}" for t in self.history[-2:])
-        messages = [{"role": "user", "content": self._prompts.render("rewrite", history=history, question=question)}]
+
+class ModelRewrite:
+    """Follow-ups rewritten by the language model; its question is used only when it keeps the follow-up's own
+    words and is short, else (and when the model is unavailable) the rules' rewrite is."""
+
+    def __init__(self, prompts: Prompts, llm: Callable[[], LLM]) -> None:
+        self._prompts = prompts
+        self._llm = llm
+
+    def __call__(self, question: str, history: list[Turn]) -> str:
+        by_rules = rewrite_by_rules(question, history)
+        if by_rules == question:
+            return question
+        context = "\n".join(f"Q: {t.question}\nA: {t.answer.text[:300]}" for t in history[-2:])
+        messages = [{"role": "user", "content": self._prompts.render("rewrite", history=context, question=question)}]
         try:
             reply = "".join(self._llm().stream(messages, 60)).strip().splitlines()
         except AssistantError:

@@ -68,7 +68,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
+    from .engine import clean_question
+
     assistant = _assistant(args)
+    clean_question(args.question, assistant.settings.max_question_chars)  # refused before any first ingest
     assistant.ensure_index(progress=_progress_bar("first ingest"))
     answer = assistant.ask(args.question)
     if args.json:
@@ -160,10 +163,33 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to ``sys.stderr`` as it is when a record comes (as logging's own last-resort handler does)."""
+
+    @property  # type: ignore[override]
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        pass
+
+
+def configure_logging() -> None:
+    """Warnings and errors, one line each, on stderr. The level sits on the handler: bm25s sets its own logger
+    to DEBUG when imported, which a logger-level setting made earlier could not hold back."""
+    root = logging.getLogger()
+    if not any(isinstance(h, _StderrHandler) for h in root.handlers):
+        handler = _StderrHandler()
+        handler.setLevel(logging.WARNING)
+        handler.setFormatter(logging.Formatter("warning: %(message)s"))
+        root.addHandler(handler)
+    root.setLevel(logging.WARNING)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="warning: %(message)s", stream=sys.stderr)
-    logging.getLogger("bm25s").setLevel(logging.ERROR)  # it logs each keyword index build as a warning
+    configure_logging()
     try:
         return int(args.func(args))
     except AssistantError as exc:

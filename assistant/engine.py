@@ -118,8 +118,8 @@ class AnswerEngine:
     ) -> Generator[str, None, tuple[str, list[Evidence]] | None]:
         """Stream gated sentences; return (text, citations used), or None to fall back to the extractive answer."""
         try:
-            llm = self._llm() if self._llm else None
-        except AssistantError as exc:
+            llm = self._llm() if self._llm else None  # a misconfiguration (ConfigError) is the user's to fix: raised
+        except BackendUnavailable as exc:
             notes.append(f"{exc}; showing the extractive answer instead")
             return None
         if llm is None:

@@ -22,6 +22,19 @@ from .types import IngestReport, Skipped
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]  # (chunks embedded so far, chunks to embed)
+TEXT_VERSION = 2  # bump when normalisation, sentence splitting or chunk packing changes what gets indexed
+
+
+def fingerprint(embedder: Embedder, tokenizer: Tokenizer, chunking: ChunkSettings) -> dict[str, str | int]:
+    """What an index is built with; opening it with anything else is an error that asks for a rebuild."""
+    return {
+        "embedder": embedder.name,
+        "dimension": embedder.dimension,
+        "chunk_size": chunking.size_tokens,
+        "chunk_overlap": chunking.overlap_tokens,
+        "tokenizer": tokenizer.name,
+        "text_version": TEXT_VERSION,
+    }
 
 
 def chunk_document(doc: Document, tokenizer: Tokenizer, settings: ChunkSettings) -> list[Chunk]:

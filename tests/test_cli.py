@@ -4,36 +4,63 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from assistant.cli import main
+
 from .conftest import HEADLINE
 
 
-def run(*args: str, env: dict[str, str], timeout: float = 180) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "assistant", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=timeout,
-        stdin=subprocess.DEVNULL,
-    )
+@dataclass
+class Result:
+    returncode: int
+    stdout: str
+    stderr: str
 
 
 @pytest.fixture
 def env(tmp_path: Path, corpus: Path) -> dict[str, str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
     return {
-        **base,
         "ASSISTANT_CORPUS_DIR": str(corpus),
         "ASSISTANT_DATA_DIR": str(tmp_path / "data"),
         "ASSISTANT_EMBED__BACKEND": "hash",
     }
 
 
-def test_ask_json_has_the_documented_shape(env: dict[str, str], corpus: Path):
+@pytest.fixture
+def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
+    """``assistant ARGS`` in this process (``main(argv)``), with exactly the given ASSISTANT_* environment."""
+
+    def invoke(*args: str, env: dict[str, str]) -> Result:
+        with monkeypatch.context() as patch:
+            for name in [k for k in os.environ if k.startswith("ASSISTANT_")]:
+                patch.delenv(name)
+            for name, value in env.items():
+                patch.setenv(name, value)
+            code = main(list(args))
+        out, err = capsys.readouterr()
+        return Result(code, out, err)
+
+    return invoke
+
+
+def test_python_dash_m_runs_the_same_command_line(env: dict[str, str]):
+    base = {k: v for k, v in os.environ.items() if not k.startswith("ASSISTANT_")}
+    result = subprocess.run(
+        [sys.executable, "-m", "assistant", "ask", "", "--json"],
+        capture_output=True,
+        text=True,
+        env={**base, **env},
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 1 and result.stderr.startswith("error: the question is empty")
+
+
+def test_ask_json_has_the_documented_shape(run, env: dict[str, str], corpus: Path):
     result = run("ask", "Where did the convoy make a stop on its way to Tinzaouatene?", "--json", env=env)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
@@ -46,7 +73,7 @@ def test_ask_json_has_the_documented_shape(env: dict[str, str], corpus: Path):
     assert "Traceback" not in result.stderr
 
 
-def test_ingest_twice_reports_everything_unchanged(env: dict[str, str]):
+def test_ingest_twice_reports_everything_unchanged(run, env: dict[str, str]):
     first = run("ingest", "--quiet", env=env)
     assert first.returncode == 0 and "added 3" in first.stdout
     second = run("ingest", env=env)
@@ -76,7 +103,7 @@ def test_ingest_twice_reports_everything_unchanged(env: dict[str, str]):
         (("ingest", "/no/such/folder"), {}, "does not exist"),
     ],
 )
-def test_errors_are_one_clear_line_without_traceback(env: dict[str, str], args, extra_env, message):
+def test_errors_are_one_clear_line_without_traceback(run, env: dict[str, str], args, extra_env, message):
     result = run(*args, env={**env, **extra_env})
     assert result.returncode != 0
     assert message in result.stderr
@@ -84,7 +111,7 @@ def test_errors_are_one_clear_line_without_traceback(env: dict[str, str], args, 
 
 
 @pytest.mark.slow
-def test_headline_and_refusal_with_the_packaged_model(env: dict[str, str]):
+def test_headline_and_refusal_with_the_packaged_model(run, env: dict[str, str]):
     real_env = {k: v for k, v in env.items() if k != "ASSISTANT_EMBED__BACKEND"}
     answer = json.loads(run("ask", HEADLINE, "--json", env=real_env).stdout)
     assert not answer["refused"]

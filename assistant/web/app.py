@@ -1,6 +1,5 @@
 """The Gradio layout and launch: wires page events to the handlers; no logic of its own."""
 
-import logging
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -52,8 +51,8 @@ def build_app(assistant: Assistant) -> Any:
         if not message or not message.strip():
             yield history, gr.update(), gr.update(), gr.update(), message, session
             return
-        for chat, cards, answer, choices, session in chat_turn(assistant, message, history, session, mode, int(cited)):
-            yield chat, cards, answer, gr.update(choices=choices, value=None), "", session
+        for chat, cards, answer, choices, kept in chat_turn(assistant, message, history, session, mode, int(cited)):
+            yield chat, cards, answer, gr.update(choices=choices, value=None), "", kept
 
     def on_like(data: gr.LikeData, history: list[dict[str, Any]], comment: str, answer: Any) -> str:
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
@@ -199,7 +198,6 @@ def serve(host: str = "127.0.0.1", port: int = 7860, assistant: Assistant | None
     """Start the web chat; with ``block=False`` return the running app (``.close()`` stops it)."""
     assistant = assistant or Assistant()
     options = launch_options(assistant)
-    logging.getLogger("bm25s").setLevel(logging.ERROR)  # it logs each keyword index build as a warning
     demo = build_app(assistant)
     # one request at a time: the local model and the writer lock are never shared; a full queue says so
     demo.queue(default_concurrency_limit=1, max_size=assistant.settings.web.queue_size)

@@ -14,7 +14,7 @@ from typing import Any
 from ..assistant import Assistant
 from ..chat import ChatSession
 from ..errors import AssistantError
-from ..library import append_feedback
+from ..library import append_feedback, copy_into
 from ..types import Answer
 from .render import chat_text, citation_choices, escape_markdown, evidence_html
 
@@ -75,10 +75,14 @@ def upload_documents(
     for item in files:
         path = Path(item if isinstance(item, (str, Path)) else getattr(item, "name", ""))
         pairs.append((path, getattr(item, "orig_name", None) or path.name))
-    report, problems = assistant.add_documents(pairs, UPLOAD_TYPES, progress)
+    corpus = assistant.settings.corpus_dir
+    accepted, problems = copy_into(corpus, pairs, UPLOAD_TYPES, assistant.settings.web.max_upload_mb)
     lines = [f"Not added: {p}" for p in problems]
-    if report:
-        lines += [f"Not added: {s.path}: {s.reason}" for s in report.skipped]
+    if accepted:
+        report = assistant.ingest(accepted, progress=progress)
+        for skipped in report.skipped:  # unreadable after all (binary, empty): take the copy back out
+            lines.append(f"Not added: {skipped.path}: {skipped.reason}")
+            (corpus / skipped.path).unlink(missing_ok=True)
         added = [*report.added, *report.updated]
         if added:
             lines.insert(0, f"Added {', '.join(added)} ({report.chunks_embedded} passages indexed). Ask about it now.")

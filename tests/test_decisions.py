@@ -1,0 +1,142 @@
+"""The answer's decisions as pure functions, on hand-built evidence (fast: no store, no model)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from assistant.answer import (
+    SourceReader,
+    answers_the_kind_asked,
+    attributed,
+    conflicting,
+    extractive_choice,
+    supported,
+    verify,
+    with_markers,
+)
+from assistant.chat import rewrite_by_rules
+from assistant.config import RetrievalSettings
+from assistant.engine import clean_question
+from assistant.errors import BadInput
+from assistant.gate import backs, clauses, gate_sentence, gated_stream
+from assistant.retrieval import Evidence
+from assistant.types import Answer, Turn
+from assistant.words import asks_for, content_words, same_term, terms
+
+
+def ev(text: str, score: float = 0.7, source: str = "a.txt", **changes: object) -> Evidence:
+    base = Evidence(text, source, "Title", "2024-09-02", f"/corpus/{source}", 0, len(text), score, 0.6, 0.6, ())
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
+RULES = RetrievalSettings()
+
+
+def test_words_join_stems_irregular_verbs_and_long_name_variants():
+    assert terms("The soldiers were killed") == ["soldier", "kill"]
+    assert terms("he said") == terms("they say") == ["say"]
+    assert same_term("tinzaouaten", "tinzaouaten") and same_term("tinzaouaten", "tinzaouatene")
+    assert not same_term("mali", "malian") and not same_term("convoy", "convey")
+    assert asks_for("And how many children died?") == "quantity" and asks_for("When did it start?") == "time"
+    assert asks_for("Who led the convoy?") is None
+    assert content_words("Who is El Maouloud Ramadane? (convoy)") == ["El", "Maouloud", "Ramadane", "convoy"]
+
+
+def test_a_sentence_answers_only_with_the_names_score_coverage_and_kind_asked():
+    good = ev("Eleven children were killed in the strikes.", score=0.6, coverage=0.5)
+    assert supported("How many children were killed?", [good], RULES) == [good]
+    assert supported("How many children were killed?", [replace(good, missing=("Gao",))], RULES) == []
+    assert supported("How many children were killed?", [replace(good, score=0.40)], RULES) == []
+    assert supported("How many children were killed?", [replace(good, coverage=0.2)], RULES) == []
+    no_number = ev("Children were among the victims.", score=0.6, coverage=0.5)
+    assert supported("How many children were killed?", [no_number], RULES) == []
+    assert supported("Who were the victims?", [no_number], RULES) == [no_number]
+
+
+def test_runners_up_are_kept_only_close_to_the_best_and_within_the_limit():
+    ranked = [ev("a.", 1.0), ev("b.", 0.95), ev("c.", 0.94), ev("d.", 0.5)]
+    assert [e.text for e in extractive_choice(ranked, 3, 0.93)] == ["a.", "b.", "c."]
+    assert [e.text for e in extractive_choice(ranked, 2, 0.93)] == ["a.", "b."]
+    assert [e.text for e in extractive_choice(ranked, 3, 1.0)] == ["a."]
+
+
+def test_different_numbers_from_different_documents_are_a_conflict():
+    one = ev("Forty-seven soldiers died, 47 in all.", 0.8, "a.txt")
+    other = ev("The army said 23 soldiers died.", 0.75, "b.txt")
+    same_doc = ev("Officials later said 30 died.", 0.79, "a.txt")
+    assert conflicting("How many soldiers died?", [one, same_doc, other]) == [one, other]
+    assert conflicting("How many soldiers died?", [one, ev("Again 47 died.", 0.7, "b.txt")]) is None
+    assert conflicting("Who died?", [one, other]) is None  # not a quantity or a time
+    assert conflicting("How many soldiers died?", [one, replace(other, score=0.5)]) is None  # too weak to count
+
+
+def test_markers_go_before_the_closing_stop_and_attribution_names_the_source():
+    assert with_markers('He said "no."', [1]) == 'He said "no [1]."'
+    assert with_markers("No stop at the end", [1, 2]) == "No stop at the end [1][2]"
+    assert attributed(ev("It was 23."), 2) == 'According to "Title" (2024-09-02): It was 23 [2].'
+
+
+def test_a_quantity_or_a_time_must_be_in_the_answer():
+    assert answers_the_kind_asked("How many died?", "Dozens died.")
+    assert not answers_the_kind_asked("How many died?", "Many soldiers died.")
+    assert answers_the_kind_asked("When did it happen?", "It happened on Sunday.")
+    assert not answers_the_kind_asked("When did it happen?", "It happened in Kidal.")
+
+
+def test_quotes_are_verified_against_the_file(tmp_path: Path):
+    path = tmp_path / "a.txt"
+    path.write_text("Intro. Mali\u2019s army \u201cwon\u201d.  Next.", encoding="utf-8")
+    sentence = replace(ev('Mali\'s army "won".', path=str(path)), start=7, end=25)
+    checked = verify(sentence, SourceReader())
+    assert checked is not None and checked.quote == "Mali\u2019s army \u201cwon\u201d."
+    path.write_text("Intro. Mali\u2019s navy \u201cwon\u201d.  Next.", encoding="utf-8")
+    assert verify(sentence, SourceReader()) is None  # the file changed since it was indexed
+    assert verify(replace(sentence, end=10_000), SourceReader()) is None
+
+
+def test_the_gate_keeps_backed_clauses_and_drops_invented_ones():
+    passages = [ev("The convoy stopped in Kidal, 200 kilometres south of Tinzaouatene."), ev("Wagner lost 47 men.")]
+    assert [c.strip() for c in clauses("The convoy stopped in Kidal; the fighters left the town")] == [
+        "The convoy stopped in Kidal",
+        "the fighters left the town",
+    ]
+    assert len(clauses("The convoy stopped in Kidal, then left")) == 1  # a one-word piece is no claim of its own
+    assert backs("The convoy stopped in Kidal", passages[0].text)
+    assert not backs("The convoy stopped in Gao", passages[0].text)  # a name the passage lacks
+    assert not backs("Wagner lost 48 men", passages[1].text)  # a number the passage lacks
+    kept = gate_sentence("Wagner lost 47 men [1].", passages)
+    assert kept is not None and kept.supports == (1,)  # the wrong marker is corrected to the backing passage
+    assert gate_sentence("The convoy stopped in Kidal, where 300 people live.", passages) is None
+    assert gate_sentence("The documents don't say.", passages) is None
+
+
+def test_generated_text_is_gated_sentence_by_sentence_as_it_streams():
+    passages = [ev("Wagner lost 47 men near Tinzaouatene.")]
+    pieces = ["Wagner lost 47 ", "men near Tinzaouatene [1]. ", "They also lost 9 tanks. ", "Wagner lost 47 men."]
+    results = list(gated_stream(iter(pieces), passages))
+    assert [r.sentence for r in results] == ["Wagner lost 47 men near Tinzaouatene.", "Wagner lost 47 men."]
+
+
+def test_follow_ups_carry_the_previous_names_and_standalone_questions_do_not():
+    first = Turn("Who is El Maouloud Ramadane?", Answer("...", False, query="Who is El Maouloud Ramadane?"))
+    assert rewrite_by_rules("What did he say about the convoy?", [first]).endswith("(El Maouloud Ramadane)")
+    assert rewrite_by_rules("And Kidal?", [first]) == "And Kidal? (El Maouloud Ramadane)"
+    standalone = "How many children were killed in the Tinzaouaten drone strikes?"
+    assert rewrite_by_rules(standalone, [first]) == standalone
+    assert rewrite_by_rules("What did he say?", []) == "What did he say?"
+
+
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [("", "empty"), ("   \x00\x1b[31m ", "empty"), ("x" * 3000, "the limit is 2,000"), (None, "must be text")],
+)
+def test_unusable_questions_are_refused_clearly(question: object, message: str):
+    with pytest.raises(BadInput, match=message):
+        clean_question(question, 2000)  # type: ignore[arg-type]
+
+
+def test_questions_are_cleaned_of_control_characters_and_lone_surrogates():
+    assert clean_question("who\x00 recovered\ud800 the \u201cbodies\u201d?\n", 2000) == 'who recovered the "bodies"?'
