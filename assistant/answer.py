@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from .config import RetrievalSettings
@@ -60,18 +61,30 @@ def citation(ev: Evidence) -> Citation:
     return Citation(ev.source, ev.title, ev.quote, ev.start, ev.end, round(ev.score, 4), ev.date)
 
 
-def supported(question: str, evidence: Sequence[Evidence], settings: RetrievalSettings) -> list[Evidence]:
-    """Sentences that can answer: they hold the question's names and numbers, and match its meaning or key terms.
+@dataclass(frozen=True)
+class Bar:
+    """What a sentence must reach to answer: its score (the judge's probability, or the rule score) and, for the
+    rule score, its cosine and key-term coverage."""
 
-    An empty list means the documents don't say: refusal is decided here, from evidence, not by a model.
-    """
+    min_score: float
+    min_coverage: float = 0.0
+    min_similarity: float = 0.0
+
+    @classmethod
+    def of_rules(cls, settings: RetrievalSettings) -> Bar:
+        return cls(settings.min_score, settings.min_coverage, settings.min_similarity)
+
+
+def supported(question: str, evidence: Sequence[Evidence], bar: Bar) -> list[Evidence]:
+    """Sentences that can answer: they hold the question's names and numbers, reach the bar, and give the kind of
+    thing asked for. An empty list means the documents don't say: refusal is decided here, from evidence."""
     return [
         ev
         for ev in evidence
         if not ev.missing
-        and ev.score >= settings.min_score
-        and ev.coverage >= settings.min_coverage
-        and ev.similarity >= settings.min_similarity
+        and ev.score >= bar.min_score
+        and ev.coverage >= bar.min_coverage
+        and ev.similarity >= bar.min_similarity
         and answers_the_kind_asked(question, ev.text)
     ]
 

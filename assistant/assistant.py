@@ -1,7 +1,5 @@
-"""The ``Assistant`` facade: where store, embedder, retriever, prompts, LLM and engine are put together.
-
-It wires and syncs; answering is the engine's job (``engine.py``) and conversations are ``chat.py``'s.
-"""
+"""The ``Assistant`` facade: store, embedder, retriever, judge, prompts, LLM and engine put together. It wires
+and syncs; answering is the engine's job (``engine.py``) and conversations are ``chat.py``'s."""
 
 from __future__ import annotations
 
@@ -19,6 +17,7 @@ from .config import Settings, load_settings
 from .engine import AnswerEngine, last_answer
 from .index import ChunkIndex
 from .ingest import Progress, fingerprint, sync, writer_lock
+from .judge import AnswerJudge
 from .library import Generation, set_aside
 from .prompts import Prompts, load_prompts
 from .retrieval import Retriever
@@ -80,7 +79,8 @@ class Assistant:
         if self._engine is None:
             name = f"keywords-{self.settings.store.collection}-{store_kind(self.settings.store)}.json"
             retriever = Retriever(self.index, self.embedder, self.settings.data_dir / name)
-            self._engine = AnswerEngine(retriever, self._reader, self.prompts, self.settings, llm=self.get_llm)
+            judge = AnswerJudge(self.settings.embed.cache_dir) if self.settings.retrieval.judge == "learned" else None
+            self._engine = AnswerEngine(retriever, self._reader, self.prompts, self.settings, self.get_llm, judge)
         return self._engine
 
     @property

@@ -7,6 +7,7 @@ answer, or a generated one through the quote gate; every quote verified against 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 import unicodedata
@@ -15,6 +16,7 @@ from typing import Any
 
 from .answer import (
     REFUSAL,
+    Bar,
     SourceReader,
     answers_the_kind_asked,
     attributed,
@@ -29,6 +31,7 @@ from .backends.llms import LLM
 from .config import Settings
 from .errors import AssistantError, BackendUnavailable, BadInput
 from .gate import fit_messages, gated_stream
+from .judge import AnswerJudge
 from .prompts import Prompts
 from .retrieval import Evidence, Retriever
 from .text import normalize
@@ -48,12 +51,14 @@ class AnswerEngine:
         prompts: Prompts,
         settings: Settings,
         llm: Callable[[], LLM] | None = None,
+        judge: AnswerJudge | None = None,
     ) -> None:
         self.retriever = retriever
         self.reader = reader
         self.prompts = prompts
         self.settings = settings
         self._llm = llm
+        self.judge = judge  # None: the rule score and thresholds decide
 
     def stream(
         self, question: str, query: str | None = None, *, mode: str | None = None, max_citations: int | None = None
@@ -62,7 +67,7 @@ class AnswerEngine:
         falls back to the extractive answer, its text replaces what was streamed). ``query`` is what is searched
         (a follow-up rewritten from its conversation); by default the question itself."""
         question = clean_question(question, self.settings.max_question_chars)
-        query = clean_question(query, None) if query else question
+        query = self.retriever.correct(clean_question(query, None) if query else question)
         mode = mode or self.settings.mode
         if mode not in MODES:
             raise BadInput(f"unknown answer mode {mode!r}; use extractive or generative")
@@ -73,8 +78,20 @@ class AnswerEngine:
         timings["retrieve"] = _since(clock)
         evidence = self.retriever.evidence(query, chunks, vector)
         timings["evidence"] = _since(clock) - timings["retrieve"]
-        base: dict[str, Any] = {"question": question, "query": query, "mode": mode, "timings_ms": timings}
-        candidates = supported(query, evidence, self.settings.retrieval)
+        bar = Bar.of_rules(self.settings.retrieval)
+        if self.judge:
+            evidence = self._judged(query, evidence)
+            bar = Bar(self.judge.threshold)
+            timings["judge"] = _since(clock) - timings["retrieve"] - timings["evidence"]
+        judge = self.judge.name if self.judge else "rules"
+        base: dict[str, Any] = {
+            "question": question,
+            "query": query,
+            "mode": mode,
+            "timings_ms": timings,
+            "judge": judge,
+        }
+        candidates = supported(query, evidence, bar)
         if not candidates:
             yield from _emit(self._refusal(query, evidence, base, clock))
             return
@@ -104,6 +121,14 @@ class AnswerEngine:
             return
         text = " ".join(with_markers(c.text, [i]) for i, c in enumerate(cited, 1))
         yield from _emit(_answer(text, cited, base, clock, notes))
+
+    def _judged(self, query: str, evidence: list[Evidence]) -> list[Evidence]:
+        """The best sentences by the rule score, re-scored by the judge's probability and ranked by it."""
+        assert self.judge is not None
+        top = evidence[: self.settings.retrieval.judged_sentences]
+        probabilities = self.judge.probabilities(query, [e.text for e in top])
+        judged = [dataclasses.replace(e, score=p) for e, p in zip(top, probabilities, strict=True)]
+        return sorted(judged, key=lambda e: -e.score)
 
     def _verified_or_note(self, chosen: Sequence[Evidence], notes: list[str]) -> list[Evidence]:
         cited = verified(chosen, self.reader)

@@ -114,6 +114,8 @@ class Result:
     ranked_sources: list[str]
     gold_sources: list[str]
     timings_ms: dict[str, float] = field(default_factory=dict)
+    best_score: float = float("nan")  # the best sentence's score, cited or (refused) nearest
+    right_if_answered: bool = False  # answering with the best sentence would be right
 
 
 def _quote_valid(c: dict[str, Any], corpus_dir: Path) -> bool:
@@ -148,7 +150,16 @@ def score(item: GoldItem, answer: Answer, ranked: list[str], corpus_dir: Path) -
         ranked,
         list(item.sources),
         dict(answer.timings_ms),
+        max((c.score for c in answer.citations + answer.nearest), default=float("nan")),
+        item.answerable and contains(_would_answer(answer), item.answers),
     )
+
+
+def _would_answer(answer: Answer) -> str:
+    """The text given if the question had been answered: the answer, or for a refusal the nearest passage."""
+    if not answer.refused:
+        return answer.text
+    return answer.nearest[0].quote if answer.nearest else ""
 
 
 def summarize(results: Sequence[Result], dialogue_turns: Sequence[Result] = ()) -> dict[str, float]:

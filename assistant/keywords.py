@@ -9,21 +9,24 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .index import ChunkIndex
-from .words import terms
+from .words import one_edit_away, terms, words
 
-KEYWORD_VERSION = 1  # bump when terms() changes, so cached token lists are rebuilt
+KEYWORD_VERSION = 2  # bump when terms() or the cached fields change, so cached lists are rebuilt
+MIN_CORRECTED = 5  # shorter words are too often another real word one edit away ("Mari" is not "Mali")
 
 
 class KeywordIndex:
-    """BM25 (bm25s) over stemmed chunk text, plus document frequencies for term weights."""
+    """BM25 (bm25s) over stemmed chunk text, document frequencies for term weights, and the corpus's own words
+    (lower-cased) for spelling correction of questions."""
 
-    def __init__(self, ids: Sequence[str], tokens: Sequence[list[str]]) -> None:
+    def __init__(self, ids: Sequence[str], tokens: Sequence[list[str]], lowered: Sequence[list[str]] = ()) -> None:
         import bm25s
 
         self.ids = list(ids)
         self.tokens = list(tokens)
         self.df = Counter(t for toks in self.tokens for t in set(toks))
         self.vocabulary = set(self.df)
+        self.word_df = Counter(w for ws in lowered for w in ws)
         self._bm25 = bm25s.BM25()
         if self.ids:
             self._bm25.index([toks or ["\x00"] for toks in self.tokens], show_progress=False)
@@ -34,27 +37,40 @@ class KeywordIndex:
     @classmethod
     def load_or_build(cls, index: ChunkIndex, cache: Path | None) -> KeywordIndex:
         """Reuse the token lists cached beside the store; stem only chunks added since (ids carry the file hash)."""
-        cached: dict[str, list[str]] = {}
+        cached: dict[str, tuple[list[str], list[str]]] = {}
         if cache and cache.is_file():
             try:
                 data = json.loads(cache.read_text(encoding="utf-8"))
                 if data.get("version") == KEYWORD_VERSION and data.get("fingerprint") == index.fingerprint:
-                    cached = dict(zip(data["ids"], data["tokens"], strict=True))
+                    cached = dict(zip(data["ids"], zip(data["tokens"], data["words"], strict=True), strict=True))
             except (ValueError, KeyError, TypeError):
                 cached = {}  # a damaged cache is rebuilt, never trusted
         ids = index.ids()
         missing = [i for i in ids if i not in cached]
         for chunk in index.get(missing):
-            cached[chunk.id] = terms(chunk.text)
-        tokens = [cached[i] for i in ids if i in cached]
+            cached[chunk.id] = (terms(chunk.text), sorted({w.lower() for w in words(chunk.text)}))
         ids = [i for i in ids if i in cached]
+        tokens, lowered = [cached[i][0] for i in ids], [cached[i][1] for i in ids]
         if cache and (missing or len(cached) != len(ids) or not cache.is_file()):
             cache.parent.mkdir(parents=True, exist_ok=True)
             partial = cache.with_suffix(".tmp")
-            payload = {"version": KEYWORD_VERSION, "fingerprint": index.fingerprint, "ids": ids, "tokens": tokens}
+            payload = {
+                "version": KEYWORD_VERSION,
+                "fingerprint": index.fingerprint,
+                "ids": ids,
+                "tokens": tokens,
+                "words": lowered,
+            }
             partial.write_text(json.dumps(payload), encoding="utf-8")
             partial.replace(cache)  # atomic: a crash leaves the old cache or the new one
-        return cls(ids, tokens)
+        return cls(ids, tokens, lowered)
+
+    def spelling(self, word: str) -> str | None:
+        """The corpus's most common word one edit away from an unknown lower-case ``word``, if there is one."""
+        if len(word) < MIN_CORRECTED or not word.isalpha() or word in self.word_df:
+            return None
+        known = [w for w in one_edit_away(word) if w in self.word_df]
+        return max(known, key=lambda w: (self.word_df[w], w)) if known else None
 
     def idf(self, term: str) -> float:
         n, df = len(self.ids), self.df.get(term, 0)

@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from .scoring import risk_coverage
+
 TABLE_METRICS = [
     ("answer_accuracy", "answer acc", "{:.3f}"),
     ("refusal_accuracy", "refusal acc", "{:.3f}"),
@@ -88,6 +90,44 @@ def _histogram(values: Sequence[float], label: str, bins: int = 12, width: int =
     )
 
 
+def _risk_coverage(rows: Sequence[dict[str, Any]], width: int = 360, height: int = 200) -> str:
+    """Accuracy of the answered questions against the share answered as the threshold moves; the dot is where
+    the system stands (its own answers and refusals)."""
+    scored = [(r["best_score"], r["right_if_answered"]) for r in rows if not math.isnan(r.get("best_score", math.nan))]
+    if len(scored) < 2:
+        return ""
+    curve = risk_coverage(scored)
+    pad = 24
+
+    def xy(coverage: float, accuracy: float) -> str:
+        return f"{pad + coverage * (width - pad - 4):.1f},{height - pad - accuracy * (height - pad - 8):.1f}"
+
+    line = " ".join(xy(c, a) for _, c, a in curve)
+    answered = [r for r in rows if not r["answer"]["refused"]]
+    dot = ""
+    if answered:
+        coverage = len(answered) / len(rows)
+        accuracy = sum(r["correct"] for r in answered) / len(answered)
+        x, y = xy(coverage, accuracy).split(",")
+        dot = (
+            f'<circle cx="{x}" cy="{y}" r="5" fill="#d1242f"><title>operating point: {coverage:.0%} answered, '
+            f"{accuracy:.0%} of them right</title></circle>"
+        )
+    axes = (
+        f'<line x1="{pad}" y1="{height - pad}" x2="{width}" y2="{height - pad}" stroke="#999"/>'
+        f'<line x1="{pad}" y1="0" x2="{pad}" y2="{height - pad}" stroke="#999"/>'
+        f'<text x="{pad}" y="{height - 6}" font-size="11">0</text>'
+        f'<text x="{width - 60}" y="{height - 6}" font-size="11">answered 100%</text>'
+        f'<text x="0" y="12" font-size="11">1.0</text>'
+    )
+    return (
+        f'<figure><svg width="{width}" height="{height}" role="img">{axes}'
+        f'<polyline points="{line}" fill="none" stroke="#4a7bd0" stroke-width="2"/>{dot}</svg>'
+        "<figcaption>risk-coverage: accuracy of the answered questions as the threshold moves (red: the "
+        "operating point)</figcaption></figure>"
+    )
+
+
 def _html(runs: Sequence[dict[str, Any]], title: str) -> str:
     e = html.escape
     body = [f"<h1>{e(title)}</h1>", _table_html(runs)]
@@ -97,6 +137,7 @@ def _html(runs: Sequence[dict[str, Any]], title: str) -> str:
         body.append(_histogram([r["timings_ms"].get("total", float("nan")) for r in rows], "latency, ms"))
         body.append(_histogram([r["f1"] for r in rows if r["answerable"]], "token F1 of answerable questions"))
         body.append(_histogram([c["score"] for r in rows for c in r["answer"]["citations"]], "citation scores"))
+        body.append(_risk_coverage(run["results"]))
         body.append(
             "</div><table><tr><th>id</th><th>kind</th><th>question</th><th>answer</th><th>citations</th>"
             "<th>result</th></tr>"

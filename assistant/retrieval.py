@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,7 @@ from .text import looks_like_instruction
 from .words import STOPWORDS, asks_for, same_term, stem, terms, words
 
 Vector = list[float]
+_WORD = re.compile(r"[A-Za-z]+")
 
 RRF_K = 60
 COMMON_SHARE = 0.3  # a name in more than this share of chunks is not required in the evidence
@@ -54,6 +56,19 @@ class Retriever:
         if self._keywords is None:
             self._keywords = KeywordIndex.load_or_build(self._index, self._keyword_cache)
         return self._keywords
+
+    def correct(self, query: str) -> str:
+        """The query with misspelt lower-case words replaced by the corpus's word one edit away ("recoverd" ->
+        "recovered"); names (capitalised words) are left alone: their variants are matched by ``same_term``."""
+
+        def fix(match: re.Match[str]) -> str:
+            word = match.group(0)
+            if word.lower() in STOPWORDS or (match.start() > 0 and word[0].isupper()):
+                return word
+            better = self.keywords.spelling(word.lower())
+            return (better.capitalize() if word[0].isupper() else better) if better else word
+
+        return _WORD.sub(fix, query)
 
     def embed_query(self, query: str) -> Vector:
         return self._embedder.embed([query])[0]

@@ -72,3 +72,18 @@ def ndcg(ranked: Sequence[str], relevant: set[str], k: int = 10) -> float:
     dcg = sum(1.0 / math.log2(i + 2) for i, s in enumerate(ranked[:k]) if s in relevant)
     ideal = sum(1.0 / math.log2(i + 2) for i in range(min(k, len(relevant))))
     return dcg / ideal if ideal else 0.0
+
+
+def risk_coverage(rows: Sequence[tuple[float, bool]]) -> list[tuple[float, float, float]]:
+    """(threshold, coverage, accuracy of the answered questions) as the answer threshold moves down.
+
+    ``rows`` holds each question's best sentence score and whether answering with that sentence would be right
+    (never, for a question the documents do not answer). Ties are taken together.
+    """
+    ordered = sorted(rows, key=lambda r: -r[0])
+    curve, right = [], 0
+    for i, (score, correct) in enumerate(ordered, 1):
+        right += correct
+        if i == len(ordered) or ordered[i][0] != score:
+            curve.append((score, i / len(ordered), right / i))
+    return curve

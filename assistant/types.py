@@ -30,6 +30,7 @@ class Answer:
     mode: str = "extractive"
     notes: tuple[str, ...] = ()
     nearest: tuple[Citation, ...] = ()  # with a refusal: the closest passages, for the user to judge
+    judge: str = ""  # what decided which sentences answer: "judge-v1" (learned) or "rules"
 
     def to_dict(self) -> dict[str, Any]:
         """The shape printed by ``assistant ask --json``."""
@@ -42,6 +43,7 @@ class Answer:
             "mode": self.mode,
             "notes": list(self.notes),
             "nearest": [asdict(c) for c in self.nearest],
+            "judge": self.judge,
         }
 
 

@@ -127,3 +127,14 @@ def content_words(text: str) -> list[str]:
     """The words of a text that carry meaning, in their own spelling, once each (names carried along included)."""
     base = _CARRIED.sub(r" \1", text)
     return list(dict.fromkeys(w for w in words(base) if terms(w)))
+
+
+def one_edit_away(word: str) -> set[str]:
+    """Every string one deletion, swap of neighbours, replacement or insertion of a letter away from ``word``."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    deletes = {a + b[1:] for a, b in splits if b}
+    swaps = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    replaces = {a + c + b[1:] for a, b in splits if b for c in letters}
+    inserts = {a + c + b for a, b in splits for c in letters}
+    return (deletes | swaps | replaces | inserts) - {word}

@@ -21,7 +21,7 @@ from typing import Any
 
 from assistant import Assistant, Settings
 from assistant.evaluation import AssistantSystem, GoldItem, evaluate
-from assistant.reports import table
+from assistant.reports import table, write_reports
 from assistant.scoring import ndcg
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -62,9 +62,11 @@ def write_corpus(folder: Path, docs: dict[str, tuple[str, str]]) -> None:
             meta.write_text(json.dumps({"title": title}), encoding="utf-8")
 
 
-def assistant_for(name: str) -> Assistant:
+def assistant_for(name: str, judge: str = "learned") -> Assistant:
     root = BUILD / name
-    assistant = Assistant(Settings(corpus_dir=root / "corpus", data_dir=root / "data"))
+    settings = Settings(corpus_dir=root / "corpus", data_dir=root / "data")
+    settings.retrieval.judge = judge  # type: ignore[assignment]
+    assistant = Assistant(settings)
     began = time.perf_counter()
     report = assistant.ingest(progress=progress_bar(f"ingest {name}"))
     print(f"{name}: {report.summary()} ({time.perf_counter() - began:.0f} s)", file=sys.stderr)
@@ -76,11 +78,12 @@ def squad(args: argparse.Namespace) -> dict[str, Any]:
     docs: dict[str, tuple[str, str]] = {}
     items: list[GoldItem] = []
     first, last = (int(x) for x in args.articles.split("-")) if args.articles else (0, len(data) - 1)
+    titles = squad_titles(args.titles)
     for a, article in enumerate(data):
         for p, paragraph in enumerate(article["paragraphs"]):
             name = f"a{a:02d}_p{p:03d}"
             docs[name] = (article["title"].replace("_", " "), paragraph["context"])
-            if not first <= a <= last:
+            if not first <= a <= last or (titles and article["title"] not in titles):
                 continue
             for qa in paragraph["qas"]:
                 answers = tuple(dict.fromkeys(x["text"] for x in qa["answers"]))
@@ -98,13 +101,14 @@ def squad(args: argparse.Namespace) -> dict[str, Any]:
     random.Random(args.seed).shuffle(items)
     items = items[: args.limit] if args.limit else items
     write_corpus(BUILD / f"squad{args.version}" / "corpus", docs)
-    assistant = assistant_for(f"squad{args.version}")
+    assistant = assistant_for(f"squad{args.version}", args.judge)
     corpus_dir = assistant.settings.corpus_dir
     run = evaluate(AssistantSystem(assistant, "extractive"), items, [], corpus_dir, progress_bar("questions"))
     run["system"] = f"assistant extractive, SQuAD v{args.version}"
     print(
         f"SQuAD v{args.version} open retrieval: {len(docs)} paragraphs indexed, {len(items)} questions "
-        f"(articles {first}-{last}, seed {args.seed})"
+        f"(articles {first}-{last}{', ' + args.titles + ' titles' if titles else ''}, seed {args.seed}), "
+        f"judge {args.judge}"
     )
     print(table([run]))
     s = run["summary"]
@@ -112,12 +116,40 @@ def squad(args: argparse.Namespace) -> dict[str, Any]:
         f"paragraph hit@1 {s['hit@1']:.3f}  hit@5 {s['hit@5']:.3f}  EM {s['exact_match']:.1f}  F1 {s['f1']:.1f}  "
         f"containment {s['containment']:.3f}  answered {1 - _refused_share(run):.3f}"
     )
+    report = BUILD / f"squad{args.version}-{args.titles or 'all'}-report"
+    write_reports([run], report, f"SQuAD v{args.version} open retrieval, {len(items)} questions, judge {args.judge}")
+    print(f"HTML report with the risk-coverage curve: {report / 'report.html'}")
+    answerable = [r for r in run["results"] if r["answerable"]]
+    print(f"answerable declined {sum(r['answer']['refused'] for r in answerable) / max(1, len(answerable)):.3f}")
     if args.version == "2.0":
         print(
             f"unanswerable declined (refusal recall) {s['refusal_recall']:.3f}, "
-            f"refusal precision {s['refusal_precision']:.3f}"
+            f"refusal precision {s['refusal_precision']:.3f}, "
+            f"answerable-vs-unanswerable AUC of the best sentence's score {best_score_auc(run):.3f}"
         )
     return run
+
+
+def squad_titles(which: str | None) -> set[str]:
+    """Titles of SQuAD v1.1 dev articles 0-23 ("train") or 24-47 ("heldout"), the split for v2.0 as well."""
+    if not which:
+        return set()
+    articles = json.loads((DATA / "squad" / "dev-v1.1.json").read_text(encoding="utf-8"))["data"]
+    return {a["title"] for a in (articles[:24] if which == "train" else articles[24:])}
+
+
+def best_score_auc(run: dict[str, Any]) -> float:
+    """How well the best sentence's score (the judge's probability) separates answerable from unanswerable."""
+    rows = [
+        (max((c["score"] for c in r["answer"]["citations"] + r["answer"]["nearest"]), default=0.0), r["answerable"])
+        for r in run["results"]
+    ]
+    pos = [x for x, y in rows if y]
+    neg = [x for x, y in rows if not y]
+    if not pos or not neg:
+        return float("nan")
+    wins = sum((p > n) + 0.5 * (p == n) for p in pos for n in neg)
+    return wins / (len(pos) * len(neg))
 
 
 def _refused_share(run: dict[str, Any]) -> float:
@@ -200,6 +232,8 @@ def main() -> None:
     p.add_argument("--articles", help="e.g. 24-47 (questions from these articles; all paragraphs are indexed)")
     p.add_argument("--limit", type=int, default=1000)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--titles", choices=["train", "heldout"], help="only questions of these articles' titles")
+    p.add_argument("--judge", choices=["learned", "rules"], default="learned")
     p = sub.add_parser("beir")
     p.add_argument("--dataset", default="scifact")
     p.add_argument("--split", default="test")

@@ -9,6 +9,7 @@ import pytest
 
 from assistant import Assistant, Settings
 from assistant.backends.embeddings import HashEmbedder
+from assistant.config import RetrievalSettings
 
 PROJECT = Path(__file__).resolve().parents[1]
 CORPUS = PROJECT / "corpus"
@@ -59,7 +60,8 @@ def corpus(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def settings(tmp_path: Path, corpus: Path) -> Settings:
-    return Settings(corpus_dir=corpus, data_dir=tmp_path / "data")
+    """Fast settings: the rule judge (the learned one needs the real model; the end-to-end tests use it)."""
+    return Settings(corpus_dir=corpus, data_dir=tmp_path / "data", retrieval=RetrievalSettings(judge="rules"))
 
 
 @pytest.fixture

@@ -27,6 +27,7 @@ def env(tmp_path: Path, corpus: Path) -> dict[str, str]:
         "ASSISTANT_CORPUS_DIR": str(corpus),
         "ASSISTANT_DATA_DIR": str(tmp_path / "data"),
         "ASSISTANT_EMBED__BACKEND": "hash",
+        "ASSISTANT_RETRIEVAL__JUDGE": "rules",
     }
 
 
@@ -112,7 +113,7 @@ def test_errors_are_one_clear_line_without_traceback(run, env: dict[str, str], a
 
 @pytest.mark.slow
 def test_headline_and_refusal_with_the_packaged_model(run, env: dict[str, str]):
-    real_env = {k: v for k, v in env.items() if k != "ASSISTANT_EMBED__BACKEND"}
+    real_env = {k: v for k, v in env.items() if k not in ("ASSISTANT_EMBED__BACKEND", "ASSISTANT_RETRIEVAL__JUDGE")}
     answer = json.loads(run("ask", HEADLINE, "--json", env=real_env).stdout)
     assert not answer["refused"]
     assert any("recovered the remains" in c["quote"] and c["source"].startswith("000_") for c in answer["citations"])

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant.answer import (
+    Bar,
     SourceReader,
     answers_the_kind_asked,
     attributed,
@@ -32,7 +33,7 @@ def ev(text: str, score: float = 0.7, source: str = "a.txt", **changes: object) 
     return replace(base, **changes)  # type: ignore[arg-type]
 
 
-RULES = RetrievalSettings()
+RULES = Bar.of_rules(RetrievalSettings())
 
 
 def test_words_join_stems_irregular_verbs_and_long_name_variants():

@@ -13,18 +13,31 @@ from pathlib import Path
 from typing import Any
 
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
-OUTPUT = "embedding"
+OUTPUTS = {"embedding": "embedding", "hidden": "hidden", "score": "score"}
 
 
-def build_bert_onnx(model_dir: Path, target: Path) -> None:
-    """Write the encoder of ``model_dir`` (config.json + model.safetensors) as an ONNX model at ``target``."""
+def build_bert_onnx(
+    model_dir: Path,
+    target: Path,
+    *,
+    overrides: dict[str, Any] | None = None,
+    layers: int | None = None,
+    output: str = "embedding",
+) -> None:
+    """Write the encoder of ``model_dir`` (config.json + model.safetensors) as an ONNX model at ``target``.
+
+    ``overrides`` replaces tensors by name (a fine-tuned delta, plus ``head.weight``/``head.bias`` for a score);
+    ``layers`` stops after that many layers; ``output`` is "embedding" (mean-pooled, unit length, [batch, 384]),
+    "hidden" (the last layer's token states, [batch, seq, 384]) or "score" (mean-pooled, then the linear head:
+    one logit per input, [batch]).
+    """
     import numpy as np
     import onnx
     from onnx import TensorProto, helper, numpy_helper
     from safetensors.numpy import load_file
 
     config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
-    weights = load_file(str(model_dir / "model.safetensors"))
+    weights = {**load_file(str(model_dir / "model.safetensors")), **(overrides or {})}
     hidden, heads = int(config["hidden_size"]), int(config["num_attention_heads"])
     eps = float(config.get("layer_norm_eps", 1e-12))
     head_size = hidden // heads
@@ -81,7 +94,7 @@ def build_bert_onnx(model_dir: Path, target: Path) -> None:
     sqrt2 = const("sqrt2", np.array(np.sqrt(2.0), dtype=np.float32))
     half = const("half", np.array(0.5, dtype=np.float32))
 
-    for i in range(int(config["num_hidden_layers"])):
+    for i in range(layers if layers is not None else int(config["num_hidden_layers"])):
         p = f"encoder.layer.{i}"
         q = op("Transpose", [op("Reshape", [linear(x, f"{p}.attention.self.query"), split_heads])], perm=[0, 2, 1, 3])
         k = op("Transpose", [op("Reshape", [linear(x, f"{p}.attention.self.key"), split_heads])], perm=[0, 2, 3, 1])
@@ -102,22 +115,30 @@ def build_bert_onnx(model_dir: Path, target: Path) -> None:
         )
         x = layer_norm(op("Add", [linear(gelu, f"{p}.output.dense"), attended]), f"{p}.output.LayerNorm")
 
-    # mean over the attended tokens, then unit length (sentence-transformers' pooling and Normalize modules)
+    # mean over the attended tokens (sentence-transformers' pooling), then unit length or the scoring head
     mask3 = op("Unsqueeze", [mask, const("axis_last", np.array([-1], dtype=np.int64))])
     axis1 = const("axis_1", np.array([1], dtype=np.int64))
     total = op("ReduceSum", [op("Mul", [x, mask3]), axis1], keepdims=0)
     count = op("Clip", [op("ReduceSum", [mask3, axis1], keepdims=0), const("tiny", np.array(1e-9, np.float32))])
     pooled = op("Div", [total, count])
-    norm = op("ReduceL2", [pooled], axes=[-1], keepdims=1)  # opset 17: ReduceL2 takes axes as an attribute
-    nodes.append(
-        helper.make_node("Div", [pooled, op("Clip", [norm, const("eps", np.array(1e-12, np.float32))])], [OUTPUT])
-    )
+    if output == "hidden":
+        nodes.append(helper.make_node("Identity", [x], [OUTPUTS[output]]))
+        shape: list[str | int | None] = ["batch", "sequence", hidden]
+    elif output == "score":
+        logit = linear(pooled, "head")
+        nodes.append(helper.make_node("Squeeze", [logit, const("axis_last3", np.array([-1], np.int64))], ["score"]))
+        shape = ["batch"]
+    else:
+        norm = op("ReduceL2", [pooled], axes=[-1], keepdims=1)  # opset 17: ReduceL2 takes axes as an attribute
+        floor = const("norm_floor", np.array(1e-12, np.float32))
+        nodes.append(helper.make_node("Div", [pooled, op("Clip", [norm, floor])], [OUTPUTS[output]]))
+        shape = ["batch", hidden]
 
     graph = helper.make_graph(
         nodes,
         "sentence_encoder",
         [helper.make_tensor_value_info(name, TensorProto.INT64, ["batch", "sequence"]) for name in INPUTS],
-        [helper.make_tensor_value_info(OUTPUT, TensorProto.FLOAT, ["batch", hidden])],
+        [helper.make_tensor_value_info(OUTPUTS[output], TensorProto.FLOAT, shape)],
         initializers,
     )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], producer_name="doc-assistant")

@@ -1,0 +1,366 @@
+"""Train the answer judge: does this sentence answer this question?
+
+    python -m evals.train_judge            # about 30 minutes on 2 cores; writes assistant/models/judge-v1.*
+    python -m evals.train_judge --quick    # a tiny slice, to prove the script works (tests use it)
+
+A cross-encoder made from the packaged all-MiniLM-L6-v2: the question and a candidate sentence are read together
+([CLS] question [SEP] sentence [SEP]); the lower four layers stay frozen (their outputs are computed once with
+onnxruntime), the top two layers and a linear head on the mean-pooled tokens are trained. Only what changed is
+stored: the two layers and the head in float16 (about 7 MB), a delta over the packaged weights.
+
+Data (../shared/data/README.md, training splits only): SQuAD v1.1 dev articles 0-23 and the SQuAD v2.0 dev
+articles with the same titles. Positives are the sentences that hold a gold answer; negatives are the other
+sentences of the paragraph (the two closest in words), the closest sentence of another paragraph of the article
+(out of 40 drawn), and the two closest
+sentences of the paragraph a v2.0 unanswerable question was written against. Articles 0-19 train;
+articles 20-23 (still training data) calibrate the probability and choose the operating threshold. Nothing
+here reads the held-out articles 24-47, SciFact test or the corpus gold set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.backends.embeddings import _model_dir, weights_key
+from assistant.backends.onnx_bert import build_bert_onnx
+from assistant.judge import ARTIFACT_DIR, JUDGE_VERSION, MAX_TOKENS, TRAINED_LAYERS, pair_tokenizer
+from assistant.text import normalize, sentence_spans
+from assistant.words import terms
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "squad"
+FROZEN_LAYERS = 6 - len(TRAINED_LAYERS)
+
+
+@dataclass(frozen=True)
+class Pair:
+    qid: str
+    question: str
+    sentence: str
+    label: int
+    answerable: bool  # the question has an answer in its paragraph (v2.0 unanswerable: False)
+
+
+def sentences(text: str) -> list[str]:
+    norm = normalize(text).text
+    return [norm[a:b] for a, b in sentence_spans(norm)]
+
+
+def overlap(question: set[str], sentence: str) -> int:
+    return len(question & set(terms(sentence)))
+
+
+def build_pairs(articles: list[dict[str, Any]], unanswerable: list[dict[str, Any]], seed: int) -> list[Pair]:
+    """Labelled (question, sentence) pairs from SQuAD v1.1 articles and v2.0 articles of the same titles."""
+    rng = random.Random(seed)
+    pairs: list[Pair] = []
+    for article in articles:
+        split = [sentences(p["context"]) for p in article["paragraphs"]]
+        for i, paragraph in enumerate(article["paragraphs"]):
+            for qa in paragraph["qas"]:
+                answers = [normalize(a["text"]).text.lower() for a in qa["answers"]]
+                labels = [int(any(a and a in s.lower() for a in answers)) for s in split[i]]
+                if not any(labels):  # the answer crosses a sentence boundary: no clean label
+                    continue
+                q_terms = set(terms(qa["question"]))
+                for s, y in zip(split[i], labels, strict=True):
+                    if y:
+                        pairs.append(Pair(qa["id"], qa["question"], s, 1, True))
+                negatives = [s for s, y in zip(split[i], labels, strict=True) if not y]
+                negatives.sort(key=lambda s: -overlap(q_terms, s))
+                for s in negatives[:2]:
+                    pairs.append(Pair(qa["id"], qa["question"], s, 0, True))
+                others = [s for j, sents in enumerate(split) if j != i for s in sents]
+                if others:
+                    sample = rng.sample(others, min(40, len(others)))
+                    pairs.append(
+                        Pair(qa["id"], qa["question"], max(sample, key=lambda s: overlap(q_terms, s)), 0, True)
+                    )
+    for article in unanswerable:
+        for paragraph in article["paragraphs"]:
+            split_one = sentences(paragraph["context"])
+            for qa in paragraph["qas"]:
+                if not qa.get("is_impossible"):
+                    continue
+                q_terms = set(terms(qa["question"]))
+                for s in sorted(split_one, key=lambda s: -overlap(q_terms, s))[:2]:
+                    pairs.append(Pair(qa["id"], qa["question"], s, 0, False))
+    return pairs
+
+
+def encode(pairs: list[Pair]) -> list[Any]:
+    return pair_tokenizer().encode_batch([(p.question, p.sentence) for p in pairs])
+
+
+def frozen_states(encoded: list[Any], scratch: Path) -> list[np.ndarray]:
+    """The output of the frozen lower layers for every pair (float16, one [tokens, 384] array each)."""
+    import onnxruntime
+
+    path = scratch / f"frozen-{FROZEN_LAYERS}.onnx"
+    build_bert_onnx(_model_dir(), path, layers=FROZEN_LAYERS, output="hidden")
+    session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    order = sorted(range(len(encoded)), key=lambda i: len(encoded[i].ids))
+    states: list[np.ndarray] = [np.zeros(0)] * len(encoded)
+    began = time.perf_counter()
+    for n, start in enumerate(range(0, len(order), 64)):
+        batch = order[start : start + 64]
+        width = max(len(encoded[i].ids) for i in batch)
+        feed = {
+            name: np.array([getattr(encoded[i], attr) + [0] * (width - len(encoded[i].ids)) for i in batch], np.int64)
+            for name, attr in (
+                ("input_ids", "ids"),
+                ("attention_mask", "attention_mask"),
+                ("token_type_ids", "type_ids"),
+            )
+        }
+        hidden = session.run(None, feed)[0]
+        for row, i in enumerate(batch):
+            states[i] = hidden[row, : len(encoded[i].ids)].astype(np.float16)
+        if n % 50 == 0:
+            print(
+                f"  frozen layers: {start + len(batch)}/{len(order)} pairs, {time.perf_counter() - began:.0f} s",
+                file=sys.stderr,
+            )
+    return states
+
+
+def top_model(weights: dict[str, np.ndarray]) -> Any:
+    """The trainable top layers and head in torch, the same arithmetic as the ONNX graph (onnx_bert)."""
+    import torch
+    from torch import nn
+
+    names = [
+        "attention.self.query",
+        "attention.self.key",
+        "attention.self.value",
+        "attention.output.dense",
+        "intermediate.dense",
+        "output.dense",
+    ]
+    norms = ["attention.output.LayerNorm", "output.LayerNorm"]
+
+    class Top(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.params = nn.ParameterDict()
+            for layer in TRAINED_LAYERS:
+                for name in [*names, *norms]:
+                    for part in ("weight", "bias"):
+                        key = f"encoder.layer.{layer}.{name}.{part}"
+                        self.params[key.replace(".", "__")] = nn.Parameter(torch.tensor(weights[key]))
+            self.head = nn.Linear(384, 1)
+            nn.init.normal_(self.head.weight, std=0.02)
+            nn.init.zeros_(self.head.bias)
+            self.drop = nn.Dropout(0.1)
+
+        def w(self, key: str) -> Any:
+            return self.params[key.replace(".", "__")]
+
+        def forward(self, x: Any, mask: Any) -> Any:
+            additive = (1.0 - mask)[:, None, None, :] * torch.finfo(torch.float32).min
+            b, s, _ = x.shape
+            for layer in TRAINED_LAYERS:
+                p = f"encoder.layer.{layer}"
+
+                def lin(t: Any, name: str, p: str = p) -> Any:
+                    return t @ self.w(f"{p}.{name}.weight").T + self.w(f"{p}.{name}.bias")
+
+                def ln(t: Any, name: str, p: str = p) -> Any:
+                    w, bias = self.w(f"{p}.{name}.weight"), self.w(f"{p}.{name}.bias")
+                    return nn.functional.layer_norm(t, (384,), w, bias, eps=1e-12)
+
+                def heads(t: Any) -> Any:
+                    return t.view(b, s, 12, 32).transpose(1, 2)
+
+                q, k, v = (heads(lin(x, f"attention.self.{n}")) for n in ("query", "key", "value"))
+                probs = torch.softmax(q @ k.transpose(-1, -2) / 32**0.5 + additive, dim=-1)
+                context = (self.drop(probs) @ v).transpose(1, 2).reshape(b, s, 384)
+                attended = ln(self.drop(lin(context, "attention.output.dense")) + x, "attention.output.LayerNorm")
+                inner = nn.functional.gelu(lin(attended, "intermediate.dense"))
+                x = ln(self.drop(lin(inner, "output.dense")) + attended, "output.LayerNorm")
+            pooled = (x * mask[..., None]).sum(1) / mask.sum(1, keepdim=True).clamp(min=1e-9)
+            return self.head(pooled).squeeze(-1)
+
+    return Top()
+
+
+def batches(states: list[np.ndarray], labels: np.ndarray, size: int, rng: random.Random | None) -> Any:
+    import torch
+
+    order = sorted(range(len(states)), key=lambda i: len(states[i]))
+    chunks = [order[i : i + size] for i in range(0, len(order), size)]
+    if rng:
+        rng.shuffle(chunks)
+    for chunk in chunks:
+        width = max(len(states[i]) for i in chunk)
+        x = np.zeros((len(chunk), width, 384), np.float32)
+        mask = np.zeros((len(chunk), width), np.float32)
+        for row, i in enumerate(chunk):
+            x[row, : len(states[i])] = states[i]
+            mask[row, : len(states[i])] = 1.0
+        yield chunk, torch.from_numpy(x), torch.from_numpy(mask), torch.from_numpy(labels[chunk].astype(np.float32))
+
+
+def auc(scores: np.ndarray, labels: np.ndarray) -> float:
+    """Area under the ROC curve (the probability that a random positive outranks a random negative)."""
+    order = np.argsort(scores)
+    ranks = np.empty(len(scores))
+    ranks[order] = np.arange(1, len(scores) + 1)
+    pos = labels == 1
+    n_pos, n_neg = pos.sum(), (~pos).sum()
+    return float((ranks[pos].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg)) if n_pos and n_neg else float("nan")
+
+
+def platt(logits: np.ndarray, labels: np.ndarray, steps: int = 2000) -> tuple[float, float]:
+    """Fit p = sigmoid(a * logit + b) to the labels by gradient descent on the log loss."""
+    a, b = 1.0, 0.0
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-(a * logits + b)))
+        a -= 0.05 * float(((p - labels) * logits).mean())
+        b -= 0.05 * float((p - labels).mean())
+    return a, b
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--epochs", type=int, default=2)
+    parser.add_argument("--quick", action="store_true", help="a small slice, one epoch: proves the script runs")
+    parser.add_argument("--out", type=Path, default=ARTIFACT_DIR)
+    parser.add_argument(
+        "--target-declined",
+        type=float,
+        default=0.08,
+        help="share of answerable calibration questions the threshold may decline",
+    )
+    args = parser.parse_args(argv)
+    import torch
+
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(2)
+    rng = random.Random(args.seed)
+    began = time.perf_counter()
+    v11 = json.loads((DATA / "dev-v1.1.json").read_text(encoding="utf-8"))["data"][:24]
+    v20 = json.loads((DATA / "dev-v2.0.json").read_text(encoding="utf-8"))["data"]
+    train_articles, calib_articles = (v11[:2], v11[20:21]) if args.quick else (v11[:20], v11[20:24])
+    titles = lambda arts: {a["title"] for a in arts}  # noqa: E731
+    train = build_pairs(train_articles, [a for a in v20 if a["title"] in titles(train_articles)], args.seed)
+    calib = build_pairs(calib_articles, [a for a in v20 if a["title"] in titles(calib_articles)], args.seed)
+    if args.quick:  # enough to run every step, not to learn much
+        train, calib = rng.sample(train, min(800, len(train))), rng.sample(calib, min(300, len(calib)))
+    print(
+        f"pairs: {len(train)} train ({sum(p.label for p in train)} positive), {len(calib)} calibration", file=sys.stderr
+    )
+
+    from safetensors.numpy import load_file, save_file
+
+    base = load_file(str(_model_dir() / "model.safetensors"))
+    args.out.mkdir(parents=True, exist_ok=True)
+    scratch = args.out / ".scratch"
+    scratch.mkdir(exist_ok=True)
+    train_states = frozen_states(encode(train), scratch)
+    calib_states = frozen_states(encode(calib), scratch)
+    y_train = np.array([p.label for p in train])
+    y_calib = np.array([p.label for p in calib])
+
+    model = top_model(base)
+    head_params = list(model.head.parameters())
+    layer_params = [p for n, p in model.named_parameters() if not n.startswith("head")]
+    optimizer = torch.optim.AdamW(
+        [{"params": layer_params, "lr": 5e-5}, {"params": head_params, "lr": 1e-3}], weight_decay=0.01
+    )
+    epochs = 1 if args.quick else args.epochs
+    steps = epochs * ((len(train_states) + 31) // 32)
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda step: min(1.0, (step + 1) / 100) * max(0.0, 1 - step / steps)
+    )
+    loss_fn = torch.nn.BCEWithLogitsLoss()
+    for epoch in range(epochs):
+        model.train()
+        total, seen = 0.0, 0
+        for n, (_, x, mask, y) in enumerate(batches(train_states, y_train, 32, rng)):
+            optimizer.zero_grad()
+            loss = loss_fn(model(x, mask), y)
+            loss.backward()
+            optimizer.step()
+            schedule.step()
+            total, seen = total + loss.item() * len(y), seen + len(y)
+            if n % 200 == 0:
+                print(
+                    f"  epoch {epoch + 1}: {seen}/{len(train_states)} pairs, loss {total / seen:.4f}, "
+                    f"{time.perf_counter() - began:.0f} s",
+                    file=sys.stderr,
+                )
+
+    model.eval()
+    logits = np.zeros(len(calib_states), np.float32)
+    with torch.no_grad():
+        for chunk, x, mask, _ in batches(calib_states, y_calib, 64, None):
+            logits[chunk] = model(x, mask).numpy()
+    a, b = platt(logits, y_calib)
+    probs = 1 / (1 + np.exp(-(a * logits + b)))
+    # question level: the best sentence's probability decides "the documents answer this"
+    best: dict[str, tuple[float, bool]] = {}
+    for p, prob in zip(calib, probs, strict=True):
+        best[p.qid] = (max(best.get(p.qid, (0.0, True))[0], float(prob)), p.answerable)
+    answerable = np.array(sorted(v[0] for v in best.values() if v[1]))
+    unanswerable = np.array([v[0] for v in best.values() if not v[1]])
+    threshold = float(np.quantile(answerable, args.target_declined)) if len(answerable) else 0.5
+    figures = {
+        "sentence_auc": round(auc(logits, y_calib), 4),
+        "question_auc_answerable_vs_not": round(
+            auc(
+                np.concatenate([answerable, unanswerable]),
+                np.concatenate([np.ones(len(answerable)), np.zeros(len(unanswerable))]),
+            ),
+            4,
+        ),
+        "answerable_declined": round(float((answerable < threshold).mean()), 4) if len(answerable) else None,
+        "unanswerable_declined": round(float((unanswerable < threshold).mean()), 4) if len(unanswerable) else None,
+        "calibration_pairs": len(calib),
+        "calibration_questions": {"answerable": int(len(answerable)), "unanswerable": int(len(unanswerable))},
+    }
+    delta = {k: base[k] for k in base if any(k.startswith(f"encoder.layer.{i}.") for i in TRAINED_LAYERS)}
+    trained = {k.replace("__", "."): v.detach().numpy() for k, v in model.params.items()}
+    delta = {k: trained[k].astype(np.float16) for k in delta}
+    delta["head.weight"] = model.head.weight.detach().numpy().astype(np.float16)
+    delta["head.bias"] = model.head.bias.detach().numpy().astype(np.float16)
+    name = f"judge-v{JUDGE_VERSION}"
+    save_file(delta, str(args.out / f"{name}.safetensors"))
+    meta = {
+        "version": JUDGE_VERSION,
+        "base_model": "all-MiniLM-L6-v2",
+        "base_weights": weights_key(_model_dir() / "model.safetensors", scratch),
+        "trained_layers": list(TRAINED_LAYERS),
+        "max_tokens": MAX_TOKENS,
+        "platt": [a, b],
+        "threshold": threshold,
+        "seed": args.seed,
+        "epochs": epochs,
+        "data": {
+            "train": "SQuAD v1.1 dev articles 0-19 (+ v2.0 dev, same titles)" if not args.quick else "quick slice",
+            "calibration": "SQuAD v1.1 dev articles 20-23 (+ v2.0 dev, same titles)" if not args.quick else "quick",
+            "train_pairs": len(train),
+        },
+        "calibration_figures": figures,
+        "seconds": round(time.perf_counter() - began),
+        "command": "python -m evals.train_judge" + (" --quick" if args.quick else ""),
+    }
+    (args.out / f"{name}.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    for leftover in scratch.iterdir():
+        leftover.unlink()
+    scratch.rmdir()
+    print(json.dumps(meta, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
