@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .index import ChunkIndex
-from .words import one_edit_away, terms, words
+from .words import one_edit_away, stem, terms, words
 
 KEYWORD_VERSION = 2  # bump when terms() or the cached fields change, so cached lists are rebuilt
 MIN_CORRECTED = 5  # shorter words are too often another real word one edit away ("Mari" is not "Mali")
@@ -67,8 +67,8 @@ class KeywordIndex:
 
     def spelling(self, word: str) -> str | None:
         """The corpus's most common word one edit away from an unknown lower-case ``word``, if there is one."""
-        if len(word) < MIN_CORRECTED or not word.isalpha() or word in self.word_df:
-            return None
+        if len(word) < MIN_CORRECTED or not word.isalpha() or word in self.word_df or stem(word) in self.vocabulary:
+            return None  # "seize" is no typo in a corpus that says "seized"
         known = [w for w in one_edit_away(word) if w in self.word_df]
         return max(known, key=lambda w: (self.word_df[w], w)) if known else None
 
