@@ -67,12 +67,12 @@ class AnswerEngine:
         falls back to the extractive answer, its text replaces what was streamed). ``query`` is what is searched
         (a follow-up rewritten from its conversation); by default the question itself."""
         question = clean_question(question, self.settings.max_question_chars)
-        query = self.retriever.correct(clean_question(query, None) if query else question)
         mode = mode or self.settings.mode
         if mode not in MODES:
             raise BadInput(f"unknown answer mode {mode!r}; use extractive or generative")
         clock = time.perf_counter()
         timings: dict[str, float] = {}
+        query = self.retriever.correct(clean_question(query, None) if query else question)
         vector = self.retriever.embed_query(query)
         chunks = [c for c, _ in self.retriever.retrieve(query, self.settings.retrieval.top_k, vector)]
         timings["retrieve"] = _since(clock)
@@ -80,7 +80,7 @@ class AnswerEngine:
         timings["evidence"] = _since(clock) - timings["retrieve"]
         bar = Bar.of_rules(self.settings.retrieval)
         if self.judge:
-            evidence = self._judged(query, evidence)
+            evidence = self._judged(self.judge, query, evidence)
             bar = Bar(self.judge.threshold)
             timings["judge"] = _since(clock) - timings["retrieve"] - timings["evidence"]
         judge = self.judge.name if self.judge else "rules"
@@ -122,11 +122,10 @@ class AnswerEngine:
         text = " ".join(with_markers(c.text, [i]) for i, c in enumerate(cited, 1))
         yield from _emit(_answer(text, cited, base, clock, notes))
 
-    def _judged(self, query: str, evidence: list[Evidence]) -> list[Evidence]:
+    def _judged(self, judge: AnswerJudge, query: str, evidence: list[Evidence]) -> list[Evidence]:
         """The best sentences by the rule score, re-scored by the judge's probability and ranked by it."""
-        assert self.judge is not None
         top = evidence[: self.settings.retrieval.judged_sentences]
-        probabilities = self.judge.probabilities(query, [e.text for e in top])
+        probabilities = judge.probabilities(query, [e.text for e in top])
         judged = [dataclasses.replace(e, score=p) for e, p in zip(top, probabilities, strict=True)]
         return sorted(judged, key=lambda e: -e.score)
 
