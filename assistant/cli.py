@@ -37,8 +37,9 @@ def _quote_line(i: int, c: Citation) -> str:
     return f"  [{i}] {c.title}{when} — {c.source} chars {c.start}-{c.end}:\n      \u201c{c.quote}\u201d"
 
 
-def print_answer(answer: Answer) -> None:
-    print(answer.text)
+def print_answer(answer: Answer, text_shown: bool = False) -> None:
+    if not text_shown:
+        print(answer.text)
     for i, c in enumerate(answer.citations, 1):
         print(_quote_line(i, c))
     if answer.nearest:
@@ -89,14 +90,26 @@ def cmd_chat(args: argparse.Namespace) -> int:
     for line in sys.stdin:
         if not line.strip():
             break
+        streamed, answer = "", None
         try:
-            answer = session.ask(line)
+            for item in session.stream(line):  # a generated answer appears sentence by sentence as it passes the gate
+                if isinstance(item, str):
+                    print(item, end="", flush=True)
+                    streamed += item
+                    continue
+                answer = item
         except AssistantError as exc:
-            print(f"error: {exc}", file=sys.stderr)
+            print(f"\nerror: {exc}" if streamed else f"error: {exc}", file=sys.stderr)
             continue
+        if answer is None:  # every stream ends with its Answer; nothing to show otherwise
+            continue
+        if streamed and answer.text != streamed:  # generation fell back: the extractive answer replaces it
+            print("\n(replaced by the extractive answer)")
+        elif streamed:
+            print()
         if answer.query != answer.question:
             print(f"(searched as: {answer.query})")
-        print_answer(answer)
+        print_answer(answer, text_shown=answer.text == streamed)
         print()
     return 0
 

@@ -83,6 +83,9 @@ class RetrievalSettings(BaseModel):
     min_score: float = 0.50
     min_coverage: float = 0.35
     min_similarity: float = 0.0
+    # factoid questions: a short answer phrase first, read from the best quote by the span reader (trained on
+    # SQuAD's training articles by python -m evals.train_reader)
+    short_answers: bool = True
 
 
 class WebSettings(BaseModel):

@@ -25,20 +25,34 @@ from .answer import (
     extractive_choice,
     supported,
     verified,
+    verify,
+    with_antecedent,
     with_markers,
 )
 from .backends.llms import LLM
+from .broad import broad_text, collection_choice, conversational_reply, grouped, topic_choice
 from .config import Settings
+from .display import tidy_sentence
 from .errors import AssistantError, BackendUnavailable, BadInput
 from .gate import fit_messages, gated_stream
 from .judge import AnswerJudge
+from .kinds import Kind, question_kind
 from .prompts import Prompts
+from .reader import SpanReader
 from .retrieval import Evidence, Retriever
 from .text import normalize
-from .types import Answer
+from .types import Answer, ShortAnswer
 from .words import QUESTION_WORDS, content_words
 
 MODES = ("extractive", "generative")
+RELATED_BUDGET = 4  # sentences shown for a yes/no or why question that no single sentence answers
+# The short answer, for questions a phrase can answer (``Kind.phrase``): read from the best SHORT_SENTENCES
+# supported sentences, the span with the best span score plus SHORT_WEIGHT times its sentence's evidence score;
+# not shown when longer than SHORT_SHARE of its sentence (then the quote is the answer). Chosen on SQuAD training
+# questions the reader did not learn from, by python -m evals.tune_short
+SHORT_SENTENCES = 3
+SHORT_WEIGHT = 50.0
+SHORT_SHARE = 0.85
 
 
 class AnswerEngine:
@@ -52,6 +66,7 @@ class AnswerEngine:
         settings: Settings,
         llm: Callable[[], LLM] | None = None,
         judge: AnswerJudge | None = None,
+        span_reader: SpanReader | None = None,
     ) -> None:
         self.retriever = retriever
         self.reader = reader
@@ -59,6 +74,7 @@ class AnswerEngine:
         self.settings = settings
         self._llm = llm
         self.judge = judge  # None: the rule score and thresholds decide
+        self.span_reader = span_reader  # None: no short answer phrase before the quotes
 
     def stream(
         self, question: str, query: str | None = None, *, mode: str | None = None, max_citations: int | None = None
@@ -72,6 +88,17 @@ class AnswerEngine:
             raise BadInput(f"unknown answer mode {mode!r}; use extractive or generative")
         clock = time.perf_counter()
         timings: dict[str, float] = {}
+        kind = question_kind(question)
+        if kind.name == "conversational":
+            documents = [{"title": d["title"], "date": d["date"]} for d in self.retriever.index.documents().values()]
+            about = {"question": question, "query": question, "mode": mode, "timings_ms": timings, "kind": kind.name}
+            yield from _emit(_answer(conversational_reply(question, documents), [], about, clock))
+            return
+        if kind.name == "broad":
+            broad = self._broad(kind, question, mode, clock)
+            if broad:  # nothing about the topic: the usual path answers or refuses
+                yield from _emit(broad)
+                return
         query = self.retriever.correct(clean_question(query, None) if query else question)
         vector = self.retriever.embed_query(query)
         chunks = [c for c, _ in self.retriever.retrieve(query, self.settings.retrieval.top_k, vector)]
@@ -90,8 +117,14 @@ class AnswerEngine:
             "mode": mode,
             "timings_ms": timings,
             "judge": judge,
+            "kind": kind.name,
         }
         candidates = supported(query, evidence, bar)
+        if not candidates and kind.name in ("yes/no", "why/how") and not kind.phrase:
+            related = self._related(kind, question, query, clock)
+            if related:  # the documents speak of it, though no one sentence settles it: show what they say
+                yield from _emit(related)
+                return
         if not candidates:
             yield from _emit(self._refusal(query, evidence, base, clock))
             return
@@ -119,8 +152,78 @@ class AnswerEngine:
             notes.append("the passages changed on disk since they were indexed; run `assistant ingest`")
             yield from _emit(self._refusal(query, [], base, clock, notes))
             return
-        text = " ".join(with_markers(c.text, [i]) for i, c in enumerate(cited, 1))
-        yield from _emit(_answer(text, cited, base, clock, notes))
+        short = None
+        if kind.phrase and self.span_reader:
+            found = self._short(query, candidates[:SHORT_SENTENCES])
+            if found:  # its sentence is cited first
+                short, source = found
+                others = [c for c in cited if (c.source, c.start) != (source.source, source.start)]
+                cited = [source, *others][: len(cited)]
+        cited = self._with_antecedents(cited)
+        text = " ".join(with_markers(tidy_sentence(c.text), [i]) for i, c in enumerate(cited, 1))
+        if short:
+            text = f"{short.text} [1]\n\n{text}"
+            timings["short"] = _since(clock) - timings["retrieve"] - timings["evidence"]
+        yield from _emit(_answer(text, cited, base, clock, notes, short))
+
+    def _broad(self, kind: Kind, question: str, mode: str, clock: float) -> Answer | None:
+        """An overview of the collection or of the topic, grouped by document; None when nothing is about it."""
+        if kind.topic:
+            topic = self.retriever.correct(kind.topic)
+            chosen = topic_choice(self.retriever, topic, 2 * self.settings.retrieval.top_k)
+        else:
+            topic, chosen = "", collection_choice(self.retriever)
+        notes = ["broad answers are extractive: the documents' own sentences"] if mode == "generative" else []
+        return self._grouped(chosen, kind, question, topic or question, clock, notes)
+
+    def _related(self, kind: Kind, question: str, query: str, clock: float) -> Answer | None:
+        """For a yes/no or why question no single sentence answers: the few sentences about its topic, said to be
+        that; None when nothing is about it (then the question is declined)."""
+        topic = " ".join(w for w in content_words(query) if w.lower() not in QUESTION_WORDS)
+        chosen = topic_choice(self.retriever, topic, 2 * self.settings.retrieval.top_k, budget=RELATED_BUDGET)
+        lead = "No single passage answers this directly. What the documents say about it:"
+        note = "no one sentence answers the question; these passages are about its topic, judge from them"
+        return self._grouped(chosen, kind, question, query, clock, [note], lead)
+
+    def _grouped(
+        self,
+        chosen: Sequence[Evidence],
+        kind: Kind,
+        question: str,
+        query: str,
+        clock: float,
+        notes: Sequence[str],
+        lead: str = "",
+    ) -> Answer | None:
+        cited = verified(chosen, self.reader)
+        if not cited:
+            return None
+        groups = grouped(cited)
+        base: dict[str, Any] = {"question": question, "query": query, "mode": "extractive", "kind": kind.name}
+        base["timings_ms"] = {"overview": _since(clock)}
+        return _answer(broad_text(kind, groups, lead), [e for g in groups for e in g], base, clock, notes)
+
+    def _short(self, query: str, candidates: Sequence[Evidence]) -> tuple[ShortAnswer, Evidence] | None:
+        """The answer phrase and the verified sentence it is in, located in the file; None when the best span
+        is most of its sentence anyway (then the quote is the answer)."""
+        assert self.span_reader is not None
+        spans = self.span_reader.spans(query, [c.text for c in candidates])
+        options = [(c, s) for c, s in zip(candidates, spans, strict=True) if s is not None]
+        if not options:
+            return None
+        best, span = max(options, key=lambda o: SHORT_WEIGHT * o[0].score + o[1].score)
+        sentence = verify(best, self.reader)
+        if sentence is None or span.end - span.start > SHORT_SHARE * len(best.text):
+            return None
+        mapped = normalize(sentence.quote)  # the verified quote normalises to the sentence text, offset for offset
+        start, end = mapped.to_original(span.start, span.end)
+        text = sentence.quote[start:end]
+        return ShortAnswer(text, sentence.source, sentence.start + start, sentence.start + end), sentence
+
+    def _with_antecedents(self, cited: list[Evidence]) -> list[Evidence]:
+        """A sentence opening with a pronoun shown with the sentence before it, unless that one is cited too."""
+        starts = {(c.source, c.start) for c in cited}
+        return [c if (c.source, c.previous_start) in starts else with_antecedent(c, self.reader) for c in cited]
 
     def _judged(self, judge: AnswerJudge, query: str, evidence: list[Evidence]) -> list[Evidence]:
         """The best sentences by the rule score, re-scored by the judge's probability and ranked by it."""
@@ -219,10 +322,16 @@ def last_answer(items: Iterator[str | Answer]) -> Answer:
 
 
 def _answer(
-    text: str, cited: Sequence[Evidence], base: dict[str, Any], clock: float, notes: Sequence[str] = ()
+    text: str,
+    cited: Sequence[Evidence],
+    base: dict[str, Any],
+    clock: float,
+    notes: Sequence[str] = (),
+    short: ShortAnswer | None = None,
 ) -> Answer:
     base["timings_ms"]["total"] = _since(clock)
-    return Answer(text, False, tuple(citation(c) for c in cited), notes=tuple(dict.fromkeys(notes)), **base)
+    cites = tuple(citation(c) for c in cited)
+    return Answer(text, False, cites, notes=tuple(dict.fromkeys(notes)), short=short, **base)
 
 
 def _emit(answer: Answer) -> Iterator[str | Answer]:

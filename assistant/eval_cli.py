@@ -14,6 +14,7 @@ from .errors import BadInput
 # relative to the working directory: a checkout's own gold set (the package itself ships none)
 DEFAULT_GOLD = Path("evals") / "gold.jsonl"
 DEFAULT_DIALOGUES = Path("evals") / "dialogues.jsonl"
+DEFAULT_BROAD = Path("evals") / "broad.jsonl"
 
 
 def add_eval_parser(sub: Any) -> None:
@@ -23,6 +24,11 @@ def add_eval_parser(sub: Any) -> None:
         "--dialogues",
         type=Path,
         help="multi-turn dialogues (JSONL); default: evals/dialogues.jsonl with the default dataset",
+    )
+    p.add_argument(
+        "--broad",
+        type=Path,
+        help="broad questions with key facts (JSONL); default: evals/broad.jsonl with the default dataset",
     )
     p.add_argument("--report", type=Path, help="write report.json, report.md and report.html here")
     p.add_argument("--mode", choices=["extractive", "generative", "both"], default="extractive")
@@ -75,6 +81,12 @@ def _bar(label: str) -> Callable[[int, int], None]:
     return update
 
 
+def _broad_slice(assistant: Any, path: Path, mode: str) -> dict[str, Any]:
+    from .keyfacts import evaluate_key_facts, load_key_facts
+
+    return evaluate_key_facts(lambda q: assistant.ask(q, mode=mode), load_key_facts(path))
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from .assistant import Assistant
     from .evaluation import AssistantSystem, check_thresholds, evaluate, load_dialogues, load_gold
@@ -104,9 +116,18 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
         baseline = LlamaIndexBaseline(assistant.settings.corpus_dir.resolve())
         runs.append(evaluate(baseline, gold, dialogues, assistant.settings.corpus_dir, _bar(baseline.name)))
+    broad_path = args.broad or (DEFAULT_BROAD if args.dataset == DEFAULT_GOLD else None)
+    broad = _broad_slice(assistant, broad_path, modes[0]) if broad_path and broad_path.is_file() else None
     title = f"Evaluation on {args.dataset.name} ({len(gold)} questions, {len(dialogues)} dialogues, split {args.split})"
     print(title)
     print(table(runs))
+    if broad:
+        by_kind = ", ".join(f"{k} {v:.2f}" for k, v in broad["by_kind"].items())
+        print(
+            f"Broad slice ({len(broad['results'])} questions, {modes[0]}): key-fact share {broad['key_fact_share']:.3f}"
+            f" ({by_kind}); refused {broad['refused']}; p50 {broad['p50_ms']:.0f} ms"
+        )
+        runs[0]["broad"] = broad
     if args.report:
         for path in write_reports(runs, args.report, title):
             print(f"wrote {path}")

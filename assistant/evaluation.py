@@ -133,6 +133,7 @@ def score(item: GoldItem, answer: Answer, ranked: list[str], corpus_dir: Path) -
     else:
         contained, correct = False, answer.refused
     cites = data["citations"]
+    said = answer.short.text if answer.short else answer.text  # EM/F1 judge the answer given first
     return Result(
         item.id,
         item.kind,
@@ -140,8 +141,8 @@ def score(item: GoldItem, answer: Answer, ranked: list[str], corpus_dir: Path) -
         item.answerable,
         data,
         correct,
-        exact_match(answer.text, item.answers) if item.answerable and not answer.refused else 0.0,
-        token_f1(answer.text, item.answers) if item.answerable and not answer.refused else 0.0,
+        exact_match(said, item.answers) if item.answerable and not answer.refused else 0.0,
+        token_f1(said, item.answers) if item.answerable and not answer.refused else 0.0,
         contained,
         [_quote_valid(c, corpus_dir) for c in cites],
         [c["source"] in item.sources and contains(c["quote"], item.answers) for c in cites]

@@ -247,6 +247,14 @@ class ChunkIndex:
             raise _wrap(exc, "reading chunks") from exc
         return _chunks(got["ids"], got["documents"], got["metadatas"])
 
+    def opening_chunks(self, limit: int) -> list[Chunk]:
+        """The first chunk of up to ``limit`` documents (what a large collection's overview reads)."""
+        try:
+            got = self._collection.get(where={"ordinal": 0}, limit=limit, include=["documents", "metadatas"])
+        except Exception as exc:
+            raise _wrap(exc, "reading chunks") from exc
+        return _chunks(got["ids"], got["documents"], got["metadatas"])
+
     def query(self, vector: Sequence[float], k: int) -> list[tuple[Chunk, float]]:
         """Nearest chunks with cosine similarity (vectors are unit length, Chroma's default space is L2²)."""
         if k <= 0:

@@ -36,6 +36,8 @@ class Evidence:
     coverage: float  # IDF-weighted share of the question's key terms found in the sentence
     missing: tuple[str, ...]  # required question words (names, numbers) the sentence lacks
     quote: str = ""  # once verified: exactly the original file's text at [start, end)
+    previous: str = ""  # the sentence before it in the same chunk (normalised), and where that one starts
+    previous_start: int = -1
 
 
 class Retriever:
@@ -106,17 +108,17 @@ class Retriever:
         """Sentences of the chunks, best first, scored by meaning (cosine to ``vector``, the question's) and by
         key-term coverage."""
         seen: set[tuple[str, int]] = set()
-        candidates: list[tuple[Chunk, str, int, int, str]] = []  # ..., the sentence before it
+        candidates: list[tuple[Chunk, str, int, int, str, int]] = []  # ..., the sentence before it, its start
         for chunk in chunks:
-            previous = ""
+            previous, previous_start = "", -1
             for text, start, end in chunk.sentences():
                 if looks_like_instruction(text):  # planted instructions are not facts about anything
-                    previous = ""
+                    previous, previous_start = "", -1
                     continue
                 if (chunk.meta.path, start) not in seen:
                     seen.add((chunk.meta.path, start))
-                    candidates.append((chunk, text, start, end, previous))
-                previous = text
+                    candidates.append((chunk, text, start, end, previous, previous_start))
+                previous, previous_start = text, start
         if not candidates:
             return []
         key = self.key_terms(question)
@@ -128,7 +130,7 @@ class Retriever:
         # sentence often says "he" or "the company" (on SQuAD's training articles, requiring the name in the
         # sentence or the one before declined 17% of answerable questions; within the chunk, far fewer)
         surroundings = {c.id: set(terms(c.text)) | set(terms(c.meta.title)) for c in chunks}
-        for rank, (chunk, text, _, _, previous) in enumerate(candidates):
+        for rank, (chunk, text, _, _, previous, _) in enumerate(candidates):
             sentence_terms = terms(text)
             previous_terms = terms(previous)
             # what the sentence before says counts half: a sentence often continues it ("... The spokesperson also")
@@ -150,7 +152,7 @@ class Retriever:
         vectors = self._embedder.embed([candidates[i][1] for i in keep])
         out = []
         for i, vec in zip(keep, vectors, strict=True):
-            chunk, text, start, end, _ = candidates[i]
+            chunk, text, start, end, previous, previous_start = candidates[i]
             coverage, _, missing = lexical[i]
             similarity = sum(a * b for a, b in zip(vector, vec, strict=True))
             score = 0.55 * similarity + 0.45 * coverage
@@ -158,9 +160,51 @@ class Retriever:
                 score += 0.1
             m = chunk.meta
             out.append(
-                Evidence(text, m.source, m.title, m.date, m.path, start, end, score, similarity, coverage, missing)
+                Evidence(
+                    text,
+                    m.source,
+                    m.title,
+                    m.date,
+                    m.path,
+                    start,
+                    end,
+                    score,
+                    similarity,
+                    coverage,
+                    missing,
+                    previous=previous,
+                    previous_start=previous_start,
+                )
             )
         return sorted(out, key=lambda e: -e.score)
+
+    @property
+    def index(self) -> ChunkIndex:
+        return self._index
+
+    def collection_sentences(
+        self, max_chunks: int = 60, max_sentences: int = 160
+    ) -> tuple[list[Evidence], list[Vector], list[int]]:
+        """Sentences of the whole collection (a large one: its documents' opening chunks), each with its vector
+        and its place in its document (0 = the lead), for an overview."""
+        small = self._index.count() <= max_chunks
+        chunks = self._index.all_chunks() if small else self._index.opening_chunks(max_chunks)
+        chunks.sort(key=lambda c: (c.meta.path, c.meta.ordinal))
+        out: list[Evidence] = []
+        places: list[int] = []
+        seen: dict[str, int] = {}
+        taken: set[tuple[str, int]] = set()  # chunks overlap: a sentence can be in two
+        for chunk in chunks:
+            m = chunk.meta
+            for text, start, end in chunk.sentences():
+                if looks_like_instruction(text) or len(words(text)) < 4 or (m.path, start) in taken:
+                    continue  # headings and fragments tell little
+                taken.add((m.path, start))
+                places.append(seen.get(m.path, 0))
+                seen[m.path] = places[-1] + 1
+                out.append(Evidence(text, m.source, m.title, m.date, m.path, start, end, 0.0, 0.0, 0.0, ()))
+        out, places = out[:max_sentences], places[:max_sentences]
+        return out, self._embedder.embed([e.text for e in out]), places
 
     def key_terms(self, question: str) -> list[tuple[str, float]]:
         """The question's content stems with IDF weights (unknown words weigh most: the corpus lacks them)."""

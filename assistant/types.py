@@ -20,6 +20,16 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class ShortAnswer:
+    """The answer phrase inside the first citation's quote: ``text == original_file_text[start:end]``, checked."""
+
+    text: str
+    source: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
 class Answer:
     text: str
     refused: bool
@@ -31,6 +41,8 @@ class Answer:
     notes: tuple[str, ...] = ()
     nearest: tuple[Citation, ...] = ()  # with a refusal: the closest passages, for the user to judge
     judge: str = ""  # what decided which sentences answer: "judge-v1" (learned) or "rules"
+    kind: str = "factoid"  # the question's kind (kinds.KINDS): it decides the answer's shape
+    short: ShortAnswer | None = None  # factoid questions: the answer phrase, then the supporting quotes
 
     def to_dict(self) -> dict[str, Any]:
         """The shape printed by ``assistant ask --json``."""
@@ -44,6 +56,8 @@ class Answer:
             "notes": list(self.notes),
             "nearest": [asdict(c) for c in self.nearest],
             "judge": self.judge,
+            "kind": self.kind,
+            "short_answer": asdict(self.short) if self.short else None,
         }
 
 

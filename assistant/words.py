@@ -19,6 +19,8 @@ STOPWORDS = frozenset(
     "themselves then there these they this those through to too under until up very was we were what when where "
     "which while who whom why will with would you your yours yourself yourselves also "
     "did how many much whose tell know give "
+    # indefinite pronouns: "did they fight anyone" is about fighting, not about anyone
+    "anyone anybody anything someone somebody something everyone everybody everything nobody nothing "
     # words that frame a question rather than say what it is about ("what is the full name of ...")
     "name names full kind type sort year years number".split()
 )

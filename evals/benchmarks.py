@@ -62,10 +62,12 @@ def write_corpus(folder: Path, docs: dict[str, tuple[str, str]]) -> None:
             meta.write_text(json.dumps({"title": title}), encoding="utf-8")
 
 
-def assistant_for(name: str, judge: str = "learned") -> Assistant:
+def assistant_for(name: str, judge: str | None = None) -> Assistant:
+    """The assistant over a benchmark index (ingested or brought up to date); ``judge`` overrides the setting."""
     root = BUILD / name
     settings = Settings(corpus_dir=root / "corpus", data_dir=root / "data")
-    settings.retrieval.judge = judge  # type: ignore[assignment]
+    if judge:
+        settings.retrieval.judge = judge  # type: ignore[assignment]
     assistant = Assistant(settings)
     began = time.perf_counter()
     report = assistant.ingest(progress=progress_bar(f"ingest {name}"))
@@ -104,11 +106,12 @@ def squad(args: argparse.Namespace) -> dict[str, Any]:
     assistant = assistant_for(f"squad{args.version}", args.judge)
     corpus_dir = assistant.settings.corpus_dir
     run = evaluate(AssistantSystem(assistant, "extractive"), items, [], corpus_dir, progress_bar("questions"))
+    judge = assistant.engine.judge.name if assistant.engine.judge else "rules"
     run["system"] = f"assistant extractive, SQuAD v{args.version}"
     print(
         f"SQuAD v{args.version} open retrieval: {len(docs)} paragraphs indexed, {len(items)} questions "
         f"(articles {first}-{last}{', ' + args.titles + ' titles' if titles else ''}, seed {args.seed}), "
-        f"judge {args.judge}"
+        f"judge {judge}"
     )
     print(table([run]))
     s = run["summary"]
@@ -117,7 +120,7 @@ def squad(args: argparse.Namespace) -> dict[str, Any]:
         f"containment {s['containment']:.3f}  answered {1 - _refused_share(run):.3f}"
     )
     report = BUILD / f"squad{args.version}-{args.titles or 'all'}-report"
-    write_reports([run], report, f"SQuAD v{args.version} open retrieval, {len(items)} questions, judge {args.judge}")
+    write_reports([run], report, f"SQuAD v{args.version} open retrieval, {len(items)} questions, judge {judge}")
     print(f"HTML report with the risk-coverage curve: {report / 'report.html'}")
     answerable = [r for r in run["results"] if r["answerable"]]
     print(f"answerable declined {sum(r['answer']['refused'] for r in answerable) / max(1, len(answerable)):.3f}")
@@ -233,7 +236,7 @@ def main() -> None:
     p.add_argument("--limit", type=int, default=1000)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--titles", choices=["train", "heldout"], help="only questions of these articles' titles")
-    p.add_argument("--judge", choices=["learned", "rules"], default="learned")
+    p.add_argument("--judge", choices=["learned", "rules"], help="default: the setting (ASSISTANT_RETRIEVAL__JUDGE)")
     p = sub.add_parser("beir")
     p.add_argument("--dataset", default="scifact")
     p.add_argument("--split", default="test")

@@ -31,13 +31,23 @@ from typing import Any
 import numpy as np
 
 from assistant.backends.embeddings import _model_dir, weights_key
-from assistant.backends.onnx_bert import build_bert_onnx
 from assistant.judge import ARTIFACT_DIR, JUDGE_VERSION, MAX_TOKENS, TRAINED_LAYERS, pair_tokenizer
-from assistant.text import normalize, sentence_spans
+from assistant.text import normalize
 from assistant.words import terms
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "squad"
-FROZEN_LAYERS = 6 - len(TRAINED_LAYERS)
+from .finetune import (
+    ALL_LAYERS,
+    HIDDEN,
+    frozen_states,
+    length_batches,
+    padded,
+    sentences,
+    top_layers,
+    training_articles,
+    warmup_then_linear,
+)
+
+FROZEN_LAYERS = ALL_LAYERS - len(TRAINED_LAYERS)
 
 
 @dataclass(frozen=True)
@@ -47,11 +57,6 @@ class Pair:
     sentence: str
     label: int
     answerable: bool  # the question has an answer in its paragraph (v2.0 unanswerable: False)
-
-
-def sentences(text: str) -> list[str]:
-    norm = normalize(text).text
-    return [norm[a:b] for a, b in sentence_spans(norm)]
 
 
 def overlap(question: set[str], sentence: str) -> int:
@@ -100,113 +105,24 @@ def encode(pairs: list[Pair]) -> list[Any]:
     return pair_tokenizer().encode_batch([(p.question, p.sentence) for p in pairs])
 
 
-def frozen_states(encoded: list[Any], scratch: Path) -> list[np.ndarray]:
-    """The output of the frozen lower layers for every pair (float16, one [tokens, 384] array each)."""
-    import onnxruntime
-
-    path = scratch / f"frozen-{FROZEN_LAYERS}.onnx"
-    build_bert_onnx(_model_dir(), path, layers=FROZEN_LAYERS, output="hidden")
-    session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
-    order = sorted(range(len(encoded)), key=lambda i: len(encoded[i].ids))
-    states: list[np.ndarray] = [np.zeros(0)] * len(encoded)
-    began = time.perf_counter()
-    for n, start in enumerate(range(0, len(order), 64)):
-        batch = order[start : start + 64]
-        width = max(len(encoded[i].ids) for i in batch)
-        feed = {
-            name: np.array([getattr(encoded[i], attr) + [0] * (width - len(encoded[i].ids)) for i in batch], np.int64)
-            for name, attr in (
-                ("input_ids", "ids"),
-                ("attention_mask", "attention_mask"),
-                ("token_type_ids", "type_ids"),
-            )
-        }
-        hidden = session.run(None, feed)[0]
-        for row, i in enumerate(batch):
-            states[i] = hidden[row, : len(encoded[i].ids)].astype(np.float16)
-        if n % 50 == 0:
-            print(
-                f"  frozen layers: {start + len(batch)}/{len(order)} pairs, {time.perf_counter() - began:.0f} s",
-                file=sys.stderr,
-            )
-    return states
-
-
-def top_model(weights: dict[str, np.ndarray]) -> Any:
-    """The trainable top layers and head in torch, the same arithmetic as the ONNX graph (onnx_bert)."""
-    import torch
+def judge_model(weights: dict[str, np.ndarray]) -> Any:
+    """The trainable top layers, then a linear head on the mean-pooled tokens: one logit per pair."""
     from torch import nn
 
-    names = [
-        "attention.self.query",
-        "attention.self.key",
-        "attention.self.value",
-        "attention.output.dense",
-        "intermediate.dense",
-        "output.dense",
-    ]
-    norms = ["attention.output.LayerNorm", "output.LayerNorm"]
-
-    class Top(nn.Module):
+    class Judge(nn.Module):
         def __init__(self) -> None:
             super().__init__()
-            self.params = nn.ParameterDict()
-            for layer in TRAINED_LAYERS:
-                for name in [*names, *norms]:
-                    for part in ("weight", "bias"):
-                        key = f"encoder.layer.{layer}.{name}.{part}"
-                        self.params[key.replace(".", "__")] = nn.Parameter(torch.tensor(weights[key]))
-            self.head = nn.Linear(384, 1)
+            self.top = top_layers(weights, TRAINED_LAYERS)
+            self.head = nn.Linear(HIDDEN, 1)
             nn.init.normal_(self.head.weight, std=0.02)
             nn.init.zeros_(self.head.bias)
-            self.drop = nn.Dropout(0.1)
-
-        def w(self, key: str) -> Any:
-            return self.params[key.replace(".", "__")]
 
         def forward(self, x: Any, mask: Any) -> Any:
-            additive = (1.0 - mask)[:, None, None, :] * torch.finfo(torch.float32).min
-            b, s, _ = x.shape
-            for layer in TRAINED_LAYERS:
-                p = f"encoder.layer.{layer}"
-
-                def lin(t: Any, name: str, p: str = p) -> Any:
-                    return t @ self.w(f"{p}.{name}.weight").T + self.w(f"{p}.{name}.bias")
-
-                def ln(t: Any, name: str, p: str = p) -> Any:
-                    w, bias = self.w(f"{p}.{name}.weight"), self.w(f"{p}.{name}.bias")
-                    return nn.functional.layer_norm(t, (384,), w, bias, eps=1e-12)
-
-                def heads(t: Any) -> Any:
-                    return t.view(b, s, 12, 32).transpose(1, 2)
-
-                q, k, v = (heads(lin(x, f"attention.self.{n}")) for n in ("query", "key", "value"))
-                probs = torch.softmax(q @ k.transpose(-1, -2) / 32**0.5 + additive, dim=-1)
-                context = (self.drop(probs) @ v).transpose(1, 2).reshape(b, s, 384)
-                attended = ln(self.drop(lin(context, "attention.output.dense")) + x, "attention.output.LayerNorm")
-                inner = nn.functional.gelu(lin(attended, "intermediate.dense"))
-                x = ln(self.drop(lin(inner, "output.dense")) + attended, "output.LayerNorm")
+            x = self.top(x, mask)
             pooled = (x * mask[..., None]).sum(1) / mask.sum(1, keepdim=True).clamp(min=1e-9)
             return self.head(pooled).squeeze(-1)
 
-    return Top()
-
-
-def batches(states: list[np.ndarray], labels: np.ndarray, size: int, rng: random.Random | None) -> Any:
-    import torch
-
-    order = sorted(range(len(states)), key=lambda i: len(states[i]))
-    chunks = [order[i : i + size] for i in range(0, len(order), size)]
-    if rng:
-        rng.shuffle(chunks)
-    for chunk in chunks:
-        width = max(len(states[i]) for i in chunk)
-        x = np.zeros((len(chunk), width, 384), np.float32)
-        mask = np.zeros((len(chunk), width), np.float32)
-        for row, i in enumerate(chunk):
-            x[row, : len(states[i])] = states[i]
-            mask[row, : len(states[i])] = 1.0
-        yield chunk, torch.from_numpy(x), torch.from_numpy(mask), torch.from_numpy(labels[chunk].astype(np.float32))
+    return Judge()
 
 
 def auc(scores: np.ndarray, labels: np.ndarray) -> float:
@@ -248,8 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     torch.set_num_threads(2)
     rng = random.Random(args.seed)
     began = time.perf_counter()
-    v11 = json.loads((DATA / "dev-v1.1.json").read_text(encoding="utf-8"))["data"][:24]
-    v20 = json.loads((DATA / "dev-v2.0.json").read_text(encoding="utf-8"))["data"]
+    v11, v20 = training_articles()
     train_articles, calib_articles = (v11[:2], v11[20:21]) if args.quick else (v11[:20], v11[20:24])
     titles = lambda arts: {a["title"] for a in arts}  # noqa: E731
     train = build_pairs(train_articles, [a for a in v20 if a["title"] in titles(train_articles)], args.seed)
@@ -266,12 +181,12 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     scratch = args.out / ".scratch"
     scratch.mkdir(exist_ok=True)
-    train_states = frozen_states(encode(train), scratch)
-    calib_states = frozen_states(encode(calib), scratch)
+    train_states = frozen_states(encode(train), scratch, FROZEN_LAYERS)
+    calib_states = frozen_states(encode(calib), scratch, FROZEN_LAYERS)
     y_train = np.array([p.label for p in train])
     y_calib = np.array([p.label for p in calib])
 
-    model = top_model(base)
+    model = judge_model(base)
     head_params = list(model.head.parameters())
     layer_params = [p for n, p in model.named_parameters() if not n.startswith("head")]
     optimizer = torch.optim.AdamW(
@@ -279,14 +194,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     epochs = 1 if args.quick else args.epochs
     steps = epochs * ((len(train_states) + 31) // 32)
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda step: min(1.0, (step + 1) / 100) * max(0.0, 1 - step / steps)
-    )
+    schedule = warmup_then_linear(optimizer, steps)
+    lengths = [len(s) for s in train_states]
     loss_fn = torch.nn.BCEWithLogitsLoss()
     for epoch in range(epochs):
         model.train()
         total, seen = 0.0, 0
-        for n, (_, x, mask, y) in enumerate(batches(train_states, y_train, 32, rng)):
+        for n, chunk in enumerate(length_batches(lengths, 32, rng)):
+            x, mask = padded(train_states, chunk)
+            y = torch.from_numpy(y_train[chunk].astype(np.float32))
             optimizer.zero_grad()
             loss = loss_fn(model(x, mask), y)
             loss.backward()
@@ -303,8 +219,8 @@ def main(argv: list[str] | None = None) -> int:
     model.eval()
     logits = np.zeros(len(calib_states), np.float32)
     with torch.no_grad():
-        for chunk, x, mask, _ in batches(calib_states, y_calib, 64, None):
-            logits[chunk] = model(x, mask).numpy()
+        for chunk in length_batches([len(s) for s in calib_states], 64, None):
+            logits[chunk] = model(*padded(calib_states, chunk)).numpy()
     a, b = platt(logits, y_calib)
     probs = 1 / (1 + np.exp(-(a * logits + b)))
     # question level: the best sentence's probability decides "the documents answer this"
@@ -328,9 +244,7 @@ def main(argv: list[str] | None = None) -> int:
         "calibration_pairs": len(calib),
         "calibration_questions": {"answerable": int(len(answerable)), "unanswerable": int(len(unanswerable))},
     }
-    delta = {k: base[k] for k in base if any(k.startswith(f"encoder.layer.{i}.") for i in TRAINED_LAYERS)}
-    trained = {k.replace("__", "."): v.detach().numpy() for k, v in model.params.items()}
-    delta = {k: trained[k].astype(np.float16) for k in delta}
+    delta = model.top.delta()
     delta["head.weight"] = model.head.weight.detach().numpy().astype(np.float16)
     delta["head.bias"] = model.head.bias.detach().numpy().astype(np.float16)
     name = f"judge-v{JUDGE_VERSION}"

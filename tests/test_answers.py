@@ -198,3 +198,58 @@ def test_runners_up_are_cited_only_when_they_score_close_to_the_best(real: Assis
     assert len(generous.citations) > len(strict.citations) == 1
     assert generous.citations[0] == default.citations[0] == strict.citations[0]
     assert len(strict.citations) <= len(default.citations) <= len(generous.citations)
+
+
+@pytest.mark.parametrize(
+    ("question", "phrase"),
+    [
+        ("Who heads COSI?", "Alexander Ivanov"),
+        ("Where did the convoy stop on its way north?", "Kidal"),
+        ("In what year did the junta seize power?", "2020"),
+    ],
+)
+def test_factoid_questions_get_the_answer_phrase_first_located_in_the_file(real: Assistant, question: str, phrase: str):
+    answer = real.ask(question)
+    assert answer.kind == "factoid" and answer.short is not None, answer.text
+    assert phrase in answer.short.text and answer.text.startswith(f"{answer.short.text} [1]")
+    original = (CORPUS / answer.short.source).read_text(encoding="utf-8")
+    assert original[answer.short.start : answer.short.end] == answer.short.text  # verified like a quote
+    first = answer.citations[0]  # the phrase lies inside the quote cited first
+    assert first.source == answer.short.source and first.start <= answer.short.start < answer.short.end <= first.end
+    assert answer.to_dict()["short_answer"]["text"] == answer.short.text
+    assert_verified(answer)
+
+
+def test_display_repairs_leave_every_quote_as_the_file_says_it(real: Assistant):
+    # the source glues a subheading ("- 'Had to give up' -") to this sentence and closes a quote it opened earlier
+    answer = real.ask("What was the sole objective of the convoy, according to the separatist spokesman?")
+    assert not answer.refused and "sole objective" in answer.text
+    assert "Had to give up" not in answer.text.split("\n\n")[-1]
+    assert any("Had to give up" in c.quote for c in answer.citations)  # the quote keeps what the file says
+    assert_verified(answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        ("Summarize the articles.", "Overview of the 3 documents"),
+        ("What happened in Kidal?", "What the"),
+        ("Compare what the articles say about the drone strikes.", "side by side"),
+    ],
+)
+def test_broad_questions_get_a_cited_overview_by_document(real: Assistant, question: str, lead: str):
+    answer = real.ask(question)
+    assert answer.kind == "broad" and not answer.refused, answer.text
+    assert answer.text.startswith(lead) and 2 <= len(answer.citations) <= 8
+    for n in range(1, len(answer.citations) + 1):
+        assert f"[{n}]" in answer.text
+    assert_verified(answer)
+    if "side by side" in lead:
+        assert answer.text.count("According to") >= 2  # the documents set side by side
+
+
+@pytest.mark.parametrize("greeting", ["hi", "What can you do?", "thanks!"])
+def test_conversational_turns_get_a_reply_about_the_documents(real: Assistant, greeting: str):
+    answer = real.ask(greeting)
+    assert answer.kind == "conversational" and not answer.refused and not answer.citations
+    assert "3 documents indexed" in answer.text and "Summarize the documents." in answer.text

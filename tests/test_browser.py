@@ -83,3 +83,46 @@ def test_the_page_answers_cites_and_takes_an_upload(app_url: str, tmp_path: Path
         expect(page.locator("#citations .card").first).to_contain_text("harvest.txt", timeout=60_000)
         page.screenshot(path=str(SHOTS / "web-upload.png"), full_page=True)
         browser.close()
+
+
+def test_the_page_gives_a_summary_a_comparison_and_a_greeting(app_url: str):
+    chromium = shutil.which("chromium")
+    if not chromium:
+        pytest.skip("Debian's chromium is not installed (scripts/test-prereqs.sh installs it)")
+    from playwright.sync_api import expect, sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=chromium,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        page = browser.new_page(viewport={"width": 1400, "height": 1200})
+        page.goto(app_url)
+        expect(page.locator("#status")).to_contain_text("documents indexed", timeout=120_000)
+        chat = page.locator("#chat")
+
+        def ask(question: str) -> None:
+            page.locator("#question textarea").fill(question)
+            page.locator("#ask").click()
+
+        ask("Summarize the articles.")
+        expect(chat).to_contain_text("Overview of the 3 documents", timeout=60_000)
+        expect(page.locator("#citations .card").nth(5)).to_be_visible()  # several sentences, each cited
+        assert page.locator("#citations .card").count() <= 8  # within the budget
+        for source in ("000_", "001_", "002_"):  # every document is heard
+            expect(page.locator("#citations")).to_contain_text(source)
+        page.screenshot(path=str(SHOTS / "web-summary.png"), full_page=True)
+
+        ask("Compare what the articles say about the drone strikes.")
+        expect(chat).to_contain_text("side by side", timeout=60_000)
+        expect(chat).to_contain_text("According to")
+        expect(chat).to_contain_text("drone")
+        page.screenshot(path=str(SHOTS / "web-comparison.png"), full_page=True)
+
+        ask("hi")
+        expect(chat).to_contain_text("Hello! I have 3 documents indexed", timeout=60_000)
+        expect(chat).to_contain_text("You could ask, for example")
+        expect(chat).not_to_contain_text("The documents don't say")
+        page.screenshot(path=str(SHOTS / "web-greeting.png"), full_page=True)
+        browser.close()

@@ -51,10 +51,10 @@ def test_the_judge_ranks_answering_sentences_above_an_unrelated_one(tmp_path: Pa
 
 @pytest.mark.slow
 def test_the_training_script_runs_on_a_tiny_slice(tmp_path: Path):
-    from evals import train_judge
+    from evals import finetune, train_judge
 
-    if not train_judge.DATA.is_dir():
-        pytest.skip(f"{train_judge.DATA} is not here (the shared benchmark data sits beside the checkout)")
+    if not finetune.DATA.is_dir():
+        pytest.skip(f"{finetune.DATA} is not here (the shared benchmark data sits beside the checkout)")
     assert train_judge.main(["--quick", "--out", str(tmp_path)]) == 0
     meta = json.loads((tmp_path / f"judge-v{JUDGE_VERSION}.json").read_text(encoding="utf-8"))
     assert meta["data"]["train_pairs"] == 800 and 0.0 < meta["threshold"] < 1.0

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
-OUTPUTS = {"embedding": "embedding", "hidden": "hidden", "score": "score"}
+OUTPUTS = {"embedding": "embedding", "hidden": "hidden", "score": "score", "span": "span"}
 
 
 def build_bert_onnx(
@@ -28,8 +28,9 @@ def build_bert_onnx(
 
     ``overrides`` replaces tensors by name (a fine-tuned delta, plus ``head.weight``/``head.bias`` for a score);
     ``layers`` stops after that many layers; ``output`` is "embedding" (mean-pooled, unit length, [batch, 384]),
-    "hidden" (the last layer's token states, [batch, seq, 384]) or "score" (mean-pooled, then the linear head:
-    one logit per input, [batch]).
+    "hidden" (the last layer's token states, [batch, seq, 384]), "score" (mean-pooled, then the linear head:
+    one logit per input, [batch]) or "span" (the linear ``span_head`` on every token: start and end logits,
+    [batch, seq, 2]).
     """
     import numpy as np
     import onnx
@@ -124,6 +125,9 @@ def build_bert_onnx(
     if output == "hidden":
         nodes.append(helper.make_node("Identity", [x], [OUTPUTS[output]]))
         shape: list[str | int | None] = ["batch", "sequence", hidden]
+    elif output == "span":
+        nodes.append(helper.make_node("Identity", [linear(x, "span_head")], ["span"]))
+        shape = ["batch", "sequence", 2]
     elif output == "score":
         logit = linear(pooled, "head")
         nodes.append(helper.make_node("Squeeze", [logit, const("axis_last3", np.array([-1], np.int64))], ["score"]))

@@ -22,6 +22,8 @@ EXAMPLES = [
     "How many children were killed in the drone strikes in Tinzaouaten?",
     "When did the junta seize power in Mali?",
     "Who won the 2022 football World Cup?",
+    "Summarize the articles.",
+    "Compare what the articles say about the drone strikes.",
 ]
 CSS = """
 .card{border:1px solid #d0d7de;border-radius:8px;padding:8px 10px;margin:6px 0;background:#fff}
@@ -117,7 +119,13 @@ def build_app(assistant: Assistant) -> Any:
                     pick = gr.Dropdown(choices=[], label="Citation", elem_id="pick")
                     viewer = gr.HTML("<p>Pick a citation to open its document.</p>", elem_id="viewer")
                 with gr.Accordion("Settings", open=False):
-                    mode = gr.Radio(["extractive", "generative"], value=assistant.settings.mode, label="Answer mode")
+                    mode = gr.Radio(
+                        [("extractive", "extractive"), ("generative (experimental)", "generative")],
+                        value=assistant.settings.mode,
+                        label="Answer mode",
+                        info="generative: a language model phrases the answer from the passages; experimental, "
+                        "not yet as accurate as extractive on the gold set",
+                    )
                     cited = gr.Slider(
                         1, 5, value=assistant.settings.retrieval.max_citations, step=1, label="Passages cited at most"
                     )

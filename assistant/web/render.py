@@ -31,6 +31,9 @@ def chat_text(answer: Answer | str) -> str:
     if answer.refused and answer.text.startswith(REFUSAL):
         rest = _MARKER.sub(r"[\1]", escape_markdown(answer.text[len(REFUSAL) :].strip()))
         return f"**{REFUSAL}** {rest}"
+    if answer.short and answer.text.startswith(answer.short.text):  # the answer phrase first, in bold
+        rest = _MARKER.sub(r"[\1]", escape_markdown(answer.text[len(answer.short.text) :]))
+        return f"**{escape_markdown(answer.short.text)}**{rest}"
     return _MARKER.sub(r"[\1]", escape_markdown(answer.text))
 
 

@@ -1,0 +1,104 @@
+"""The packaged MiniLM with a trained delta (top layers and a head), run by onnxruntime over (question, text) pairs.
+
+The answer judge and the span reader are both made this way by training scripts under ``evals/``. Only the
+changed tensors ship with the package (``models/<name>.safetensors``, float16), beside a metadata file naming the
+data, the seed and the figures on held-back training articles. The ONNX graph is built once from the packaged
+weights plus the delta and cached beside the embedder's, keyed by both.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tempfile
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ..errors import ConfigError
+from .embeddings import _length_batches, _model_dir, weights_key
+
+ARTIFACT_DIR = Path(__file__).resolve().parents[1] / "models"
+MAX_TOKENS = 128
+
+
+@lru_cache(maxsize=1)
+def pair_tokenizer() -> Any:
+    """The model's tokenizer for (question, text) pairs: only the text is cut when a pair is too long."""
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(_model_dir() / "tokenizer.json"))
+    tokenizer.enable_truncation(MAX_TOKENS, strategy="only_second")
+    tokenizer.no_padding()
+    return tokenizer
+
+
+class FineTuned:
+    """One trained artifact: ``output`` is "score" (a logit per pair) or "span" (start/end logits per token)."""
+
+    def __init__(
+        self, name: str, version: int, output: str, cache_dir: Path, artifact_dir: Path = ARTIFACT_DIR, batch: int = 32
+    ) -> None:
+        self.name = f"{name}-v{version}"
+        self._delta = artifact_dir / f"{self.name}.safetensors"
+        meta_path = artifact_dir / f"{self.name}.json"
+        try:
+            self.meta: dict[str, Any] = json.loads(meta_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ConfigError(f"the {name}'s metadata {meta_path} cannot be read ({exc}); reinstall") from exc
+        if self.meta.get("version") != version or not self._delta.is_file():
+            raise ConfigError(f"the {name} at {artifact_dir} is not version {version}; reinstall")
+        self._output = output
+        self._cache_dir = cache_dir
+        self._batch = batch
+        self._session: Any = None
+
+    def _graph(self) -> Path:
+        model_dir = _model_dir()
+        base = weights_key(model_dir / "model.safetensors", self._cache_dir)
+        delta = hashlib.sha256(self._delta.read_bytes()).hexdigest()[:16]
+        path = self._cache_dir / f"{self.name}-{base}-{delta}.onnx"
+        if not path.is_file():
+            import numpy as np
+            from safetensors.numpy import load_file
+
+            from .onnx_bert import build_bert_onnx
+
+            overrides = {k: v.astype(np.float32) for k, v in load_file(str(self._delta)).items()}
+            self._cache_dir.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryDirectory(dir=self._cache_dir) as scratch:
+                partial = Path(scratch) / path.name
+                build_bert_onnx(model_dir, partial, overrides=overrides, output=self._output)
+                partial.replace(path)  # atomic: another process sees no file or the whole file
+        return path
+
+    def run(self, pairs: Sequence[tuple[str, str]]) -> tuple[list[Any], list[Any]]:
+        """The tokenised pairs and, for each, the graph's output cut to its own tokens."""
+        import numpy as np
+
+        if self._session is None:
+            import onnxruntime
+
+            options = onnxruntime.SessionOptions()
+            options.log_severity_level = 3
+            self._session = onnxruntime.InferenceSession(
+                str(self._graph()), options, providers=["CPUExecutionProvider"]
+            )
+        encoded = pair_tokenizer().encode_batch(list(pairs))
+        lengths = [len(e.ids) for e in encoded]
+        outputs: list[Any] = [None] * len(encoded)
+        for picked in _length_batches(lengths, self._batch):
+            width = max(lengths[i] for i in picked)
+            feed = {
+                name: np.array([getattr(encoded[i], attr) + [0] * (width - lengths[i]) for i in picked], np.int64)
+                for name, attr in (
+                    ("input_ids", "ids"),
+                    ("attention_mask", "attention_mask"),
+                    ("token_type_ids", "type_ids"),
+                )
+            }
+            result = self._session.run(None, feed)[0]
+            for row, i in enumerate(picked):
+                outputs[i] = result[row] if self._output == "score" else result[row, : lengths[i]]
+        return encoded, outputs

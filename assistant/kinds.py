@@ -1,0 +1,120 @@
+"""What kind of question this is, read from its form: the kind decides the shape of the answer.
+
+factoid ("Who heads COSI?") gets a short answer phrase first; list, yes/no and why/how get their sentences;
+broad questions (summaries, overviews, comparisons, "what happened in X", "what do the articles say about Y") get
+an overview grouped by document; conversational turns ("hi", "what can you do") get a reply about the collection,
+never a refusal. Only the wording is read here, never the documents.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+KINDS = ("factoid", "list", "yes/no", "why/how", "broad", "conversational")
+
+_CONVERSATIONAL = re.compile(
+    r"^(hi|hello|hey|hiya|howdy|yo|greetings|good (morning|afternoon|evening|day)|thanks?( you)?( very much)?"
+    r"|thx|cheers|bye|goodbye|ok(ay)?|cool|great|help|who are you|what are you|what can you do( for me)?"
+    r"|how can you help( me)?|what (can|should|could) i ask( you)?|how does this work|how do i use this"
+    r"|(which|what) (documents|files|articles|sources|texts) (do you have|are (there|indexed|loaded|available)|"
+    r"have you (got|read|indexed))|what do you know( about)?|what is (indexed|loaded))\b[\s!.?,]*"
+    r"(there|please|again|everyone|all)?[\s!.?]*$",
+    re.IGNORECASE,
+)
+# the whole collection: no topic of its own
+_COLLECTION = re.compile(
+    r"^(please )?(can you |could you )?(summari[sz]e|sum up|give (me )?(a |an )?"
+    r"((quick|brief|short|general|rough|broad) )?(summary|overview|rundown|brief))"
+    r"( of)?( (all|each of|every one of))?( (the|these|those|your|this|my))?( (\w+ )?(articles?|documents?|"
+    r"files?|stories|texts?|collection|corpus|reports?|news|sources?))?( in [\w ]+)?[\s.!?]*$"
+    r"|^what (is|are) (this|the|these) (collection|corpus|documents?|articles?|files?|stories|news)( \w+)? about\b"
+    r"|^what (are|were) the (main|key|major|most important) (events|points|stories|themes|topics|facts|findings)"
+    r"( (described|covered|reported|discussed|mentioned))?( (in|by) (the|these) (documents|articles|files|news))?"
+    r"[\s.!?]*$"
+    r"|^what (is|was) (in )?the news[\s.!?]*$"
+    r"|^what (hap+e?n+e?d|is going on|is happening)[\s.!?]*$",
+    re.IGNORECASE,
+)
+# a topic, asked about broadly: the topic is the last group
+_TOPICAL = re.compile(
+    r"^(please )?(can you |could you )?(?:"
+    r"summari[sz]e(?: what (?:the|these) (?:\w+ )?(?:articles?|documents?|reports?|sources?) (?:say|said|report) "
+    r"(?:about|on|of))?|give (?:me )?(?:a |an )?(?:(?:quick|brief|short|general|rough|broad) )?"
+    r"(?:summary|overview|rundown) of(?: what .{0,30} (?:about|on))?"
+    r"|tell me (?:everything |all |more )?(?:about|of)"
+    r"|what do(?:es)? (?:the|these|your) (?:\w+ )?(?:articles?|documents?|reports?|sources?|files?|texts?) "
+    r"(?:say|tell us|report|tell me|mention) (?:about|on|of)"
+    r"|what (?:do|does) (?:the documents|the articles|they|it) say about"
+    r"|what (?:has|have) hap+e?n+e?d (?:in|at|to|with|near|around)"
+    r"|what hap+e?n+e?d (?:in|at|to|with|near|around|during)"
+    r"|what(?:'s| is) (?:going on|happening) (?:in|at|with|around)"
+    r"|what is (?:known|reported|said) about"
+    r"|(?:describe|explain|outline|overview of|background on)"
+    r")\s+(.+?)[\s.!?]*$",
+    re.IGNORECASE,
+)
+_COMPARISON = re.compile(
+    r"^(please )?(can you |could you )?(compare|contrast)\b(?: (?:what|how) (?:the|these) (?:\w+ )?(?:articles?|"
+    r"documents?|reports?|sources?) (?:say|said|report|describe) (?:about|on|of)?)?\s*(.*?)[\s.!?]*$"
+    r"|^(how|where) do (the|these) (\w+ )?(articles?|documents?|reports?|sources?) (differ|disagree|agree)"
+    r"(?: (?:about|on|over|in))?\s*(.*?)[\s.!?]*$"
+    r"|^what (?:are )?(?:the )?differences? (?:between|among) (?:the )?(?:\w+ )?(?:articles?|documents?|reports?|"
+    r"sources?)(?: (?:about|on|over|in))?\s*(.*?)[\s.!?]*$",
+    re.IGNORECASE,
+)
+_YES_NO = re.compile(
+    r"^(is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|may|might|must|isn't|aren't|wasn't|"
+    r"weren't|didn't|doesn't|don't|hasn't|haven't)\b",
+    re.IGNORECASE,
+)
+_WHY_HOW = re.compile(
+    r"^(why|how come|for what reason|what (was|is|were) the (reason|purpose|cause|motive|goal|aim)s?|how)\b"
+    r"(?! (many|much|long|old|far|big|large|often|tall|fast|soon|high|deep|wide|few)\b)",
+    re.IGNORECASE,
+)
+_LIST = re.compile(r"^(list|name|enumerate)\b|^(what|which) (are|were) (all )?the \w+s\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str  # one of KINDS
+    topic: str = ""  # broad: what the question is about ("" for the whole collection)
+    comparison: bool = False  # broad: set the documents side by side
+    phrase: bool = False  # a short answer phrase can answer it: who/what/when/where/which, lists, "how did"
+
+
+_CONTRACTIONS = re.compile(r"\b(what|who|where|how|that|it)'s\b|\b(what)s\b", re.IGNORECASE)
+
+
+def question_kind(question: str) -> Kind:
+    text = _CONTRACTIONS.sub(
+        lambda m: f"{m.group(1) or m.group(2)} is", " ".join(question.replace("\u2019", "'").split())
+    )
+    if _CONVERSATIONAL.match(text):
+        return Kind("conversational")
+    if _COLLECTION.match(text):
+        return Kind("broad")
+    compared = _COMPARISON.match(text)
+    if compared:
+        topic = next((g for g in reversed(compared.groups()) if g is not None), "")
+        return Kind("broad", _bare(topic), comparison=True)
+    topical = _TOPICAL.match(text)
+    if topical:
+        topic = _bare(topical.group(topical.lastindex or 0))
+        collection = _COLLECTION.match(f"summarize the {topic}") if topic else True
+        return Kind("broad", "" if collection else topic)
+    if _WHY_HOW.match(text):  # a reason is told by its sentence; a manner or means can be a phrase ("by road")
+        return Kind("why/how", phrase=text.lower().startswith("how "))
+    if _YES_NO.match(text) and not re.search(r"\bor\b", text, re.IGNORECASE):
+        return Kind("yes/no")
+    if _LIST.match(text):
+        return Kind("list", phrase=True)
+    return Kind("factoid", phrase=True)
+
+
+def _bare(topic: str) -> str:
+    """The topic without leading articles or the words that name the collection itself."""
+    topic = re.sub(r"^(the|a|an)\s+", "", topic.strip(), flags=re.IGNORECASE)
+    topic = re.sub(r"\s+(in|according to) (the|these) (\w+ )?(articles?|documents?|reports?|sources?)$", "", topic)
+    return topic.strip(" ?.!")

@@ -1,0 +1,161 @@
+"""What the judge and reader training scripts share: the packaged MiniLM's lower layers run once (frozen, on
+onnxruntime), its top layers trained in torch with the same arithmetic as the ONNX graph (``onnx_bert``), and the
+SQuAD training articles read into sentences.
+
+Only the trained top layers and a head are stored (float16), as a delta over the packaged weights.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.backends.embeddings import _model_dir
+from assistant.backends.onnx_bert import build_bert_onnx
+from assistant.text import normalize, sentence_spans
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "squad"
+HIDDEN = 384
+ALL_LAYERS = 6
+_LINEAR = (
+    "attention.self.query",
+    "attention.self.key",
+    "attention.self.value",
+    "attention.output.dense",
+    "intermediate.dense",
+    "output.dense",
+)
+_NORMS = ("attention.output.LayerNorm", "output.LayerNorm")
+
+
+def training_articles() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """SQuAD v1.1 dev articles 0-23 and the SQuAD v2.0 dev articles with the same titles (the training split)."""
+    v11 = json.loads((DATA / "dev-v1.1.json").read_text(encoding="utf-8"))["data"][:24]
+    titles = {a["title"] for a in v11}
+    v20 = json.loads((DATA / "dev-v2.0.json").read_text(encoding="utf-8"))["data"]
+    return v11, [a for a in v20 if a["title"] in titles]
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a text as the index splits them (normalised)."""
+    norm = normalize(text).text
+    return [norm[a:b] for a, b in sentence_spans(norm)]
+
+
+def frozen_states(encoded: Sequence[Any], scratch: Path, frozen_layers: int) -> list[np.ndarray]:
+    """The output of the frozen lower layers for every encoded pair (float16, one [tokens, 384] array each)."""
+    import onnxruntime
+
+    path = scratch / f"frozen-{frozen_layers}.onnx"
+    build_bert_onnx(_model_dir(), path, layers=frozen_layers, output="hidden")
+    session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    order = sorted(range(len(encoded)), key=lambda i: len(encoded[i].ids))
+    states: list[np.ndarray] = [np.zeros(0)] * len(encoded)
+    began = time.perf_counter()
+    for n, start in enumerate(range(0, len(order), 64)):
+        batch = order[start : start + 64]
+        width = max(len(encoded[i].ids) for i in batch)
+        feed = {
+            name: np.array([getattr(encoded[i], attr) + [0] * (width - len(encoded[i].ids)) for i in batch], np.int64)
+            for name, attr in (
+                ("input_ids", "ids"),
+                ("attention_mask", "attention_mask"),
+                ("token_type_ids", "type_ids"),
+            )
+        }
+        hidden = session.run(None, feed)[0]
+        for row, i in enumerate(batch):
+            states[i] = hidden[row, : len(encoded[i].ids)].astype(np.float16)
+        if n % 50 == 0:
+            print(
+                f"  frozen layers: {start + len(batch)}/{len(order)}, {time.perf_counter() - began:.0f} s",
+                file=sys.stderr,
+            )
+    return states
+
+
+def top_layers(weights: dict[str, np.ndarray], layers: Sequence[int]) -> Any:
+    """The trainable top layers in torch: token states in, token states out."""
+    import torch
+    from torch import nn
+
+    class Top(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.params = nn.ParameterDict()
+            for layer in layers:
+                for name in (*_LINEAR, *_NORMS):
+                    for part in ("weight", "bias"):
+                        key = f"encoder.layer.{layer}.{name}.{part}"
+                        self.params[key.replace(".", "__")] = nn.Parameter(torch.tensor(weights[key]))
+            self.drop = nn.Dropout(0.1)
+
+        def w(self, key: str) -> Any:
+            return self.params[key.replace(".", "__")]
+
+        def forward(self, x: Any, mask: Any) -> Any:
+            additive = (1.0 - mask)[:, None, None, :] * torch.finfo(torch.float32).min
+            b, s, _ = x.shape
+            for layer in layers:
+                p = f"encoder.layer.{layer}"
+
+                def lin(t: Any, name: str, p: str = p) -> Any:
+                    return t @ self.w(f"{p}.{name}.weight").T + self.w(f"{p}.{name}.bias")
+
+                def ln(t: Any, name: str, p: str = p) -> Any:
+                    w, bias = self.w(f"{p}.{name}.weight"), self.w(f"{p}.{name}.bias")
+                    return nn.functional.layer_norm(t, (HIDDEN,), w, bias, eps=1e-12)
+
+                def heads(t: Any) -> Any:
+                    return t.view(b, s, 12, 32).transpose(1, 2)
+
+                q, k, v = (heads(lin(x, f"attention.self.{n}")) for n in ("query", "key", "value"))
+                probs = torch.softmax(q @ k.transpose(-1, -2) / 32**0.5 + additive, dim=-1)
+                context = (self.drop(probs) @ v).transpose(1, 2).reshape(b, s, HIDDEN)
+                attended = ln(self.drop(lin(context, "attention.output.dense")) + x, "attention.output.LayerNorm")
+                inner = nn.functional.gelu(lin(attended, "intermediate.dense"))
+                x = ln(self.drop(lin(inner, "output.dense")) + attended, "output.LayerNorm")
+            return x
+
+        def delta(self) -> dict[str, np.ndarray]:
+            """The trained tensors under their packaged names, float16."""
+            return {k.replace("__", "."): v.detach().numpy().astype(np.float16) for k, v in self.params.items()}
+
+    return Top()
+
+
+def length_batches(lengths: Sequence[int], size: int, rng: random.Random | None) -> Iterator[list[int]]:
+    """Indices in batches of similar length (shuffled batch order when ``rng`` is given)."""
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+    chunks = [order[i : i + size] for i in range(0, len(order), size)]
+    if rng:
+        rng.shuffle(chunks)
+    yield from chunks
+
+
+def padded(states: Sequence[np.ndarray], chunk: Sequence[int]) -> tuple[Any, Any]:
+    """A batch of frozen states as torch tensors [batch, width, 384] and its mask [batch, width]."""
+    import torch
+
+    width = max(len(states[i]) for i in chunk)
+    x = np.zeros((len(chunk), width, HIDDEN), np.float32)
+    mask = np.zeros((len(chunk), width), np.float32)
+    for row, i in enumerate(chunk):
+        x[row, : len(states[i])] = states[i]
+        mask[row, : len(states[i])] = 1.0
+    return torch.from_numpy(x), torch.from_numpy(mask)
+
+
+def warmup_then_linear(optimizer: Any, steps: int, warmup: int = 100) -> Any:
+    import torch
+
+    return torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda step: min(1.0, (step + 1) / warmup) * max(0.0, 1 - step / steps)
+    )

@@ -1,0 +1,243 @@
+"""Train the span reader: which words of a sentence answer the question?
+
+    python -m evals.train_reader            # about 10 minutes on 2 cores; writes assistant/models/reader-v1.*
+    python -m evals.train_reader --quick    # a tiny slice, to prove the script works (tests use it)
+
+The packaged all-MiniLM-L6-v2 reads [CLS] question [SEP] sentence [SEP]; the lower three layers stay frozen (their
+outputs are computed once with onnxruntime), the top three and a start/end head on every token are trained with
+the usual SQuAD loss (cross-entropy of the answer's first and last token among the sentence's tokens). Only what
+changed is stored: the three layers and the head in float16 (about 10 MB).
+
+Data (../shared/data/README.md, training splits only): SQuAD v1.1 dev articles 0-19 train, each distinct gold
+answer a sentence example (the sentence of the normalised paragraph that holds it); articles 20-23 (still
+training data) give the figures in the metadata: EM/F1 with the official normalisation when the reader is given
+the sentence that holds the answer. Nothing here reads the held-out articles 24-47 or the corpus gold set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.backends.embeddings import _model_dir, weights_key
+from assistant.backends.finetuned import ARTIFACT_DIR, MAX_TOKENS, pair_tokenizer
+from assistant.reader import READER_VERSION, TRAINED_LAYERS, best_span
+from assistant.scoring import exact_match, token_f1
+from assistant.text import normalize, sentence_spans
+
+from .finetune import (
+    ALL_LAYERS,
+    HIDDEN,
+    frozen_states,
+    length_batches,
+    padded,
+    top_layers,
+    training_articles,
+    warmup_then_linear,
+)
+
+
+@dataclass(frozen=True)
+class Example:
+    qid: str
+    question: str
+    sentence: str
+    start: int  # the answer's characters in the sentence
+    end: int
+    answers: tuple[str, ...]  # every gold answer of the question, for scoring
+
+
+def build_examples(articles: list[dict[str, Any]], every_answer: bool) -> list[Example]:
+    """(question, sentence, answer span) for each gold answer found inside one sentence of its paragraph."""
+    examples: list[Example] = []
+    for article in articles:
+        for paragraph in article["paragraphs"]:
+            norm = normalize(paragraph["context"]).text
+            spans = sentence_spans(norm)
+            for qa in paragraph["qas"]:
+                answers = tuple(dict.fromkeys(a["text"] for a in qa["answers"]))
+                for answer in answers if every_answer else answers[:1]:
+                    text = normalize(answer).text.strip()
+                    at = norm.find(text) if text else -1
+                    inside = [(a, b) for a, b in spans if a <= at and at + len(text) <= b]
+                    if not inside:  # not found, or across a sentence boundary: no clean label
+                        continue
+                    a, b = inside[0]
+                    examples.append(Example(qa["id"], qa["question"], norm[a:b], at - a, at - a + len(text), answers))
+    return examples
+
+
+def labelled(examples: list[Example]) -> tuple[list[Any], list[Example], np.ndarray]:
+    """Tokenised pairs with the answer's first and last token (examples whose answer was cut off are dropped)."""
+    encoded = pair_tokenizer().encode_batch([(e.question, e.sentence) for e in examples])
+    kept_enc, kept, targets = [], [], []
+    for enc, ex in zip(encoded, examples, strict=True):
+        first, last = enc.char_to_token(ex.start, 1), enc.char_to_token(ex.end - 1, 1)
+        if first is not None and last is not None and first <= last:
+            kept_enc.append(enc)
+            kept.append(ex)
+            targets.append((first, last))
+    return kept_enc, kept, np.array(targets, np.int64)
+
+
+def reader_model(weights: dict[str, np.ndarray], trained: tuple[int, ...]) -> Any:
+    from torch import nn
+
+    class Reader(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.top = top_layers(weights, trained)
+            self.span_head = nn.Linear(HIDDEN, 2)
+            nn.init.normal_(self.span_head.weight, std=0.02)
+            nn.init.zeros_(self.span_head.bias)
+
+        def forward(self, x: Any, mask: Any, inside: Any) -> Any:
+            logits = self.span_head(self.top(x, mask))  # [batch, seq, 2]
+            return logits.masked_fill(~inside[..., None], -1e4)  # only the sentence's tokens can start or end it
+
+    return Reader()
+
+
+def inside_mask(encoded: list[Any], chunk: list[int], width: int) -> Any:
+    import torch
+
+    mask = torch.zeros((len(chunk), width), dtype=torch.bool)
+    for row, i in enumerate(chunk):
+        for t, s in enumerate(encoded[i].sequence_ids):
+            mask[row, t] = s == 1
+    return mask
+
+
+def command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> str:
+    """The command that makes this artifact again: the options that differ from their defaults (not --out)."""
+    changed = {k: v for k, v in vars(args).items() if k != "out" and v != parser.get_default(k)}
+    options = [f"--{k}" if v is True else f"--{k} {v}" for k, v in changed.items()]
+    return " ".join(["python -m evals.train_reader", *options])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--lr", type=float, default=1e-4, help="learning rate of the trained layers")
+    parser.add_argument("--layers", type=int, default=len(TRAINED_LAYERS), help="top layers trained (the rest frozen)")
+    parser.add_argument("--quick", action="store_true", help="a small slice, one epoch: proves the script runs")
+    parser.add_argument("--out", type=Path, default=ARTIFACT_DIR)
+    args = parser.parse_args(argv)
+    import torch
+
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(2)
+    rng = random.Random(args.seed)
+    began = time.perf_counter()
+    v11, _ = training_articles()
+    train_articles, check_articles = (v11[:2], v11[20:21]) if args.quick else (v11[:20], v11[20:24])
+    train = build_examples(train_articles, every_answer=True)
+    check = build_examples(check_articles, every_answer=False)
+    if args.quick:  # enough to run every step, not to learn much
+        train, check = rng.sample(train, min(600, len(train))), rng.sample(check, min(200, len(check)))
+    train_enc, train, targets = labelled(train)
+    check_enc, check, _ = labelled(check)
+    print(f"examples: {len(train)} train, {len(check)} check", file=sys.stderr)
+
+    from safetensors.numpy import load_file, save_file
+
+    base = load_file(str(_model_dir() / "model.safetensors"))
+    args.out.mkdir(parents=True, exist_ok=True)
+    scratch = args.out / ".scratch-reader"
+    scratch.mkdir(exist_ok=True)
+    trained = tuple(range(ALL_LAYERS - args.layers, ALL_LAYERS))
+    train_states = frozen_states(train_enc, scratch, trained[0])
+    check_states = frozen_states(check_enc, scratch, trained[0])
+
+    model = reader_model(base, trained)
+    optimizer = torch.optim.AdamW(
+        [
+            {"params": list(model.top.parameters()), "lr": args.lr},
+            {"params": list(model.span_head.parameters()), "lr": 1e-3},
+        ],
+        weight_decay=0.01,
+    )
+    epochs = 1 if args.quick else args.epochs
+    steps = epochs * ((len(train_states) + 31) // 32)
+    schedule = warmup_then_linear(optimizer, steps)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    lengths = [len(s) for s in train_states]
+    for epoch in range(epochs):
+        model.train()
+        total, seen = 0.0, 0
+        for n, chunk in enumerate(length_batches(lengths, 32, rng)):
+            x, mask = padded(train_states, chunk)
+            logits = model(x, mask, inside_mask(train_enc, chunk, x.shape[1]))
+            y = torch.from_numpy(targets[chunk])
+            loss = (loss_fn(logits[..., 0], y[:, 0]) + loss_fn(logits[..., 1], y[:, 1])) / 2
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            schedule.step()
+            total, seen = total + loss.item() * len(chunk), seen + len(chunk)
+            if n % 100 == 0:
+                print(
+                    f"  epoch {epoch + 1}: {seen}/{len(train_states)} examples, loss {total / seen:.3f}, "
+                    f"{time.perf_counter() - began:.0f} s",
+                    file=sys.stderr,
+                )
+
+    model.eval()
+    em, f1 = [], []
+    with torch.no_grad():
+        for chunk in length_batches([len(s) for s in check_states], 64, None):
+            x, mask = padded(check_states, chunk)
+            logits = model(x, mask, inside_mask(check_enc, chunk, x.shape[1])).numpy()
+            for row, i in enumerate(chunk):
+                ex = check[i]
+                span = best_span(ex.sentence, check_enc[i], logits[row, : len(check_enc[i].ids)])
+                said = ex.sentence[span.start : span.end] if span else ""
+                em.append(exact_match(said, ex.answers))
+                f1.append(token_f1(said, ex.answers))
+    figures = {
+        "given_the_sentence_em": round(100 * float(np.mean(em)), 1),
+        "given_the_sentence_f1": round(100 * float(np.mean(f1)), 1),
+        "check_questions": len(check),
+    }
+    delta = model.top.delta()
+    delta["span_head.weight"] = model.span_head.weight.detach().numpy().astype(np.float16)
+    delta["span_head.bias"] = model.span_head.bias.detach().numpy().astype(np.float16)
+    name = f"reader-v{READER_VERSION}"
+    save_file(delta, str(args.out / f"{name}.safetensors"))
+    meta = {
+        "version": READER_VERSION,
+        "base_model": "all-MiniLM-L6-v2",
+        "base_weights": weights_key(_model_dir() / "model.safetensors", scratch),
+        "trained_layers": list(trained),
+        "max_tokens": MAX_TOKENS,
+        "seed": args.seed,
+        "epochs": epochs,
+        "learning_rate": args.lr,
+        "data": {
+            "train": "SQuAD v1.1 dev articles 0-19, every distinct answer" if not args.quick else "quick slice",
+            "check": "SQuAD v1.1 dev articles 20-23, first answer's sentence" if not args.quick else "quick slice",
+            "train_examples": len(train),
+        },
+        "check_figures": figures,
+        "seconds": round(time.perf_counter() - began),
+        "command": command(parser, args),
+    }
+    (args.out / f"{name}.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    for leftover in scratch.iterdir():
+        leftover.unlink()
+    scratch.rmdir()
+    print(json.dumps(meta, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

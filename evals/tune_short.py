@@ -1,0 +1,102 @@
+"""Choose how the short answer is picked, on SQuAD training questions, never on the gold set.
+
+    python -m evals.tune_short             # about 6 minutes on 2 cores (the index from evals.benchmarks)
+
+Each question of SQuAD v1.1 articles 20-23 (training data, ../shared/data/README.md, that the reader did not
+learn from: it trains on 0-19) is asked once against the open
+index of all SQuAD v1.1 paragraphs (build/bench/, built by ``python -m evals.benchmarks squad``). The span reader
+reads the best supported sentences; the choice is then replayed for each setting on a grid: how many sentences
+the reader may take its answer from, how much the sentence's evidence score weighs against the span's own score,
+and how long (as a share of its sentence) a span may be and still be shown as the short answer. Scored as the
+benchmark scores: EM and F1 of the short answer, or of the whole answer when there is none; declined questions
+score 0. The best setting by F1 then EM is printed with the current one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from assistant.answer import Bar, extractive_choice, supported
+from assistant.engine import SHORT_SENTENCES, SHORT_SHARE, SHORT_WEIGHT
+from assistant.kinds import question_kind
+from assistant.scoring import exact_match, token_f1
+
+from .benchmarks import DATA, assistant_for, progress_bar
+from .tune_thresholds import questions
+
+
+def collect(rows: list[tuple[str, tuple[str, ...], bool]], most: int) -> list[dict[str, Any]]:
+    assistant = assistant_for("squad1.1", "rules")
+    engine = assistant.engine
+    assert engine.span_reader is not None
+    settings = assistant.settings.retrieval
+    bar = progress_bar("short answers")
+    cases = []
+    for n, (question, answers, _) in enumerate(rows, 1):
+        query = engine.retriever.correct(question)
+        vector = engine.retriever.embed_query(query)
+        chunks = [c for c, _ in engine.retriever.retrieve(query, settings.top_k, vector)]
+        candidates = supported(query, engine.retriever.evidence(query, chunks, vector), Bar.of_rules(settings))
+        top = candidates[:most]
+        spans = engine.span_reader.spans(query, [c.text for c in top])
+        cited = extractive_choice(candidates, settings.max_citations, settings.runner_up_ratio) if top else []
+        cases.append(
+            {
+                "answers": answers,
+                "phrase": question_kind(question).phrase,
+                "factoid": question_kind(question).name == "factoid",
+                "whole": " ".join(c.text for c in cited),
+                "sentences": [(c.text, c.score, s) for c, s in zip(top, spans, strict=True)],
+            }
+        )
+        bar(n, len(rows))
+    return cases
+
+
+def replay(cases: list[dict[str, Any]], sentences: int, weight: float, share: float, kinds: str) -> tuple:
+    em = f1 = shown = 0.0
+    for case in cases:
+        said = case["whole"]
+        if case["sentences"] and case[kinds]:
+            options = [(text, score, span) for text, score, span in case["sentences"][:sentences] if span]
+            if options:
+                text, _, span = max(options, key=lambda o: weight * o[1] + o[2].score)
+                if span.end - span.start <= share * len(text):
+                    said, shown = text[span.start : span.end], shown + 1
+        em += exact_match(said, case["answers"]) if said else 0.0
+        f1 += token_f1(said, case["answers"]) if said else 0.0
+    n = max(1, len(cases))
+    return 100 * em / n, 100 * f1 / n, shown / n
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--limit", type=int, default=1000, help="questions at most")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+    v11 = json.loads((DATA / "squad" / "dev-v1.1.json").read_text(encoding="utf-8"))["data"]
+    unread = {a["title"] for a in v11[20:24]}  # training articles the reader did not learn from
+    cases = collect(questions("1.1", unread, args.limit, args.seed), most=4)
+    results = []
+    for kinds in ("factoid", "phrase"):  # factoid questions only, or all a phrase can answer (Kind.phrase)
+        for sentences in (1, 2, 3, 4):
+            for weight in (0.0, 5.0, 20.0, 50.0, 100.0, 200.0, 1000.0):
+                for share in (0.5, 0.7, 0.85, 1.0):
+                    em, f1, shown = replay(cases, sentences, weight, share, kinds)
+                    results.append((kinds, sentences, weight, share, em, f1, shown))
+    now = replay(cases, SHORT_SENTENCES, SHORT_WEIGHT, SHORT_SHARE, "phrase")
+    print(f"{len(cases)} training questions (SQuAD v1.1 articles 20-23)")
+    print("| kinds | sentences read | evidence weight | longest share | EM | F1 | short answer shown |")
+    print("|---|---|---|---|---|---|---|")
+    setting = f"| phrase (now) | {SHORT_SENTENCES} | {SHORT_WEIGHT} | {SHORT_SHARE}"
+    print(f"{setting} | {now[0]:.1f} | {now[1]:.1f} | {now[2]:.3f} |")
+    for r in sorted(results, key=lambda r: (-r[5], -r[4]))[:12]:
+        print(f"| {r[0]} | {r[1]} | {r[2]} | {r[3]} | {r[4]:.1f} | {r[5]:.1f} | {r[6]:.3f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

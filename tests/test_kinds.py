@@ -1,0 +1,146 @@
+"""Question kinds, read from the wording alone, and the broad-answer choices made from them (fast, no model)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from assistant.broad import broad_text, conversational_reply, example_questions, grouped, pick, word_overlap
+from assistant.display import tidy_sentence
+from assistant.keyfacts import fact_share
+from assistant.kinds import question_kind
+from assistant.reader import _tidy
+from assistant.retrieval import Evidence
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "topic"),
+    [
+        ("Summarize the three articles in a few sentences.", "broad", ""),
+        ("what is this collection about?", "broad", ""),
+        ("What are the main events described in the documents?", "broad", ""),
+        ("What happened in Kidal?", "broad", "Kidal"),
+        ("What do the articles say about Wagner's losses?", "broad", "Wagner's losses"),
+        ("Tell me about the convoy", "broad", "convoy"),
+        ("Compare what the articles say about the drone strikes.", "broad", "drone strikes"),
+        ("hi", "conversational", ""),
+        ("Thanks!", "conversational", ""),
+        ("Which documents do you have?", "conversational", ""),
+        ("Why did the army go north?", "why/how", ""),
+        ("How did the separatists react?", "why/how", ""),
+        ("How many people were killed?", "factoid", ""),
+        ("Did the convoy reach the town?", "yes/no", ""),
+        ("Was it Kidal or Gao?", "factoid", ""),
+        ("Who heads COSI?", "factoid", ""),
+    ],
+)
+def test_the_kind_and_topic_come_from_the_wording(question: str, kind: str, topic: str):
+    got = question_kind(question)
+    assert (got.name, got.topic) == (kind, topic)
+
+
+def test_a_comparison_is_marked_as_one():
+    assert question_kind("How do the reports differ on casualties?").comparison
+    assert not question_kind("What happened in Kidal?").comparison
+
+
+def ev(source: str, text: str, start: int, date: str = "", score: float = 0.5) -> Evidence:
+    return Evidence(
+        text, source, f"Title {source}", date, f"/x/{source}", start, start + len(text), score, 0.5, 0.5, ()
+    )
+
+
+def test_documents_take_turns_and_repeats_are_dropped():
+    cands = [
+        ev("a", "Drone strikes hit the base in Kidal.", 0, score=0.9),
+        ev("a", "Drone strikes hit the base in Kidal on Sunday.", 50, score=0.85),  # says it again
+        ev("a", "The army returned north.", 100, score=0.6),
+        ev("b", "Separatists criticised the attack.", 0, score=0.4),
+    ]
+    chosen = pick(cands, [c.score for c in cands], word_overlap(cands), budget=3)
+    assert [cands[i].text for i in chosen] == [cands[0].text, cands[3].text, cands[2].text]
+
+
+def test_groups_run_by_date_and_numbers_follow_the_order_shown():
+    later = ev("a", "Later news.", 10, date="2024-08-01")
+    earlier = ev("b", "Earlier news.", 5, date="2024-03-30")
+    undated = ev("c", "Undated news.", 0)
+    groups = grouped([undated, later, earlier])
+    assert [g[0].source for g in groups] == ["b", "a", "c"]
+    text = broad_text(question_kind("Compare what the articles say about news"), groups)
+    assert 'According to "Title b" (2024-03-30): Earlier news [1].' in text
+    assert text.index("[2]") < text.index("[3]")
+
+
+def test_a_greeting_names_the_documents_and_suggests_questions():
+    docs = [
+        {"title": "Drone strikes kill at least 21 in Tinzaouaten", "date": ""},
+        {"title": "Strike in Kidal", "date": "2024-03-30"},
+    ]
+    reply = conversational_reply("hi", docs)
+    assert reply.startswith("Hello!") and "Tinzaouaten" in reply and "2 documents" in reply
+    assert "Summarize the documents." in example_questions(docs)
+    assert "No documents are indexed yet" in conversational_reply("hello", [])
+
+
+def test_key_facts_count_any_accepted_wording():
+    assert fact_share("Drone strikes killed 21 in Tinzaouaten.", [["Tinzaouat"], ["21"], ["Kidal", "base"]]) == 2 / 3
+
+
+def test_a_span_is_widened_to_whole_words_and_trimmed():
+    sentence = "said Alexander Ivanov, COSI's head, in the U.S."
+    start = sentence.index("lexander")
+    span = _tidy(sentence, start, sentence.index(",") + 1, 1.0)
+    assert span and sentence[span.start : span.end] == "Alexander Ivanov"
+    end = len(sentence)
+    span = _tidy(sentence, sentence.index("U.S."), end, 1.0)
+    assert span and sentence[span.start : span.end] == "U.S."
+
+
+def test_a_pronoun_sentence_is_shown_with_the_one_before_and_the_quote_still_matches(tmp_path):
+    from assistant.answer import SourceReader, verify, with_antecedent
+
+    text = "COSI trains soldiers in the Central African Republic.  It supplies instructors to Mali."
+    path = tmp_path / "a.txt"
+    path.write_text(text, encoding="utf-8")
+    second = text.index("It supplies")
+    ev = Evidence(
+        "It supplies instructors to Mali.",
+        "a.txt",
+        "A",
+        "",
+        str(path),
+        second,
+        len(text),
+        0.9,
+        0.8,
+        1.0,
+        (),
+        previous="COSI trains soldiers in the Central African Republic.",
+        previous_start=0,
+    )
+    reader = SourceReader()
+    joined = with_antecedent(verify(ev, reader), reader)
+    assert joined.text.startswith("COSI trains soldiers") and joined.start == 0
+    assert joined.quote == text  # the quote covers both sentences, byte for byte the file's text
+    plain = dataclasses.replace(ev, text="COSI supplies instructors.", previous_start=-1)
+    assert with_antecedent(plain, reader) is plain  # no pronoun, nothing to add
+
+
+@pytest.mark.parametrize(
+    ("sentence", "shown"),
+    [
+        (
+            "- 'Had to give up' -\"Given the size, they gave up,\" he told AFP.",
+            '"Given the size, they gave up," he told AFP.',
+        ),
+        ("they have done their duty,\" COSI's head said.", '"they have done their duty," COSI\'s head said.'),
+        ('"We will go back," he said, "and we will win.', '"We will go back," he said, "and we will win."'),
+        ('The army said it recovered the remains."', "The army said it recovered the remains."),
+        ("Plain text stays as it is.", "Plain text stays as it is."),
+        ('"Given the size," a spokesman told AFP."', '"Given the size," a spokesman told AFP.'),
+    ],
+)
+def test_display_repairs_drop_subheadings_and_balance_quote_marks(sentence: str, shown: str):
+    assert tidy_sentence(sentence) == shown

@@ -1,0 +1,43 @@
+"""The span reader: the committed artifact, the short answers it gives, and the training script on a tiny slice."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from assistant.reader import ARTIFACT_DIR, READER_VERSION, TRAINED_LAYERS, SpanReader
+
+
+def test_the_committed_reader_is_small_and_says_how_it_was_made():
+    meta = json.loads((ARTIFACT_DIR / f"reader-v{READER_VERSION}.json").read_text(encoding="utf-8"))
+    size = sum(p.stat().st_size for p in ARTIFACT_DIR.glob(f"reader-v{READER_VERSION}.*"))
+    assert size <= 12 * 1024 * 1024
+    assert meta["version"] == READER_VERSION and meta["trained_layers"] == list(TRAINED_LAYERS)
+    assert meta["command"] == "python -m evals.train_reader" and meta["seed"] == 13
+    assert "articles 0-19" in meta["data"]["train"] and "articles 20-23" in meta["data"]["check"]
+    assert meta["check_figures"]["given_the_sentence_f1"] > 50
+
+
+@pytest.mark.slow
+def test_the_reader_finds_the_answer_words_inside_the_sentence(tmp_path: Path):
+    reader = SpanReader(cache_dir=tmp_path)
+    sentence = "The bridge was built by Dorman Long, a firm from Middlesbrough, and opened in 1932."
+    spans = reader.spans("When did the bridge open?", [sentence, "Tourists climb it."])
+    assert spans[0] is not None and sentence[spans[0].start : spans[0].end] == "1932"
+    who = reader.spans("Which company built the bridge?", [sentence])[0]
+    assert who is not None and "Dorman Long" in sentence[who.start : who.end]
+
+
+@pytest.mark.slow
+def test_the_training_script_runs_on_a_tiny_slice(tmp_path: Path):
+    from evals import finetune, train_reader
+
+    if not finetune.DATA.is_dir():
+        pytest.skip(f"{finetune.DATA} is not here (the shared benchmark data sits beside the checkout)")
+    assert train_reader.main(["--quick", "--out", str(tmp_path)]) == 0
+    meta = json.loads((tmp_path / f"reader-v{READER_VERSION}.json").read_text(encoding="utf-8"))
+    assert meta["data"]["train"] == "quick slice" and meta["check_figures"]["check_questions"] > 0
+    reader = SpanReader(cache_dir=tmp_path / "cache", artifact_dir=tmp_path)
+    assert len(reader.spans("Who built it?", ["Dorman Long built it.", "It opened in 1932."])) == 2
