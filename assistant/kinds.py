@@ -73,6 +73,12 @@ _WHY_HOW = re.compile(
     r"(?! (many|much|long|old|far|big|large|often|tall|fast|soon|high|deep|wide|few)\b)",
     re.IGNORECASE,
 )
+# "what did the spokesman say?": the answer is a statement, told by its sentence, not a phrase
+_STATEMENT = re.compile(
+    r"^what (did|does|do|has|have|had|was|were|is|are) .{0,80}\b(say|said|says|tell|told|claim|claimed|announce|"
+    r"announced|report|reported|write|wrote|state|stated|declare|declared|describe|described|mean|meant)\b",
+    re.IGNORECASE,
+)
 _LIST = re.compile(r"^(list|name|enumerate)\b|^(what|which) (are|were) (all )?the \w+s\b", re.IGNORECASE)
 
 
@@ -110,7 +116,7 @@ def question_kind(question: str) -> Kind:
         return Kind("yes/no")
     if _LIST.match(text):
         return Kind("list", phrase=True)
-    return Kind("factoid", phrase=True)
+    return Kind("factoid", phrase=not _STATEMENT.match(text))
 
 
 def _bare(topic: str) -> str:

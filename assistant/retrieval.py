@@ -18,6 +18,7 @@ _WORD = re.compile(r"[A-Za-z]+")
 
 RRF_K = 60
 COMMON_SHARE = 0.3  # a name in more than this share of chunks is not required in the evidence
+_ENDS_SENTENCE = re.compile(r"[.!?][\"')\]]*$")
 
 
 @dataclass(frozen=True)
@@ -48,10 +49,12 @@ class Retriever:
         self._embedder = embedder
         self._keyword_cache = keyword_cache
         self._keywords: KeywordIndex | None = None
+        self._collection: tuple[list[Evidence], list[Vector], list[int]] | None = None  # collection_sentences()
 
     def invalidate(self) -> None:
-        """Forget the keyword index after the store changed."""
+        """Forget the keyword index and the overview's sentences after the store changed."""
         self._keywords = None
+        self._collection = None
 
     @property
     def keywords(self) -> KeywordIndex:
@@ -186,7 +189,9 @@ class Retriever:
         self, max_chunks: int = 60, max_sentences: int = 160
     ) -> tuple[list[Evidence], list[Vector], list[int]]:
         """Sentences of the whole collection (a large one: its documents' opening chunks), each with its vector
-        and its place in its document (0 = the lead), for an overview."""
+        and its place in its document (0 = the lead), for an overview. Kept until the index changes."""
+        if self._collection is not None:
+            return self._collection
         small = self._index.count() <= max_chunks
         chunks = self._index.all_chunks() if small else self._index.opening_chunks(max_chunks)
         chunks.sort(key=lambda c: (c.meta.path, c.meta.ordinal))
@@ -197,14 +202,18 @@ class Retriever:
         for chunk in chunks:
             m = chunk.meta
             for text, start, end in chunk.sentences():
-                if looks_like_instruction(text) or len(words(text)) < 4 or (m.path, start) in taken:
+                heading = not _ENDS_SENTENCE.search(text)  # "Strategic Shift in Mali's Conflict Dynamics"
+                if looks_like_instruction(text) or heading or len(words(text)) < 4 or (m.path, start) in taken:
                     continue  # headings and fragments tell little
                 taken.add((m.path, start))
                 places.append(seen.get(m.path, 0))
                 seen[m.path] = places[-1] + 1
                 out.append(Evidence(text, m.source, m.title, m.date, m.path, start, end, 0.0, 0.0, 0.0, ()))
-        out, places = out[:max_sentences], places[:max_sentences]
-        return out, self._embedder.embed([e.text for e in out]), places
+        # too many: every document's first sentences before any document's later ones
+        kept = sorted(sorted(range(len(out)), key=lambda i: places[i])[:max_sentences])
+        out, places = [out[i] for i in kept], [places[i] for i in kept]
+        self._collection = (out, self._embedder.embed([e.text for e in out]), places)
+        return self._collection
 
     def key_terms(self, question: str) -> list[tuple[str, float]]:
         """The question's content stems with IDF weights (unknown words weigh most: the corpus lacks them)."""

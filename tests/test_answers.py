@@ -205,7 +205,7 @@ def test_runners_up_are_cited_only_when_they_score_close_to_the_best(real: Assis
     [
         ("Who heads COSI?", "Alexander Ivanov"),
         ("Where did the convoy stop on its way north?", "Kidal"),
-        ("In what year did the junta seize power?", "2020"),
+        ("How far from Tinzaouatene did the convoy stop?", "200 kilometres"),
     ],
 )
 def test_factoid_questions_get_the_answer_phrase_first_located_in_the_file(real: Assistant, question: str, phrase: str):
@@ -234,7 +234,10 @@ def test_display_repairs_leave_every_quote_as_the_file_says_it(real: Assistant):
     [
         ("Summarize the articles.", "Overview of the 3 documents"),
         ("What happened in Kidal?", "What the"),
-        ("Compare what the articles say about the drone strikes.", "side by side"),
+        (
+            "Compare what the articles say about the drone strikes.",
+            "What the 3 documents say about drone strikes, side",
+        ),
     ],
 )
 def test_broad_questions_get_a_cited_overview_by_document(real: Assistant, question: str, lead: str):
@@ -244,7 +247,7 @@ def test_broad_questions_get_a_cited_overview_by_document(real: Assistant, quest
     for n in range(1, len(answer.citations) + 1):
         assert f"[{n}]" in answer.text
     assert_verified(answer)
-    if "side by side" in lead:
+    if "side" in lead:
         assert answer.text.count("According to") >= 2  # the documents set side by side
 
 

@@ -31,6 +31,10 @@ from assistant.retrieval import Evidence
         ("How did the separatists react?", "why/how", ""),
         ("How many people were killed?", "factoid", ""),
         ("Did the convoy reach the town?", "yes/no", ""),
+        ("Give me a quick summary of all the articles.", "broad", ""),
+        ("what's this collection about?", "broad", ""),
+        ("what happend in kidal", "broad", "kidal"),
+        ("Give me a brief overview of the Wagner losses", "broad", "Wagner losses"),
         ("Was it Kidal or Gao?", "factoid", ""),
         ("Who heads COSI?", "factoid", ""),
     ],
@@ -144,3 +148,18 @@ def test_a_pronoun_sentence_is_shown_with_the_one_before_and_the_quote_still_mat
 )
 def test_display_repairs_drop_subheadings_and_balance_quote_marks(sentence: str, shown: str):
     assert tidy_sentence(sentence) == shown
+
+
+@pytest.mark.parametrize(
+    ("question", "phrase"),
+    [
+        ("Who heads COSI?", True),
+        ("How did the convoy travel?", True),  # a manner can be a phrase ("by road")
+        ("Why did the army go north?", False),  # a reason is told by its sentence
+        ("What did the spokesman say about the convoy?", False),  # a statement, not a phrase
+        ("Is the mission over?", False),
+        ("List the towns the convoy passed", True),
+    ],
+)
+def test_only_questions_a_phrase_can_answer_get_a_short_answer(question: str, phrase: bool):
+    assert question_kind(question).phrase is phrase
