@@ -69,6 +69,12 @@ def with_antecedent(ev: Evidence, reader: SourceReader) -> Evidence:
     return verify(joined, reader) or ev
 
 
+def with_antecedents(cited: Sequence[Evidence], reader: SourceReader) -> list[Evidence]:
+    """Each sentence opening with a pronoun shown with the sentence before it, unless that one is cited too."""
+    starts = {(c.source, c.start) for c in cited}
+    return [c if (c.source, c.previous_start) in starts else with_antecedent(c, reader) for c in cited]
+
+
 def citation(ev: Evidence) -> Citation:
     """The public form of a verified sentence."""
     return Citation(ev.source, ev.title, ev.quote, ev.start, ev.end, round(ev.score, 4), ev.date)

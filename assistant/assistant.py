@@ -80,12 +80,11 @@ class Assistant:
         if self._engine is None:
             name = f"keywords-{self.settings.store.collection}-{store_kind(self.settings.store)}.json"
             retriever = Retriever(self.index, self.embedder, self.settings.data_dir / name)
-            cache = self.settings.embed.cache_dir
-            judge = AnswerJudge(cache) if self.settings.retrieval.judge == "learned" else None
-            spans = SpanReader(cache) if self.settings.retrieval.short_answers else None
-            self._engine = AnswerEngine(
-                retriever, self._reader, self.prompts, self.settings, self.get_llm, judge, spans
-            )
+            cache, chosen = self.settings.embed.cache_dir, self.settings.retrieval
+            judge = AnswerJudge(cache) if chosen.judge == "learned" else None
+            spans = SpanReader(cache) if chosen.short_answers else None
+            parts = (retriever, self._reader, self.prompts, self.settings, self.get_llm)
+            self._engine = AnswerEngine(*parts, judge, spans)
         return self._engine
 
     @property
@@ -113,9 +112,8 @@ class Assistant:
                 self._forget_store()
                 self._index = self._open_index(verify=False)
                 self._index.reset()
-            tokenizer = get_tokenizer(self.settings.chunk.tokenizer)
-            settings = self.settings
-            report = sync(self.index, self.embedder, tokenizer, targets, settings.chunk, settings.ingest, progress)
+            chunking, tokenizer = self.settings.chunk, get_tokenizer(self.settings.chunk.tokenizer)
+            report = sync(self.index, self.embedder, tokenizer, targets, chunking, self.settings.ingest, progress)
             self.retriever.invalidate()
             if report.added or report.updated or report.deleted or rebuild:
                 _ = self.retriever.keywords  # bring the keyword cache up to date now, not at the next question
@@ -159,9 +157,8 @@ class Assistant:
 
     def documents(self) -> list[dict[str, Any]]:
         """The indexed files: source, title, date, chunks, path."""
-        docs = self.index.documents().values()
         keys = ("source", "title", "date", "chunks", "path")
-        return sorted(({k: d[k] for k in keys} for d in docs), key=lambda d: d["source"])
+        return sorted(({k: d[k] for k in keys} for d in self.index.documents().values()), key=lambda d: d["source"])
 
     def source_text(self, source: str) -> str | None:
         """The original text of an indexed file, found through the index (never a path taken from input)."""

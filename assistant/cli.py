@@ -69,7 +69,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    from .engine import clean_question
+    from .text import clean_question
 
     assistant = _assistant(args)
     clean_question(args.question, assistant.settings.max_question_chars)  # refused before any first ingest

@@ -8,9 +8,7 @@ answer, or a generated one through the quote gate; every quote verified against 
 from __future__ import annotations
 
 import dataclasses
-import re
 import time
-import unicodedata
 from collections.abc import Callable, Generator, Iterator, Sequence
 from typing import Any
 
@@ -25,8 +23,7 @@ from .answer import (
     extractive_choice,
     supported,
     verified,
-    verify,
-    with_antecedent,
+    with_antecedents,
     with_markers,
 )
 from .backends.llms import LLM
@@ -40,19 +37,12 @@ from .kinds import Kind, question_kind
 from .prompts import Prompts
 from .reader import SpanReader
 from .retrieval import Evidence, Retriever
-from .text import normalize
+from .text import clean_question
 from .types import Answer, ShortAnswer
 from .words import QUESTION_WORDS, content_words
 
 MODES = ("extractive", "generative")
 RELATED_BUDGET = 4  # sentences shown for a yes/no or why question that no single sentence answers
-# The short answer, for questions a phrase can answer (``Kind.phrase``): read from the best SHORT_SENTENCES
-# supported sentences, the span with the best span score plus SHORT_WEIGHT times its sentence's evidence score;
-# not shown when longer than SHORT_SHARE of its sentence (then the quote is the answer). Chosen on SQuAD training
-# questions the reader did not learn from, by python -m evals.tune_short
-SHORT_SENTENCES = 3
-SHORT_WEIGHT = 50.0
-SHORT_SHARE = 0.85
 
 
 class AnswerEngine:
@@ -154,12 +144,12 @@ class AnswerEngine:
             return
         short = None
         if kind.phrase and self.span_reader:
-            found = self._short(query, candidates[:SHORT_SENTENCES])
+            found = self.span_reader.short_answer(query, candidates, self.reader)
             if found:  # its sentence is cited first
                 short, source = found
                 others = [c for c in cited if (c.source, c.start) != (source.source, source.start)]
                 cited = [source, *others][: len(cited)]
-        cited = self._with_antecedents(cited)
+        cited = with_antecedents(cited, self.reader)
         text = " ".join(with_markers(tidy_sentence(c.text), [i]) for i, c in enumerate(cited, 1))
         if short:
             text = f"{short.text} [1]\n\n{text}"
@@ -202,28 +192,6 @@ class AnswerEngine:
         base: dict[str, Any] = {"question": question, "query": query, "mode": "extractive", "kind": kind.name}
         base["timings_ms"] = {"overview": _since(clock)}
         return _answer(broad_text(kind, groups, lead), [e for g in groups for e in g], base, clock, notes)
-
-    def _short(self, query: str, candidates: Sequence[Evidence]) -> tuple[ShortAnswer, Evidence] | None:
-        """The answer phrase and the verified sentence it is in, located in the file; None when the best span
-        is most of its sentence anyway (then the quote is the answer)."""
-        assert self.span_reader is not None
-        spans = self.span_reader.spans(query, [c.text for c in candidates])
-        options = [(c, s) for c, s in zip(candidates, spans, strict=True) if s is not None]
-        if not options:
-            return None
-        best, span = max(options, key=lambda o: SHORT_WEIGHT * o[0].score + o[1].score)
-        sentence = verify(best, self.reader)
-        if sentence is None or span.end - span.start > SHORT_SHARE * len(best.text):
-            return None
-        mapped = normalize(sentence.quote)  # the verified quote normalises to the sentence text, offset for offset
-        start, end = mapped.to_original(span.start, span.end)
-        text = sentence.quote[start:end]
-        return ShortAnswer(text, sentence.source, sentence.start + start, sentence.start + end), sentence
-
-    def _with_antecedents(self, cited: list[Evidence]) -> list[Evidence]:
-        """A sentence opening with a pronoun shown with the sentence before it, unless that one is cited too."""
-        starts = {(c.source, c.start) for c in cited}
-        return [c if (c.source, c.previous_start) in starts else with_antecedent(c, self.reader) for c in cited]
 
     def _judged(self, judge: AnswerJudge, query: str, evidence: list[Evidence]) -> list[Evidence]:
         """The best sentences by the rule score, re-scored by the judge's probability and ranked by it."""
@@ -291,23 +259,6 @@ class AnswerEngine:
         text = f"{REFUSAL} No passage in the indexed documents answers this (searched for: {searched})."
         base["timings_ms"]["total"] = _since(clock)
         return Answer(text, True, (), nearest=tuple(citation(c) for c in nearest), notes=tuple(notes), **base)
-
-
-def clean_question(question: str, limit: int | None) -> str:
-    """Control characters and lone surrogates removed; empty or oversize questions are refused clearly."""
-    if not isinstance(question, str):
-        raise BadInput("the question must be text")
-    text = question.encode("utf-8", "ignore").decode("utf-8")
-    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", " ", text)  # terminal colour codes pasted along with a question
-    text = "".join(ch if ch.isspace() or unicodedata.category(ch)[0] != "C" else " " for ch in text)
-    text = normalize(text).text.replace("\n", " ").strip()
-    if not text:
-        raise BadInput("the question is empty; type a question about the documents")
-    if limit is not None and len(text) > limit:
-        raise BadInput(
-            f"the question is {len(text):,} characters long; the limit is {limit:,} (ASSISTANT_MAX_QUESTION_CHARS)"
-        )
-    return text
 
 
 def last_answer(items: Iterator[str | Answer]) -> Answer:

@@ -7,6 +7,7 @@ through ``Normalized.to_original`` before it leaves this module's callers.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from .errors import BadInput
@@ -139,3 +140,20 @@ def decode(data: bytes, name: str) -> tuple[str, str | None]:
         return data.decode("cp1252"), f"{name}: not valid UTF-8; decoded as cp1252"
     except UnicodeDecodeError:
         raise BadInput(f"{name}: neither UTF-8 nor cp1252 text; skipped") from None
+
+
+def clean_question(question: str, limit: int | None) -> str:
+    """Control characters and lone surrogates removed; empty or oversize questions are refused clearly."""
+    if not isinstance(question, str):
+        raise BadInput("the question must be text")
+    text = question.encode("utf-8", "ignore").decode("utf-8")
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", " ", text)  # terminal colour codes pasted along with a question
+    text = "".join(ch if ch.isspace() or unicodedata.category(ch)[0] != "C" else " " for ch in text)
+    text = normalize(text).text.replace("\n", " ").strip()
+    if not text:
+        raise BadInput("the question is empty; type a question about the documents")
+    if limit is not None and len(text) > limit:
+        raise BadInput(
+            f"the question is {len(text):,} characters long; the limit is {limit:,} (ASSISTANT_MAX_QUESTION_CHARS)"
+        )
+    return text

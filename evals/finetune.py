@@ -11,13 +11,13 @@ import json
 import random
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from assistant.backends.embeddings import _model_dir
+from assistant.backends.embeddings import _model_dir, weights_key
 from assistant.backends.onnx_bert import build_bert_onnx
 from assistant.text import normalize, sentence_spans
 
@@ -159,3 +159,71 @@ def warmup_then_linear(optimizer: Any, steps: int, warmup: int = 100) -> Any:
     return torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda step: min(1.0, (step + 1) / warmup) * max(0.0, 1 - step / steps)
     )
+
+
+def fit(
+    model: Any,
+    optimizer: Any,
+    states: Sequence[np.ndarray],
+    epochs: int,
+    batch_loss: Callable[[list[int], Any, Any], Any],
+    rng: random.Random,
+    began: float,
+    every: int = 100,
+) -> None:
+    """The training loop both scripts use: batches of 32 frozen states of similar length, warm-up then linear
+    decay, ``batch_loss(indices, states, mask)`` minimised, progress on stderr every ``every`` batches."""
+    schedule = warmup_then_linear(optimizer, epochs * ((len(states) + 31) // 32))
+    lengths = [len(s) for s in states]
+    for epoch in range(epochs):
+        model.train()
+        total, seen = 0.0, 0
+        for n, chunk in enumerate(length_batches(lengths, 32, rng)):
+            x, mask = padded(states, chunk)
+            loss = batch_loss(chunk, x, mask)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            schedule.step()
+            total, seen = total + loss.item() * len(chunk), seen + len(chunk)
+            if n % every == 0:
+                print(
+                    f"  epoch {epoch + 1}: {seen}/{len(states)}, loss {total / seen:.4f}, "
+                    f"{time.perf_counter() - began:.0f} s",
+                    file=sys.stderr,
+                )
+    model.eval()
+
+
+def save_artifact(
+    out: Path, name: str, version: int, delta: dict[str, np.ndarray], head: tuple[str, Any], scratch: Path, **meta: Any
+) -> dict[str, Any]:
+    """Write ``<name>-v<version>.safetensors`` (the trained layers and the head, float16) and its metadata; remove
+    the scratch folder. Returns the metadata."""
+    from safetensors.numpy import save_file
+
+    prefix, layer = head
+    delta[f"{prefix}.weight"] = layer.weight.detach().numpy().astype(np.float16)
+    delta[f"{prefix}.bias"] = layer.bias.detach().numpy().astype(np.float16)
+    stem = f"{name}-v{version}"
+    save_file(delta, str(out / f"{stem}.safetensors"))
+    base = {"version": version, "base_model": "all-MiniLM-L6-v2"}
+    written = {**base, "base_weights": weights_key(_model_dir() / "model.safetensors", scratch), **meta}
+    (out / f"{stem}.json").write_text(json.dumps(written, indent=2) + "\n", encoding="utf-8")
+    for leftover in scratch.iterdir():
+        leftover.unlink()
+    scratch.rmdir()
+    return written
+
+
+def prepare(seed: int, out: Path, scratch_name: str) -> tuple[random.Random, float, dict[str, np.ndarray], Path]:
+    """A training run's start: seeds set, two torch threads, the clock, the packaged weights, a scratch folder."""
+    import torch
+    from safetensors.numpy import load_file
+
+    torch.manual_seed(seed)
+    torch.set_num_threads(2)
+    out.mkdir(parents=True, exist_ok=True)
+    scratch = out / scratch_name
+    scratch.mkdir(exist_ok=True)
+    return random.Random(seed), time.perf_counter(), load_file(str(_model_dir() / "model.safetensors")), scratch

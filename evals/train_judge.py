@@ -30,7 +30,6 @@ from typing import Any
 
 import numpy as np
 
-from assistant.backends.embeddings import _model_dir, weights_key
 from assistant.judge import ARTIFACT_DIR, JUDGE_VERSION, MAX_TOKENS, TRAINED_LAYERS, pair_tokenizer
 from assistant.text import normalize
 from assistant.words import terms
@@ -38,13 +37,15 @@ from assistant.words import terms
 from .finetune import (
     ALL_LAYERS,
     HIDDEN,
+    fit,
     frozen_states,
     length_batches,
     padded,
+    prepare,
+    save_artifact,
     sentences,
     top_layers,
     training_articles,
-    warmup_then_linear,
 )
 
 FROZEN_LAYERS = ALL_LAYERS - len(TRAINED_LAYERS)
@@ -160,10 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     import torch
 
-    torch.manual_seed(args.seed)
-    torch.set_num_threads(2)
-    rng = random.Random(args.seed)
-    began = time.perf_counter()
+    rng, began, base, scratch = prepare(args.seed, args.out, ".scratch")
     v11, v20 = training_articles()
     train_articles, calib_articles = (v11[:2], v11[20:21]) if args.quick else (v11[:20], v11[20:24])
     titles = lambda arts: {a["title"] for a in arts}  # noqa: E731
@@ -175,12 +173,6 @@ def main(argv: list[str] | None = None) -> int:
         f"pairs: {len(train)} train ({sum(p.label for p in train)} positive), {len(calib)} calibration", file=sys.stderr
     )
 
-    from safetensors.numpy import load_file, save_file
-
-    base = load_file(str(_model_dir() / "model.safetensors"))
-    args.out.mkdir(parents=True, exist_ok=True)
-    scratch = args.out / ".scratch"
-    scratch.mkdir(exist_ok=True)
     train_states = frozen_states(encode(train), scratch, FROZEN_LAYERS)
     calib_states = frozen_states(encode(calib), scratch, FROZEN_LAYERS)
     y_train = np.array([p.label for p in train])
@@ -193,30 +185,12 @@ def main(argv: list[str] | None = None) -> int:
         [{"params": layer_params, "lr": 5e-5}, {"params": head_params, "lr": 1e-3}], weight_decay=0.01
     )
     epochs = 1 if args.quick else args.epochs
-    steps = epochs * ((len(train_states) + 31) // 32)
-    schedule = warmup_then_linear(optimizer, steps)
-    lengths = [len(s) for s in train_states]
     loss_fn = torch.nn.BCEWithLogitsLoss()
-    for epoch in range(epochs):
-        model.train()
-        total, seen = 0.0, 0
-        for n, chunk in enumerate(length_batches(lengths, 32, rng)):
-            x, mask = padded(train_states, chunk)
-            y = torch.from_numpy(y_train[chunk].astype(np.float32))
-            optimizer.zero_grad()
-            loss = loss_fn(model(x, mask), y)
-            loss.backward()
-            optimizer.step()
-            schedule.step()
-            total, seen = total + loss.item() * len(y), seen + len(y)
-            if n % 200 == 0:
-                print(
-                    f"  epoch {epoch + 1}: {seen}/{len(train_states)} pairs, loss {total / seen:.4f}, "
-                    f"{time.perf_counter() - began:.0f} s",
-                    file=sys.stderr,
-                )
 
-    model.eval()
+    def batch_loss(chunk: list[int], x: Any, mask: Any) -> Any:
+        return loss_fn(model(x, mask), torch.from_numpy(y_train[chunk].astype(np.float32)))
+
+    fit(model, optimizer, train_states, epochs, batch_loss, rng, began, every=200)
     logits = np.zeros(len(calib_states), np.float32)
     with torch.no_grad():
         for chunk in length_batches([len(s) for s in calib_states], 64, None):
@@ -244,34 +218,28 @@ def main(argv: list[str] | None = None) -> int:
         "calibration_pairs": len(calib),
         "calibration_questions": {"answerable": int(len(answerable)), "unanswerable": int(len(unanswerable))},
     }
-    delta = model.top.delta()
-    delta["head.weight"] = model.head.weight.detach().numpy().astype(np.float16)
-    delta["head.bias"] = model.head.bias.detach().numpy().astype(np.float16)
-    name = f"judge-v{JUDGE_VERSION}"
-    save_file(delta, str(args.out / f"{name}.safetensors"))
-    meta = {
-        "version": JUDGE_VERSION,
-        "base_model": "all-MiniLM-L6-v2",
-        "base_weights": weights_key(_model_dir() / "model.safetensors", scratch),
-        "trained_layers": list(TRAINED_LAYERS),
-        "max_tokens": MAX_TOKENS,
-        "platt": [a, b],
-        "threshold": threshold,
-        "seed": args.seed,
-        "epochs": epochs,
-        "data": {
+    meta = save_artifact(
+        args.out,
+        "judge",
+        JUDGE_VERSION,
+        model.top.delta(),
+        ("head", model.head),
+        scratch,
+        trained_layers=list(TRAINED_LAYERS),
+        max_tokens=MAX_TOKENS,
+        platt=[a, b],
+        threshold=threshold,
+        seed=args.seed,
+        epochs=epochs,
+        data={
             "train": "SQuAD v1.1 dev articles 0-19 (+ v2.0 dev, same titles)" if not args.quick else "quick slice",
             "calibration": "SQuAD v1.1 dev articles 20-23 (+ v2.0 dev, same titles)" if not args.quick else "quick",
             "train_pairs": len(train),
         },
-        "calibration_figures": figures,
-        "seconds": round(time.perf_counter() - began),
-        "command": "python -m evals.train_judge" + (" --quick" if args.quick else ""),
-    }
-    (args.out / f"{name}.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-    for leftover in scratch.iterdir():
-        leftover.unlink()
-    scratch.rmdir()
+        calibration_figures=figures,
+        seconds=round(time.perf_counter() - began),
+        command="python -m evals.train_judge" + (" --quick" if args.quick else ""),
+    )
     print(json.dumps(meta, indent=2))
     return 0
 

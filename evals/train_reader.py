@@ -1,12 +1,13 @@
 """Train the span reader: which words of a sentence answer the question?
 
-    python -m evals.train_reader            # about 10 minutes on 2 cores; writes assistant/models/reader-v1.*
+    python -m evals.train_reader            # about 20 minutes on 2 cores; writes assistant/models/reader-v1.*
     python -m evals.train_reader --quick    # a tiny slice, to prove the script works (tests use it)
 
-The packaged all-MiniLM-L6-v2 reads [CLS] question [SEP] sentence [SEP]; the lower three layers stay frozen (their
-outputs are computed once with onnxruntime), the top three and a start/end head on every token are trained with
+The packaged all-MiniLM-L6-v2 reads [CLS] question [SEP] sentence [SEP]; the lower two layers stay frozen (their
+outputs are computed once with onnxruntime), the top four and a start/end head on every token are trained with
 the usual SQuAD loss (cross-entropy of the answer's first and last token among the sentence's tokens). Only what
-changed is stored: the three layers and the head in float16 (about 10 MB).
+changed is stored: the four layers and the head in float16 (about 14 MB). Training three layers for three
+epochs gave EM 55.4 / F1 70.2 on the check articles; four layers for four epochs, the default, 64.1 / 77.4.
 
 Data (../shared/data/README.md, training splits only): SQuAD v1.1 dev articles 0-19 train, each distinct gold
 answer a sentence example (the sentence of the normalised paragraph that holds it); articles 20-23 (still
@@ -18,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import sys
 import time
 from dataclasses import dataclass
@@ -27,7 +27,6 @@ from typing import Any
 
 import numpy as np
 
-from assistant.backends.embeddings import _model_dir, weights_key
 from assistant.backends.finetuned import ARTIFACT_DIR, MAX_TOKENS, pair_tokenizer
 from assistant.reader import READER_VERSION, TRAINED_LAYERS, best_span
 from assistant.scoring import exact_match, token_f1
@@ -36,12 +35,14 @@ from assistant.text import normalize, sentence_spans
 from .finetune import (
     ALL_LAYERS,
     HIDDEN,
+    fit,
     frozen_states,
     length_batches,
     padded,
+    prepare,
+    save_artifact,
     top_layers,
     training_articles,
-    warmup_then_linear,
 )
 
 
@@ -126,7 +127,7 @@ def command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seed", type=int, default=13)
-    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--epochs", type=int, default=4)
     parser.add_argument("--lr", type=float, default=1e-4, help="learning rate of the trained layers")
     parser.add_argument("--layers", type=int, default=len(TRAINED_LAYERS), help="top layers trained (the rest frozen)")
     parser.add_argument("--quick", action="store_true", help="a small slice, one epoch: proves the script runs")
@@ -134,10 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     import torch
 
-    torch.manual_seed(args.seed)
-    torch.set_num_threads(2)
-    rng = random.Random(args.seed)
-    began = time.perf_counter()
+    rng, began, base, scratch = prepare(args.seed, args.out, ".scratch-reader")
     v11, _ = training_articles()
     train_articles, check_articles = (v11[:2], v11[20:21]) if args.quick else (v11[:20], v11[20:24])
     train = build_examples(train_articles, every_answer=True)
@@ -148,12 +146,6 @@ def main(argv: list[str] | None = None) -> int:
     check_enc, check, _ = labelled(check)
     print(f"examples: {len(train)} train, {len(check)} check", file=sys.stderr)
 
-    from safetensors.numpy import load_file, save_file
-
-    base = load_file(str(_model_dir() / "model.safetensors"))
-    args.out.mkdir(parents=True, exist_ok=True)
-    scratch = args.out / ".scratch-reader"
-    scratch.mkdir(exist_ok=True)
     trained = tuple(range(ALL_LAYERS - args.layers, ALL_LAYERS))
     train_states = frozen_states(train_enc, scratch, trained[0])
     check_states = frozen_states(check_enc, scratch, trained[0])
@@ -167,31 +159,14 @@ def main(argv: list[str] | None = None) -> int:
         weight_decay=0.01,
     )
     epochs = 1 if args.quick else args.epochs
-    steps = epochs * ((len(train_states) + 31) // 32)
-    schedule = warmup_then_linear(optimizer, steps)
     loss_fn = torch.nn.CrossEntropyLoss()
-    lengths = [len(s) for s in train_states]
-    for epoch in range(epochs):
-        model.train()
-        total, seen = 0.0, 0
-        for n, chunk in enumerate(length_batches(lengths, 32, rng)):
-            x, mask = padded(train_states, chunk)
-            logits = model(x, mask, inside_mask(train_enc, chunk, x.shape[1]))
-            y = torch.from_numpy(targets[chunk])
-            loss = (loss_fn(logits[..., 0], y[:, 0]) + loss_fn(logits[..., 1], y[:, 1])) / 2
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            schedule.step()
-            total, seen = total + loss.item() * len(chunk), seen + len(chunk)
-            if n % 100 == 0:
-                print(
-                    f"  epoch {epoch + 1}: {seen}/{len(train_states)} examples, loss {total / seen:.3f}, "
-                    f"{time.perf_counter() - began:.0f} s",
-                    file=sys.stderr,
-                )
 
-    model.eval()
+    def batch_loss(chunk: list[int], x: Any, mask: Any) -> Any:
+        logits = model(x, mask, inside_mask(train_enc, chunk, x.shape[1]))
+        y = torch.from_numpy(targets[chunk])
+        return (loss_fn(logits[..., 0], y[:, 0]) + loss_fn(logits[..., 1], y[:, 1])) / 2
+
+    fit(model, optimizer, train_states, epochs, batch_loss, rng, began)
     em, f1 = [], []
     with torch.no_grad():
         for chunk in length_batches([len(s) for s in check_states], 64, None):
@@ -208,33 +183,27 @@ def main(argv: list[str] | None = None) -> int:
         "given_the_sentence_f1": round(100 * float(np.mean(f1)), 1),
         "check_questions": len(check),
     }
-    delta = model.top.delta()
-    delta["span_head.weight"] = model.span_head.weight.detach().numpy().astype(np.float16)
-    delta["span_head.bias"] = model.span_head.bias.detach().numpy().astype(np.float16)
-    name = f"reader-v{READER_VERSION}"
-    save_file(delta, str(args.out / f"{name}.safetensors"))
-    meta = {
-        "version": READER_VERSION,
-        "base_model": "all-MiniLM-L6-v2",
-        "base_weights": weights_key(_model_dir() / "model.safetensors", scratch),
-        "trained_layers": list(trained),
-        "max_tokens": MAX_TOKENS,
-        "seed": args.seed,
-        "epochs": epochs,
-        "learning_rate": args.lr,
-        "data": {
+    meta = save_artifact(
+        args.out,
+        "reader",
+        READER_VERSION,
+        model.top.delta(),
+        ("span_head", model.span_head),
+        scratch,
+        trained_layers=list(trained),
+        max_tokens=MAX_TOKENS,
+        seed=args.seed,
+        epochs=epochs,
+        learning_rate=args.lr,
+        data={
             "train": "SQuAD v1.1 dev articles 0-19, every distinct answer" if not args.quick else "quick slice",
             "check": "SQuAD v1.1 dev articles 20-23, first answer's sentence" if not args.quick else "quick slice",
             "train_examples": len(train),
         },
-        "check_figures": figures,
-        "seconds": round(time.perf_counter() - began),
-        "command": command(parser, args),
-    }
-    (args.out / f"{name}.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-    for leftover in scratch.iterdir():
-        leftover.unlink()
-    scratch.rmdir()
+        check_figures=figures,
+        seconds=round(time.perf_counter() - began),
+        command=command(parser, args),
+    )
     print(json.dumps(meta, indent=2))
     return 0
 

@@ -7,7 +7,8 @@ learn from: it trains on 0-19) is asked once against the open
 index of all SQuAD v1.1 paragraphs (build/bench/, built by ``python -m evals.benchmarks squad``). The span reader
 reads the best supported sentences; the choice is then replayed for each setting on a grid: how many sentences
 the reader may take its answer from, how much the sentence's evidence score weighs against the span's own score,
-and how long (as a share of its sentence) a span may be and still be shown as the short answer. Scored as the
+how long (as a share of its sentence) a span may be and still be shown as the short answer, and how confident
+the reader must be (P(start) x P(end)) for it to be shown. Scored as the
 benchmark scores: EM and F1 of the short answer, or of the whole answer when there is none; declined questions
 score 0. The best setting by F1 then EM is printed with the current one.
 """
@@ -20,8 +21,8 @@ import sys
 from typing import Any
 
 from assistant.answer import Bar, extractive_choice, supported
-from assistant.engine import SHORT_SENTENCES, SHORT_SHARE, SHORT_WEIGHT
 from assistant.kinds import question_kind
+from assistant.reader import SHORT_CONFIDENCE, SHORT_SENTENCES, SHORT_SHARE, SHORT_WEIGHT
 from assistant.scoring import exact_match, token_f1
 
 from .benchmarks import DATA, assistant_for, progress_bar
@@ -56,20 +57,24 @@ def collect(rows: list[tuple[str, tuple[str, ...], bool]], most: int) -> list[di
     return cases
 
 
-def replay(cases: list[dict[str, Any]], sentences: int, weight: float, share: float, kinds: str) -> tuple:
-    em = f1 = shown = 0.0
+def replay(
+    cases: list[dict[str, Any]], sentences: int, weight: float, share: float, kinds: str, confidence: float
+) -> tuple[float, float, float, float]:
+    """(EM, F1, share of questions shown a short answer, share of shown short answers that are right: F1 >= 0.5)."""
+    em = f1 = shown = right = 0.0
     for case in cases:
         said = case["whole"]
         if case["sentences"] and case[kinds]:
             options = [(text, score, span) for text, score, span in case["sentences"][:sentences] if span]
             if options:
                 text, _, span = max(options, key=lambda o: weight * o[1] + o[2].score)
-                if span.end - span.start <= share * len(text):
+                if span.end - span.start <= share * len(text) and span.probability >= confidence:
                     said, shown = text[span.start : span.end], shown + 1
+                    right += token_f1(said, case["answers"]) >= 0.5
         em += exact_match(said, case["answers"]) if said else 0.0
         f1 += token_f1(said, case["answers"]) if said else 0.0
     n = max(1, len(cases))
-    return 100 * em / n, 100 * f1 / n, shown / n
+    return 100 * em / n, 100 * f1 / n, shown / n, right / max(1, shown)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -85,16 +90,20 @@ def main(argv: list[str] | None = None) -> int:
         for sentences in (1, 2, 3, 4):
             for weight in (0.0, 5.0, 20.0, 50.0, 100.0, 200.0, 1000.0):
                 for share in (0.5, 0.7, 0.85, 1.0):
-                    em, f1, shown = replay(cases, sentences, weight, share, kinds)
-                    results.append((kinds, sentences, weight, share, em, f1, shown))
-    now = replay(cases, SHORT_SENTENCES, SHORT_WEIGHT, SHORT_SHARE, "phrase")
+                    em, f1, shown, right = replay(cases, sentences, weight, share, kinds, 0.0)
+                    results.append((kinds, sentences, weight, share, 0.0, em, f1, shown, right))
+    best = max(results, key=lambda r: (r[6], r[5]))
+    for confidence in (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5):  # the reader's confidence, for the best setting
+        em, f1, shown, right = replay(cases, best[1], best[2], best[3], best[0], confidence)
+        results.append((best[0], best[1], best[2], best[3], confidence, em, f1, shown, right))
+    now = replay(cases, SHORT_SENTENCES, SHORT_WEIGHT, SHORT_SHARE, "phrase", SHORT_CONFIDENCE)
     print(f"{len(cases)} training questions (SQuAD v1.1 articles 20-23)")
-    print("| kinds | sentences read | evidence weight | longest share | EM | F1 | short answer shown |")
-    print("|---|---|---|---|---|---|---|")
-    setting = f"| phrase (now) | {SHORT_SENTENCES} | {SHORT_WEIGHT} | {SHORT_SHARE}"
-    print(f"{setting} | {now[0]:.1f} | {now[1]:.1f} | {now[2]:.3f} |")
-    for r in sorted(results, key=lambda r: (-r[5], -r[4]))[:12]:
-        print(f"| {r[0]} | {r[1]} | {r[2]} | {r[3]} | {r[4]:.1f} | {r[5]:.1f} | {r[6]:.3f} |")
+    print("| kinds | sentences | evidence weight | longest share | confidence | EM | F1 | shown | right when shown |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    setting = f"| phrase (now) | {SHORT_SENTENCES} | {SHORT_WEIGHT} | {SHORT_SHARE} | {SHORT_CONFIDENCE}"
+    print(f"{setting} | {now[0]:.1f} | {now[1]:.1f} | {now[2]:.3f} | {now[3]:.3f} |")
+    for r in sorted(results[:-8], key=lambda r: (-r[6], -r[5]))[:8] + results[-8:]:
+        print("| " + " | ".join(str(x) for x in r[:5]) + f" | {r[5]:.1f} | {r[6]:.1f} | {r[7]:.3f} | {r[8]:.3f} |")
     return 0
 
 

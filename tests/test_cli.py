@@ -119,3 +119,19 @@ def test_headline_and_refusal_with_the_packaged_model(run, env: dict[str, str]):
     assert any("recovered the remains" in c["quote"] and c["source"].startswith("000_") for c in answer["citations"])
     refused = json.loads(run("ask", "Who won the 2022 football World Cup?", "--json", env=real_env).stdout)
     assert refused["refused"] is True and refused["citations"] == []
+
+
+def test_chat_streams_each_answer_and_greets_with_the_documents(
+    run, env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+):
+    import io
+
+    monkeypatch.setattr(
+        sys, "stdin", io.StringIO("hi\nWhere did the convoy make a stop on its way to Tinzaouatene?\n\n")
+    )
+    result = run("chat", env=env)
+    assert result.returncode == 0, result.stderr
+    greeting, answer = result.stdout.split("\n\n")[:2]
+    assert "Hello! I have" in greeting and "You could ask, for example" in greeting
+    assert "Kidal" in result.stdout and "[1]" in answer
+    assert result.stdout.count("Hello! I have") == 1  # streamed text is not printed a second time

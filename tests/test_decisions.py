@@ -20,10 +20,10 @@ from assistant.answer import (
 )
 from assistant.chat import rewrite_by_rules
 from assistant.config import RetrievalSettings
-from assistant.engine import clean_question
 from assistant.errors import BadInput
 from assistant.gate import backs, clauses, gate_sentence, gated_stream
 from assistant.retrieval import Evidence
+from assistant.text import clean_question
 from assistant.types import Answer, Turn
 from assistant.words import asks_for, content_words, same_term, terms
 
