@@ -13,7 +13,7 @@ from assistant.reader import ARTIFACT_DIR, READER_VERSION, TRAINED_LAYERS, SpanR
 def test_the_committed_reader_is_small_and_says_how_it_was_made():
     meta = json.loads((ARTIFACT_DIR / f"reader-v{READER_VERSION}.json").read_text(encoding="utf-8"))
     size = sum(p.stat().st_size for p in ARTIFACT_DIR.glob(f"reader-v{READER_VERSION}.*"))
-    assert size <= 16 * 1024 * 1024
+    assert size <= 24 * 1024 * 1024
     assert meta["version"] == READER_VERSION and meta["trained_layers"] == list(TRAINED_LAYERS)
     assert meta["command"].startswith("python -m evals.train_reader") and meta["seed"] == 13
     assert "articles 0-19" in meta["data"]["train"] and "articles 20-23" in meta["data"]["check"]
