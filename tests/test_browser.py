@@ -103,7 +103,7 @@ def test_the_page_gives_a_summary_a_comparison_and_a_greeting(page: Any):
         page.locator("#ask").click()
 
     ask("Summarize the articles.")
-    expect(chat).to_contain_text("Overview of the 3 documents", timeout=60_000)
+    expect(chat).to_contain_text("documents, oldest first:", timeout=60_000)  # another test may add one
     expect(page.locator("#citations .card").nth(5)).to_be_visible()  # several sentences, each cited
     assert page.locator("#citations .card").count() <= 8  # within the budget
     for source in ("000_", "001_", "002_"):  # every document is heard
@@ -117,7 +117,8 @@ def test_the_page_gives_a_summary_a_comparison_and_a_greeting(page: Any):
     page.screenshot(path=str(SHOTS / "web-comparison.png"), full_page=True)
 
     ask("hi")
-    expect(chat).to_contain_text("Hello! I have 3 documents indexed", timeout=60_000)
+    expect(chat).to_contain_text("Hello! I have", timeout=60_000)
+    expect(chat).to_contain_text("documents indexed:")
     expect(chat).to_contain_text("You could ask, for example")
     expect(chat).not_to_contain_text("The documents don't say")
     page.screenshot(path=str(SHOTS / "web-greeting.png"), full_page=True)
