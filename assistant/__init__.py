@@ -3,7 +3,7 @@
 from .assistant import Assistant, ChatSession
 from .config import Settings
 from .errors import AssistantError, BackendUnavailable, BadInput, ConfigError, IndexLocked, IndexMismatch
-from .types import Answer, Citation, IngestReport, Turn
+from .types import Answer, Citation, Draft, IngestReport, Turn
 
 __all__ = [
     "Answer",
@@ -14,6 +14,7 @@ __all__ = [
     "ChatSession",
     "Citation",
     "ConfigError",
+    "Draft",
     "IndexLocked",
     "IndexMismatch",
     "IngestReport",

@@ -3,6 +3,7 @@ and syncs; answering is the engine's job (``engine.py``) and conversations are `
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,9 @@ class Assistant:
         self._embedder = embedder
         self._index: ChunkIndex | None = None
         self._engine: AnswerEngine | None = None
+        # writers in this process queue here; the file lock below it keeps other processes out (a second flock
+        # from the same process would fail, so without this a question during the first ingest was refused)
+        self._writing = threading.RLock()
 
     @property
     def embedder(self) -> Embedder:
@@ -107,7 +111,7 @@ class Assistant:
     ) -> IngestReport:
         """Sync the index with ``paths`` (default: the corpus folder). Unchanged files cost nothing."""
         targets = [Path(p) for p in paths] if paths else [self.settings.corpus_dir]
-        with writer_lock(self.settings.data_dir):
+        with self._writing, writer_lock(self.settings.data_dir):
             if rebuild:
                 self._forget_store()
                 self._index = self._open_index(verify=False)
@@ -132,17 +136,21 @@ class Assistant:
 
     def ensure_index(self, progress: Progress | None = None) -> None:
         """Ingest the corpus folder when the index is empty, so a first question just works."""
-        if self.index.count() == 0 and self.settings.corpus_dir.is_dir():
-            self.ingest(progress=progress)
+        if self.index.count() > 0 or not self.settings.corpus_dir.is_dir():
+            return
+        with self._writing:  # another thread may be indexing it now: wait for it, then look again
+            if self.index.count() == 0:
+                self.ingest(progress=progress)
 
     def ask(self, question: str, *, mode: str | None = None, max_citations: int | None = None) -> Answer:
         return last_answer(self.stream(question, mode=mode, max_citations=max_citations))
 
     def stream(
-        self, question: str, *, mode: str | None = None, max_citations: int | None = None
+        self, question: str, *, mode: str | None = None, max_citations: int | None = None, drafts: bool = False
     ) -> Iterator[str | Answer]:
-        """Yield the answer's text as it is produced, then the full ``Answer`` (which is authoritative)."""
-        return self.ready_engine().stream(question, mode=mode, max_citations=max_citations)
+        """Yield the answer's text as it is produced, then the full ``Answer`` (which is authoritative); with
+        ``drafts``, generated tokens also arrive as ``Draft`` pieces before their sentence is checked."""
+        return self.ready_engine().stream(question, mode=mode, max_citations=max_citations, drafts=drafts)
 
     def ready_engine(self) -> AnswerEngine:
         """The engine over the index as it is now (reopened if another process changed it, ingested if empty)."""
@@ -168,7 +176,7 @@ class Assistant:
     def remove_documents(self, sources: Sequence[str]) -> list[str]:
         """Take files out of the corpus and the index; each file moves to ``data_dir/removed`` so nothing is lost."""
         removed = []
-        with writer_lock(self.settings.data_dir):
+        with self._writing, writer_lock(self.settings.data_dir):
             for doc in self.index.documents().values():
                 if doc["source"] in sources:
                     set_aside(Path(str(doc["path"])), self.settings.data_dir)

@@ -43,10 +43,11 @@ class ChatSession:
         return last_answer(self.stream(question, mode=mode, max_citations=max_citations))
 
     def stream(
-        self, question: str, *, mode: str | None = None, max_citations: int | None = None
+        self, question: str, *, mode: str | None = None, max_citations: int | None = None, drafts: bool = False
     ) -> Iterator[str | Answer]:
+        """As ``AnswerEngine.stream``, the follow-up searched as rewritten from this conversation."""
         query = self.rewrite(question)
-        for item in self._engine().stream(question, query, mode=mode, max_citations=max_citations):
+        for item in self._engine().stream(question, query, mode=mode, max_citations=max_citations, drafts=drafts):
             if isinstance(item, Answer):
                 self.history.append(Turn(question, item))
             yield item

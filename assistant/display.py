@@ -27,3 +27,12 @@ def tidy_sentence(sentence: str) -> str:
         else:  # a quotation that goes on in the next sentence: close it here
             text = f'{text}"'
     return text.strip()
+
+
+# a sentence end glued to the next sentence ("said.But", 'AFP."But'): a space between them, for display only
+_GLUED = re.compile(r"(?<=[a-z0-9%)][.!?])(?=[A-Z])|(?<=[A-Za-z0-9%)][.!?][\"\u201d\u2019])(?=[A-Z\"\u201c])")
+
+
+def spaced(text: str) -> str:
+    """Text as a reader should see it on a card: glued sentences set apart (never used for a quote's offsets)."""
+    return _GLUED.sub(" ", text)

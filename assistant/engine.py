@@ -38,7 +38,7 @@ from .prompts import Prompts
 from .reader import SpanReader
 from .retrieval import Evidence, Retriever
 from .text import clean_question
-from .types import Answer, ShortAnswer
+from .types import Answer, Draft, ShortAnswer
 from .words import QUESTION_WORDS, content_words
 
 MODES = ("extractive", "generative")
@@ -67,11 +67,18 @@ class AnswerEngine:
         self.span_reader = span_reader  # None: no short answer phrase before the quotes
 
     def stream(
-        self, question: str, query: str | None = None, *, mode: str | None = None, max_citations: int | None = None
+        self,
+        question: str,
+        query: str | None = None,
+        *,
+        mode: str | None = None,
+        max_citations: int | None = None,
+        drafts: bool = False,
     ) -> Iterator[str | Answer]:
         """Yield the answer's text as it is produced, then the full ``Answer`` (authoritative: when generation
         falls back to the extractive answer, its text replaces what was streamed). ``query`` is what is searched
-        (a follow-up rewritten from its conversation); by default the question itself."""
+        (a follow-up rewritten from its conversation); by default the question itself. With ``drafts``, generated
+        text is also streamed token by token as ``Draft`` pieces before its sentence is checked."""
         question = clean_question(question, self.settings.max_question_chars)
         mode = mode or self.settings.mode
         if mode not in MODES:
@@ -129,7 +136,7 @@ class AnswerEngine:
         notes: list[str] = []
         if mode == "generative":
             cited = self._verified_or_note(candidates[:limit], notes)
-            generated = (yield from self._generate(question, cited, notes)) if cited else None
+            generated = (yield from self._generate(question, cited, notes, drafts)) if cited else None
             timings["generate"] = _since(clock) - timings["retrieve"] - timings["evidence"]
             if generated:
                 text, used = generated
@@ -209,7 +216,7 @@ class AnswerEngine:
         return cited
 
     def _generate(
-        self, question: str, cited: list[Evidence], notes: list[str]
+        self, question: str, cited: list[Evidence], notes: list[str], drafts: bool = False
     ) -> Generator[str, None, tuple[str, list[Evidence]] | None]:
         """Stream gated sentences; return (text, citations used), or None to fall back to the extractive answer."""
         try:
@@ -230,7 +237,10 @@ class AnswerEngine:
         parts: list[str] = []
         seen: set[str] = set()
         try:
-            for result in gated_stream(llm.stream(messages, max_tokens), cited):
+            for result in gated_stream(llm.stream(messages, max_tokens), cited, drafts):
+                if isinstance(result, Draft):
+                    yield result
+                    continue
                 if result.sentence.lower() in seen:  # small models loop; a repeat adds nothing
                     continue
                 seen.add(result.sentence.lower())

@@ -12,6 +12,7 @@ from .backends.llms import LLM, Message
 from .prompts import Prompts
 from .retrieval import Evidence
 from .text import normalize, sentence_spans
+from .types import Draft
 from .words import same_term, terms, words
 
 _MARKER = re.compile(r"\[(\d+)\]")
@@ -107,10 +108,15 @@ def gate_sentence(sentence: str, cited: Sequence[Evidence]) -> GateResult | None
 _MARKER_AFTER_STOP = re.compile(r"([.!?])((?:\s*\[\d+\])+)")
 
 
-def gated_stream(pieces: Iterator[str], cited: Sequence[Evidence]) -> Iterator[GateResult]:
-    """Gate generated text sentence by sentence as it arrives, so only backed sentences are ever shown."""
+def gated_stream(
+    pieces: Iterator[str], cited: Sequence[Evidence], drafts: bool = False
+) -> Iterator[GateResult | Draft]:
+    """Gate generated text sentence by sentence as it arrives, so only backed sentences are ever shown as the
+    answer; with ``drafts`` each piece is also passed on as a ``Draft`` when it arrives."""
     buffer = ""
     for piece in pieces:
+        if drafts:
+            yield Draft(piece)
         buffer += piece
         norm = normalize(_MARKER_AFTER_STOP.sub(r"\2\1", buffer))
         spans = sentence_spans(norm.text)

@@ -61,6 +61,11 @@ class Answer:
         }
 
 
+class Draft(str):
+    """A piece of generated text not yet checked against the passages (streamed only when asked for): a page may
+    show it as a draft; it is never part of the answer unless a checked sentence repeats it."""
+
+
 @dataclass(frozen=True)
 class Turn:
     question: str

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant import Answer, Assistant, BadInput, Settings
+from assistant import Answer, Assistant, BadInput, Draft, Settings
 
 from .conftest import CORPUS, HEADLINE, ScriptedLLM
 
@@ -110,6 +110,12 @@ def test_streaming_yields_text_then_the_answer(real: Assistant):
     assert isinstance(items[-1], Answer)
     streamed = "".join(i for i in items[:-1] if isinstance(i, str))
     assert streamed == items[-1].text and len(items) >= 3
+    # with drafts, the model's tokens arrive as they come, marked unchecked, and the checked text is unchanged
+    items = list(Assistant(real.settings, llm=llm, mode="generative").stream(HEADLINE, drafts=True))
+    drafts = [i for i in items if isinstance(i, Draft)]
+    assert "".join(drafts) == llm.reply and isinstance(items[0], Draft)
+    checked = "".join(i for i in items[:-1] if isinstance(i, str) and not isinstance(i, Draft))
+    assert checked == items[-1].text
 
 
 def test_a_source_changed_after_ingest_is_not_quoted(minilm_index: Path, tmp_path: Path):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+import time
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ import pytest
 from assistant import Assistant, Settings
 from assistant.web import serve
 
-from .conftest import CORPUS, HEADLINE, PROJECT, free_port
+from .conftest import CORPUS, HEADLINE, PROJECT, CountingEmbedder, free_port
 
 pytestmark = pytest.mark.slow
 SHOTS = PROJECT / "build" / "screenshots"
@@ -41,84 +42,169 @@ def test_gradio_client_gets_the_answer_with_citations(app_url: str):
     assert any("recovered the remains" in c["quote"] for c in result["citations"])
 
 
-@pytest.fixture
-def page(app_url: str) -> Iterator[Any]:
-    """The app's page in headless Chromium, loaded and with its documents counted."""
+def _browser(p: Any) -> Any:
     chromium = shutil.which("chromium")
     if not chromium:
         pytest.skip("Debian's chromium is not installed (scripts/test-prereqs.sh installs it)")
+    args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+    return p.chromium.launch(executable_path=chromium, args=args)
+
+
+@pytest.fixture(params=[1366, 390], ids=["desktop", "phone"])
+def page(app_url: str, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """The app's page in headless Chromium, at a laptop's width and a phone's, once its documents are indexed."""
     from playwright.sync_api import expect, sync_playwright
 
     SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=chromium,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        loaded = browser.new_page(viewport={"width": 1400, "height": 1200})
+        browser = _browser(p)
+        loaded = browser.new_page(viewport={"width": request.param, "height": 900})
+        loaded.width = request.param
         loaded.goto(app_url)
         expect(loaded.locator("#status")).to_contain_text("documents indexed", timeout=120_000)
         yield loaded
         browser.close()
 
 
-def test_the_page_answers_cites_and_takes_an_upload(page: Any, tmp_path: Path):
-    from playwright.sync_api import expect
-
-    note = tmp_path / "harvest.txt"
-    note.write_text(
-        "The sorghum harvest near Gao was the largest in ten years, farmers said on Friday.", encoding="utf-8"
-    )
-    page.locator("#question textarea").fill(HEADLINE)
+def ask(page: Any, question: str) -> None:
+    page.locator("#question textarea").fill(question)
     page.locator("#ask").click()
-    card = page.locator("#citations .card").first
-    expect(card).to_contain_text("recover", timeout=60_000)  # "recovered the remains" or "recover the bodies"
-    expect(card.locator("mark")).to_be_visible()
-    expect(page.locator("#chat")).to_contain_text("[1]")
-    expect(page.locator("#chat")).to_contain_text("armed forces")
-    page.screenshot(path=str(SHOTS / "web-answer.png"), full_page=True)
-
-    page.get_by_text("View source").click()
-    page.locator("#pick input").click()
-    page.get_by_role("option").first.click()
-    expect(page.locator("#viewer #quote-mark")).to_be_visible(timeout=30_000)
-
-    page.get_by_text("Documents", exact=True).click()
-    page.locator("#upload input[type=file]").set_input_files(str(note))
-    expect(page.locator("#upload-status")).to_contain_text("Added harvest.txt", timeout=120_000)
-    expect(page.locator("#status")).to_contain_text("4 documents indexed")
-    page.locator("#question textarea").fill("How large was the sorghum harvest near Gao?")
-    page.locator("#ask").click()
-    expect(page.locator("#citations .card").first).to_contain_text("harvest.txt", timeout=60_000)
-    page.screenshot(path=str(SHOTS / "web-upload.png"), full_page=True)
 
 
-def test_the_page_gives_a_summary_a_comparison_and_a_greeting(page: Any):
+def shot(page: Any, name: str) -> None:
+    page.screenshot(path=str(SHOTS / f"web-{name}-{page.width}.png"), full_page=True)
+
+
+def test_the_start_screen_shows_the_documents_and_example_questions(page: Any):
     from playwright.sync_api import expect
 
     chat = page.locator("#chat")
+    expect(chat).to_contain_text("Ask about the documents below")
+    expect(chat).to_contain_text("Malian troops and Wagner allies return from Tinzaouatene")
+    expect(chat).to_contain_text("passages")
+    expect(chat).not_to_contain_text("1 passages")
+    expect(chat).to_contain_text("Summarize the documents.")
+    shot(page, "start")
+    chat.get_by_text("Summarize the documents.").click()  # an example is asked at once
+    expect(chat).to_contain_text("oldest first:", timeout=60_000)
+    expect(chat.locator(".doc-part").first).to_be_visible()  # one block per document, its title first
 
-    def ask(question: str) -> None:
-        page.locator("#question textarea").fill(question)
-        page.locator("#ask").click()
 
-    ask("Summarize the articles.")
+def test_a_marker_opens_its_quote_in_the_viewer(page: Any):
+    from playwright.sync_api import expect
+
+    ask(page, HEADLINE)
+    marker = page.locator("#chat a.cite").first
+    expect(marker).to_be_visible(timeout=60_000)
+    assert "recover" in (marker.get_attribute("title") or "")  # hovering shows the quote
+    expect(page.locator("#chat")).to_contain_text("armed forces")
+    if page.width < 1000:  # on a phone the sources sit under the answer, collapsed
+        sources = page.locator("#chat details.sources").last
+        expect(sources).to_be_visible()
+        expect(sources.locator(".card").first).not_to_be_visible()
+        expect(page.locator("#citations")).to_be_hidden()
+    else:
+        expect(page.locator("#citations .card mark").first).to_be_visible()
+    shot(page, "answer")
+    marker.click()
+    quote = page.locator("#viewer #quote-mark")
+    expect(quote).to_be_visible(timeout=30_000)
+    expect(quote).to_be_in_viewport()
+    assert "recover" in quote.inner_text()
+    shot(page, "viewer")
+
+
+def test_a_refusal_looks_like_one_and_new_conversation_clears_feedback(page: Any):
+    from playwright.sync_api import expect
+
+    ask(page, "Who won the 2022 football World Cup?")
+    refusal = page.locator("#chat .refused-answer").last
+    expect(refusal).to_contain_text("The documents don't say.", timeout=60_000)
+    shot(page, "refusal")
+    page.locator("#chat button[aria-label='Like']").last.click()
+    expect(page.locator("#feedback-status")).to_contain_text("Thanks, noted", timeout=30_000)
+    page.locator("#new").click()
+    expect(page.locator("#feedback-status")).not_to_contain_text("Thanks", timeout=30_000)
+    expect(page.locator("#chat")).to_contain_text("Ask about the documents below")
+
+
+def test_a_summary_a_comparison_and_a_greeting(page: Any):
+    from playwright.sync_api import expect
+
+    if page.width < 1000:
+        pytest.skip("the same answers as on a laptop; the phone layout is covered by the tests above")
+    chat = page.locator("#chat")
+    ask(page, "Summarize the articles.")
     expect(chat).to_contain_text("documents, oldest first:", timeout=60_000)  # another test may add one
     expect(page.locator("#citations .card").nth(5)).to_be_visible()  # several sentences, each cited
     assert page.locator("#citations .card").count() <= 8  # within the budget
     for source in ("000_", "001_", "002_"):  # every document is heard
         expect(page.locator("#citations")).to_contain_text(source)
-    page.screenshot(path=str(SHOTS / "web-summary.png"), full_page=True)
+    shot(page, "summary")
 
-    ask("Compare what the articles say about the drone strikes.")
+    ask(page, "Compare what the articles say about the drone strikes.")
     expect(chat).to_contain_text("side by side", timeout=60_000)
     expect(chat).to_contain_text("According to")
     expect(chat).to_contain_text("drone")
-    page.screenshot(path=str(SHOTS / "web-comparison.png"), full_page=True)
+    shot(page, "comparison")
 
-    ask("hi")
+    ask(page, "hi")
     expect(chat).to_contain_text("Hello! I have", timeout=60_000)
     expect(chat).to_contain_text("documents indexed:")
-    expect(chat).to_contain_text("You could ask, for example")
     expect(chat).not_to_contain_text("The documents don't say")
-    page.screenshot(path=str(SHOTS / "web-greeting.png"), full_page=True)
+    shot(page, "greeting")
+
+
+def test_an_upload_is_answered_at_once(page: Any, tmp_path: Path):
+    from playwright.sync_api import expect
+
+    if page.width < 1000:
+        pytest.skip("one upload is enough: the documents panel is the same on a phone")
+    note = tmp_path / "harvest.txt"
+    note.write_text(
+        "The sorghum harvest near Gao was the largest in ten years, farmers said on Friday.", encoding="utf-8"
+    )
+    page.get_by_text("Documents", exact=True).click()
+    page.locator("#upload input[type=file]").set_input_files(str(note))
+    expect(page.locator("#upload-status")).to_contain_text("Added harvest.txt", timeout=120_000)
+    expect(page.locator("#status")).to_contain_text("4 documents indexed")
+    ask(page, "How large was the sorghum harvest near Gao?")
+    expect(page.locator("#citations .card").first).to_contain_text("harvest.txt", timeout=60_000)
+    shot(page, "upload")
+
+
+class SlowEmbedder(CountingEmbedder):
+    """Indexing that takes seconds, as a large folder's does, so the page is up while it runs."""
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]:
+        if len(texts) > 1:  # passages, not a question
+            time.sleep(0.5 * len(texts))
+        return super().embed(texts)
+
+
+def test_a_question_during_first_indexing_is_answered_when_it_is_done(tmp_path: Path):
+    """A fresh data folder: the page is up while the corpus is indexed, and a question asked then waits for it."""
+    from playwright.sync_api import expect, sync_playwright
+
+    shutil.copytree(CORPUS, tmp_path / "corpus")
+    port = free_port()
+    settings = Settings(corpus_dir=tmp_path / "corpus", data_dir=tmp_path / "data")
+    demo = serve("127.0.0.1", port, Assistant(settings, embedder=SlowEmbedder()), block=False)
+    try:
+        with sync_playwright() as p:
+            browser = _browser(p)
+            page = browser.new_page(viewport={"width": 1366, "height": 900})
+            page.goto(f"http://127.0.0.1:{port}/")
+            asked_while_indexing = "documents indexed" not in page.locator("#status").inner_text()
+            ask(page, "who recovered the bodies?")  # one the hashed embedder answers
+            if asked_while_indexing:  # the bubble says how far indexing is, then the answer replaces it
+                expect(page.locator("#chat")).to_contain_text("The answer follows.", timeout=30_000)
+                page.screenshot(path=str(SHOTS / "web-indexing.png"), full_page=True)
+            expect(page.locator("#chat a.cite").first).to_be_visible(timeout=120_000)
+            expect(page.locator("#chat")).not_to_contain_text("locked")
+            expect(page.locator("#status")).to_contain_text("3 documents indexed", timeout=30_000)
+            page.screenshot(path=str(SHOTS / "web-first-load.png"), full_page=True)
+            browser.close()
+        assert asked_while_indexing, "indexing was over before the page was up: the test proved nothing"
+    finally:
+        demo.close()

@@ -14,11 +14,15 @@ from assistant.web import launch_options
 from assistant.web.handlers import (
     chat_turn,
     documents_table,
+    open_citation,
     record_feedback,
     remove_documents,
     upload_documents,
 )
-from assistant.web.render import escape_markdown, evidence_html, source_html
+from assistant.web.indexing import BackgroundIndex
+from assistant.web.render import answer_html, escape_markdown, evidence_html, start_screen, streaming_html
+
+from .conftest import ScriptedLLM
 
 HOSTILE = (
     "<script>alert('x')</script> ![tracker](http://198.51.100.7/pixel.png) [click](http://198.51.100.7/) "
@@ -32,30 +36,45 @@ def test_markdown_and_html_are_escaped():
     assert "&lt;script&gt;" in text
 
 
-def test_a_turn_streams_then_shows_escaped_citation_cards(fast: Assistant, corpus: Path):
+def test_a_turn_streams_then_shows_linked_markers_and_escaped_cards(fast: Assistant, corpus: Path):
     (corpus / "hostile.txt").write_text(HOSTILE, encoding="utf-8")
     fast.ingest()
     steps = list(chat_turn(fast, "harvest in Gao", [], None, "extractive", 3))
-    history, cards, answer, choices, _ = steps[-1]
+    history, cards, answers, _ = steps[-1]
     assert [m["role"] for m in history] == ["user", "assistant"]
-    assert answer and not answer["refused"]
-    assert "<mark>" in cards and "<script>" not in cards and "<img" not in cards
-    assert "&lt;script&gt;" in cards
-    assert choices and choices[0].startswith("[1] ")
-    viewer = source_html(fast.source_text, answer, choices[0])
+    answer = answers[-1]
+    assert answer and not answer["refused"] and len(answers) == 1
+    bubble = history[-1]["content"]
+    assert 'href="#cite-0-1"' in bubble and '<details class="sources">' in bubble  # marker links to the quote
+    for html in (bubble, cards):
+        assert "<script>" not in html and "<img" not in html and "](http" not in html
+    assert "<mark>" in cards and "&lt;script&gt;" in cards and 'data-cite="0:1"' in cards
+    viewer = open_citation(fast, answers, "0:1")
     assert 'id="quote-mark"' in viewer and "<script>" not in viewer
+    assert "Click a marker" in open_citation(fast, answers, "7:1") and "Click a marker" in open_citation(fast, [], "x")
+
+
+def test_markers_of_an_earlier_answer_open_that_answer_s_quotes(fast: Assistant):
+    history, _, answers, session = list(chat_turn(fast, "Who is El Maouloud Ramadane?", []))[-1]
+    later = "Who recovered the remains of their brothers in arms?"
+    history, _, answers, _ = list(chat_turn(fast, later, history, None, answers=answers))[-1]  # not a follow-up
+    assert len(answers) == 2 and 'href="#cite-1-1"' in history[-1]["content"]
+    first = answers[0]["citations"][0]["quote"]
+    assert first[:40] in open_citation(fast, answers, "0:1").replace("&quot;", '"').replace("&#x27;", "'")
 
 
 def test_follow_ups_in_the_page_use_the_session_kept_between_turns(fast: Assistant):
-    history, _, _, _, session = list(chat_turn(fast, "Who is El Maouloud Ramadane?", []))[-1]
-    history, _, answer, _, kept = list(chat_turn(fast, "What did he say about the convoy?", history, session))[-1]
+    history, _, answers, session = list(chat_turn(fast, "Who is El Maouloud Ramadane?", []))[-1]
+    history, _, answers, kept = list(
+        chat_turn(fast, "What did he say about the convoy?", history, session, answers=answers)
+    )[-1]
     assert kept is session and len(history) == 4 and len(session.history) == 2
-    assert answer and "Ramadane" in answer["query"]  # the follow-up was searched with the name it refers to
+    assert answers[-1] and "Ramadane" in answers[-1]["query"]  # the follow-up was searched with the name
 
 
 def test_errors_show_in_the_chat_not_as_a_traceback(fast: Assistant):
-    history, _, answer, _, _ = list(chat_turn(fast, "   ", []))[-1]
-    assert answer is None and history[-1]["content"].startswith("**Error:**")
+    history, _, answers, _ = list(chat_turn(fast, "   ", []))[-1]
+    assert answers == [None] and history[-1]["content"].startswith("**Error:**")
 
 
 def test_refusal_cards_say_so(fast: Assistant):
@@ -67,6 +86,78 @@ def test_refusal_cards_say_so(fast: Assistant):
     )
     html = evidence_html(fast.source_text, answer)
     assert "The documents don't say." in html and "do not answer the question" in html
+    bubble = answer_html(fast.source_text, answer, 0)
+    assert 'class="refused-answer"' in bubble and "Nearest passages (they do not answer it) · 1 passage<" in bubble
+
+
+def test_each_kind_of_answer_has_its_own_look(fast: Assistant):
+    fast.ingest()
+    short = [a for a in (fast.ask("How many children were killed in the drone strikes?"),) if a.short]
+    broad = fast.ask("Summarize the articles.")
+    assert '<div class="doc-part">' in answer_html(fast.source_text, broad, 0)
+    for answer in short:  # the hashed embedder may not find a phrase; when it does, it leads in bold
+        assert answer_html(fast.source_text, answer, 0).startswith('<div class="answer"><p class="short-answer">')
+    assert 'class="draft"' in streaming_html("Checked [1].", "An unchecked dr")
+    assert "(checking against the passages" in streaming_html("", "An unchecked dr")
+
+
+def test_the_start_screen_lists_the_documents_with_plurals(fast: Assistant):
+    fast.ingest()
+    screen = start_screen(fast.documents())
+    assert "3 documents indexed" in screen and "| Title | Date | Size |" in screen
+    assert "1 passages" not in screen and "passages |" in screen
+    assert "No documents are indexed yet." in start_screen([])
+
+
+def test_a_question_during_first_indexing_waits_with_progress_not_a_lock_error(fast: Assistant, monkeypatch):
+    import threading
+
+    gate = threading.Event()
+    ingest = fast.ingest
+
+    def slow_ingest(*args, **kwargs):
+        gate.wait(30)
+        return ingest(*args, **kwargs)
+
+    monkeypatch.setattr(fast, "ingest", slow_ingest)
+    indexing = BackgroundIndex(fast).start()
+    turn = chat_turn(fast, "Who recovered the bodies?", [], indexing=indexing)
+    history, _, answers, _ = next(turn)
+    assert "Reading the documents" in history[-1]["content"] and answers == [None]
+    gate.set()
+    history, _, answers, _ = list(turn)[-1]
+    assert answers[-1] is not None and not answers[-1]["refused"], history[-1]["content"]
+    assert indexing.status() == "3 documents indexed."
+
+
+def test_writers_in_one_process_queue_instead_of_failing(fast: Assistant):
+    import threading
+
+    errors: list[Exception] = []
+
+    def write() -> None:
+        try:
+            fast.ingest()
+        except Exception as exc:  # IndexLocked before the in-process lock
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write) for _ in range(3)]
+    for t in threads:
+        t.start()
+    fast.ensure_index()
+    for t in threads:
+        t.join()
+    assert errors == [] and len(fast.documents()) == 3
+
+
+def test_generated_drafts_show_as_drafts_until_checked(fast: Assistant):
+    fast.ingest()
+    llm = ScriptedLLM("Mali's armed forces said they had recovered the remains of their brothers in arms [1].")
+    generative = Assistant(fast.settings, embedder=fast.embedder, llm=llm)
+    steps = list(chat_turn(generative, "Who recovered the remains of their brothers in arms?", [], None, "generative"))
+    assert llm.prompts  # the model was asked
+    assert any('class="draft"' in step[0][-1]["content"] for step in steps[:-1])
+    assert 'class="draft"' not in steps[-1][0][-1]["content"] and steps[-1][2][-1]
 
 
 def test_upload_validates_then_ingests(fast: Assistant, tmp_path: Path):
@@ -85,7 +176,7 @@ def test_upload_validates_then_ingests(fast: Assistant, tmp_path: Path):
     assert "tool.exe: only .txt, .md" in status and "big.txt: larger than the 1 MB" in status
     assert "fake.txt: looks binary" in status
     assert not (fast.settings.corpus_dir / "fake.txt").exists()
-    assert "harvest_notes.md" in [row[0] for row in documents_table(fast)]
+    assert "harvest_notes.md" in [row[-1] for row in documents_table(fast)]
     answer = fast.ask("sorghum harvest near Gao")
     assert any(c.source == "harvest_notes.md" for c in answer.citations)
 
@@ -94,7 +185,7 @@ def test_remove_takes_a_document_out_and_keeps_the_file(fast: Assistant):
     fast.ingest()
     status = remove_documents(fast, ["001_5a4d66a80f18d492.txt"])
     assert "Removed 001\\_5a4d66a80f18d492.txt" in status  # markdown-escaped
-    assert "001_5a4d66a80f18d492.txt" not in [row[0] for row in documents_table(fast)]
+    assert "001_5a4d66a80f18d492.txt" not in [row[-1] for row in documents_table(fast)]
     assert list((fast.settings.data_dir / "removed").glob("*001_5a4d66a80f18d492.txt"))
     assert fast.ingest().deleted == ()  # the file is gone from the corpus, so a sync does not bring it back
 

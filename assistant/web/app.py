@@ -4,120 +4,134 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..assistant import Assistant
+from ..broad import example_questions
 from ..errors import AssistantError, BadInput
 from .handlers import (
+    DOCUMENT_COLUMNS,
     UPLOAD_TYPES,
     ask_api,
     backend_description,
     chat_turn,
     documents_table,
+    open_citation,
     record_feedback,
     remove_documents,
     upload_documents,
 )
-from .render import escape_markdown, evidence_html, source_html
-
-EXAMPLES = [
-    "Who recovered the bodies after Tinzaouatene?",
-    "How many children were killed in the drone strikes in Tinzaouaten?",
-    "When did the junta seize power in Mali?",
-    "Who won the 2022 football World Cup?",
-    "Summarize the articles.",
-    "Compare what the articles say about the drone strikes.",
-]
-CSS = """
-.card{border:1px solid #d0d7de;border-radius:8px;padding:8px 10px;margin:6px 0;background:#fff}
-.card .meta{font-size:12px;color:#57606a}.card .ctx{font-size:14px;line-height:1.45;white-space:pre-wrap}
-.card mark,.doc mark{background:#fff3a3;padding:0 1px}.refusal{border-left:4px solid #d4a72c;padding-left:8px}
-.doc{white-space:pre-wrap;font-size:14px;line-height:1.5;max-height:480px;overflow-y:auto;border:1px solid #d0d7de;
-padding:10px;border-radius:8px}
-"""
+from .indexing import BackgroundIndex
+from .page import CSS, HEAD, SCROLL_TO_QUOTE
+from .render import VIEWER_HINT, escape_markdown, evidence_html, start_screen
 
 
-def build_app(assistant: Assistant) -> Any:
+def build_app(assistant: Assistant, indexing: BackgroundIndex) -> Any:
     # no postponed annotations in this module: Gradio reads handler hints (gr.LikeData) at run time
     import gradio as gr
 
     def progress_fn(progress: Any) -> Callable[[int, int], None]:
         return lambda done, total: progress(done / max(total, 1), desc=f"indexing {done}/{total} passages")
 
-    def prepare(progress: Any = gr.Progress()) -> tuple[str, Any]:
-        try:
-            assistant.ensure_index(progress=progress_fn(progress))
-            docs = documents_table(assistant)
-        except AssistantError as exc:
-            return f"**Error:** {escape_markdown(str(exc))}", gr.update()
-        return f"{len(docs)} documents indexed.", gr.update(value=docs)
+    def overview() -> tuple[str, Any, Any, Any]:
+        """The status line, the start screen, the documents table and the removal list, as they are now."""
+        status = indexing.status()
+        documents = assistant.documents() if indexing.ready and not indexing.error else []
+        examples = [{"text": q} for q in example_questions(documents, 4)] if documents else []
+        return (
+            status,
+            gr.update(placeholder=start_screen(documents, status), examples=examples),
+            gr.update(value=documents_table(assistant) if documents else []),
+            gr.update(choices=[(f"{d['title']} ({d['source']})", d["source"]) for d in documents], value=[]),
+        )
 
-    def turn(message: str, history: list[dict[str, Any]], session: Any, mode: str, cited: float) -> Iterator[Any]:
+    def tick() -> tuple[Any, ...]:
+        return (*overview(), gr.Timer(active=not indexing.ready))
+
+    def turn(
+        message: str, history: list[dict[str, Any]], session: Any, answers: Any, mode: str, cited: float
+    ) -> Iterator[Any]:
         if not message or not message.strip():
-            yield history, gr.update(), gr.update(), gr.update(), message, session
+            yield history, gr.update(), answers, message, session
             return
-        for chat, cards, answer, choices, kept in chat_turn(assistant, message, history, session, mode, int(cited)):
-            yield chat, cards, answer, gr.update(choices=choices, value=None), "", kept
+        for chat, cards, kept_answers, kept in chat_turn(
+            assistant, message, history, session, mode, int(cited), answers, indexing
+        ):
+            yield chat, cards, kept_answers, "", kept
 
-    def on_like(data: gr.LikeData, history: list[dict[str, Any]], comment: str, answer: Any) -> str:
+    def on_like(data: gr.LikeData, history: list[dict[str, Any]], comment: str, answers: Any) -> str:
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
+        turn = sum(1 for m in history[: index or 0] if m.get("role") == "assistant")
+        answer = answers[turn] if answers and turn < len(answers) else None
         return record_feedback(assistant, history, index, bool(data.liked), comment, answer)
 
-    def refreshed(status: str) -> tuple[str, Any, Any, str]:
-        docs = documents_table(assistant)
-        return status, docs, gr.update(choices=[d[0] for d in docs], value=[]), f"{len(docs)} documents indexed."
-
-    def on_upload(files: Any, progress: Any = gr.Progress()) -> tuple[str, Any, Any, str]:
+    def on_upload(files: Any, progress: Any = gr.Progress()) -> tuple[Any, ...]:
         try:
-            return refreshed(upload_documents(assistant, files, progress_fn(progress)))
+            said = upload_documents(assistant, files, progress_fn(progress))
         except AssistantError as exc:
-            return refreshed(f"**Error:** {escape_markdown(str(exc))}")
+            said = f"**Error:** {escape_markdown(str(exc))}"
+        return (said, *overview())
 
-    def on_remove(sources: list[str]) -> tuple[str, Any, Any, str]:
+    def on_remove(sources: list[str]) -> tuple[Any, ...]:
         try:
-            return refreshed(remove_documents(assistant, sources))
+            said = remove_documents(assistant, sources)
         except AssistantError as exc:
-            return refreshed(f"**Error:** {escape_markdown(str(exc))}")
+            said = f"**Error:** {escape_markdown(str(exc))}"
+        return (said, *overview())
 
     with gr.Blocks(title="Document assistant") as demo:
-        answer_state = gr.State(None)
+        answers_state = gr.State([])  # this browser session's answers, one per assistant message
         session_state = gr.State(None)  # this browser session's ChatSession
-        gr.Markdown(
-            "## Document assistant\nAnswers come only from the indexed documents, each sentence with the "
-            "passage it rests on. When the documents don't say, it says so."
-        )
-        status = gr.Markdown("Preparing the index…", elem_id="status")
-        with gr.Row():
-            with gr.Column(scale=3):
+        with gr.Row(elem_id="top"):
+            gr.Markdown("## Document assistant", elem_id="brand")
+            status = gr.Markdown(indexing.status(), elem_id="status")
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=3, min_width=320):
                 chatbot = gr.Chatbot(
-                    label="Conversation",
-                    height=460,
+                    show_label=False,
+                    height=520,
                     elem_id="chat",
                     feedback_options=("Like", "Dislike"),
-                    buttons=["copy", "copy_all"],
-                )  # no "share": nothing leaves this machine
-                with gr.Row():
+                    buttons=["copy"],  # no "share": nothing leaves this machine
+                    placeholder=start_screen([], indexing.status()),
+                    allow_tags=False,
+                )
+                with gr.Row(elem_id="ask-row"):
                     box = gr.Textbox(
                         placeholder="Ask a question about the documents",
                         show_label=False,
-                        scale=5,
+                        scale=6,
+                        min_width=160,
                         elem_id="question",
                         max_length=4000,
+                        autofocus=True,
                     )
-                    send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
+                    send = gr.Button("Ask", variant="primary", scale=1, min_width=64, elem_id="ask")
+                    stop = gr.Button("Stop", variant="stop", scale=1, min_width=64, elem_id="stop")
                 with gr.Row():
-                    new = gr.Button("New conversation", elem_id="new")
+                    new = gr.Button("New conversation", elem_id="new", scale=1)
                     comment = gr.Textbox(
                         placeholder="Optional comment, then use the thumbs on the answer",
                         show_label=False,
                         scale=3,
                         max_length=2000,
+                        elem_id="comment",
                     )
-                feedback_status = gr.Markdown()
-                gr.Examples(EXAMPLES, inputs=box, label="Examples")
-            with gr.Column(scale=2):
-                gr.Markdown("### Citations")
+                feedback_status = gr.Markdown(elem_id="feedback-status")
+            with gr.Column(scale=2, min_width=320, elem_id="side"):
+                viewer = gr.HTML(VIEWER_HINT, elem_id="viewer")
+                gr.Markdown("#### Passages behind the latest answer", elem_id="citations-heading")
                 cards = gr.HTML(evidence_html(assistant.source_text, None), elem_id="citations")
-                with gr.Accordion("View source", open=False):
-                    pick = gr.Dropdown(choices=[], label="Citation", elem_id="pick")
-                    viewer = gr.HTML("<p>Pick a citation to open its document.</p>", elem_id="viewer")
+                with gr.Accordion("Documents", open=False, elem_id="documents-panel"):
+                    docs = gr.Dataframe(
+                        headers=DOCUMENT_COLUMNS, interactive=False, wrap=True, elem_id="documents", max_height=320
+                    )
+                    upload = gr.File(
+                        label=f"Add .txt or .md (up to {assistant.settings.web.max_upload_mb:g} MB each)",
+                        file_types=list(UPLOAD_TYPES),
+                        file_count="multiple",
+                        elem_id="upload",
+                    )
+                    upload_status = gr.Markdown(elem_id="upload-status")
+                    chosen = gr.CheckboxGroup(choices=[], label="Remove from the index")
+                    remove = gr.Button("Remove selected")
                 with gr.Accordion("Settings", open=False):
                     mode = gr.Radio(
                         [("extractive", "extractive"), ("generative (experimental)", "generative")],
@@ -130,47 +144,49 @@ def build_app(assistant: Assistant) -> Any:
                         1, 5, value=assistant.settings.retrieval.max_citations, step=1, label="Passages cited at most"
                     )
                     gr.Markdown(backend_description(assistant))
-                with gr.Accordion("Documents", open=False):
-                    docs = gr.Dataframe(
-                        headers=["source", "title", "date", "passages"], interactive=False, elem_id="documents"
-                    )
-                    upload = gr.File(
-                        label=f"Add .txt or .md (up to {assistant.settings.web.max_upload_mb:g} MB each)",
-                        file_types=list(UPLOAD_TYPES),
-                        file_count="multiple",
-                        elem_id="upload",
-                    )
-                    upload_status = gr.Markdown(elem_id="upload-status")
-                    chosen = gr.CheckboxGroup(choices=[], label="Remove from the index")
-                    remove = gr.Button("Remove selected")
+        # the page script puts a clicked marker's "turn:n" here and presses the button
+        cite_target = gr.Textbox(visible="hidden", elem_id="cite-target")
+        cite_open = gr.Button(visible="hidden", elem_id="cite-open")
+        timer = gr.Timer(1.0)
 
-        outputs = [chatbot, cards, answer_state, pick, box, session_state]
-        send.click(turn, [box, chatbot, session_state, mode, cited], outputs, api_visibility="private")
-        box.submit(turn, [box, chatbot, session_state, mode, cited], outputs, api_visibility="private")
+        private: dict[str, Any] = {"api_visibility": "private"}
+        turn_inputs = [box, chatbot, session_state, answers_state, mode, cited]
+        turn_outputs = [chatbot, cards, answers_state, box, session_state]
+        answering: dict[str, Any] = {"show_progress": "minimal", **private}  # no spinner over the question box
+        asked = [
+            send.click(turn, turn_inputs, turn_outputs, **answering),
+            box.submit(turn, turn_inputs, turn_outputs, **answering),
+        ]
+
+        def example_text(picked: gr.SelectData) -> str:
+            return str(picked.value["text"])
+
+        picked = chatbot.example_select(example_text, None, box, **private)
+        asked.append(picked.then(turn, turn_inputs, turn_outputs, **answering))
+        stop.click(None, None, None, cancels=asked, **private)
         new.click(
-            lambda: ([], evidence_html(assistant.source_text, None), None, gr.update(choices=[], value=None), "", None),
+            lambda: ([], evidence_html(assistant.source_text, None), [], "", None, VIEWER_HINT, "", ""),
             None,
-            outputs,
-            api_visibility="private",
-        ).then(lambda: "", None, feedback_status, api_visibility="private")
-        pick.change(
-            lambda a, c: source_html(assistant.source_text, a, c),
-            [answer_state, pick],
-            viewer,
-            api_visibility="private",
-        ).then(None, js="() => document.getElementById('quote-mark')?.scrollIntoView({block:'center'})")
-        chatbot.like(on_like, [chatbot, comment, answer_state], feedback_status, api_visibility="private")
-        upload.upload(on_upload, upload, [upload_status, docs, chosen, status], api_visibility="private")
-        remove.click(on_remove, chosen, [upload_status, docs, chosen, status], api_visibility="private")
-        demo.load(prepare, None, [status, docs], api_visibility="private").then(
-            lambda: gr.update(choices=[d[0] for d in documents_table(assistant)]),
-            None,
-            chosen,
-            api_visibility="private",
+            [*turn_outputs, viewer, feedback_status, comment],
+            **private,
         )
+        cite_open.click(
+            lambda answers, target: open_citation(assistant, answers, target),
+            [answers_state, cite_target],
+            viewer,
+            **private,
+        ).then(None, js=SCROLL_TO_QUOTE)
+        chatbot.like(on_like, [chatbot, comment, answers_state], feedback_status, **private)
+        overview_outputs = [status, chatbot, docs, chosen]
+        timer.tick(tick, None, [*overview_outputs, timer], **private)
+        demo.load(overview, None, overview_outputs, **private)
+        upload.upload(on_upload, upload, [upload_status, *overview_outputs], **private)
+        remove.click(on_remove, chosen, [upload_status, *overview_outputs], **private)
 
         def ask(question: str) -> dict[str, Any]:
             """Answer one question: the same object as `assistant ask --json`."""
+            if not indexing.wait(600):
+                return {"error": indexing.status()}
             return ask_api(assistant, question)
 
         gr.api(ask, api_name="ask")
@@ -196,6 +212,7 @@ def launch_options(assistant: Assistant) -> dict[str, Any]:
         "max_file_size": limit,
         "show_error": False,
         "css": CSS,
+        "head": HEAD,
         "strict_cors": True,
         "footer_links": ["api"],
         "app_kwargs": {"middleware": [guard]},
@@ -203,11 +220,14 @@ def launch_options(assistant: Assistant) -> dict[str, Any]:
 
 
 def serve(host: str = "127.0.0.1", port: int = 7860, assistant: Assistant | None = None, block: bool = True) -> Any:
-    """Start the web chat; with ``block=False`` return the running app (``.close()`` stops it)."""
+    """Start the web chat; with ``block=False`` return the running app (``.close()`` stops it).
+
+    The page is up at once; the corpus folder is synced in the background meanwhile (progress on the page)."""
     assistant = assistant or Assistant()
     options = launch_options(assistant)
-    demo = build_app(assistant)
-    # one request at a time: the local model and the writer lock are never shared; a full queue says so
+    indexing = BackgroundIndex(assistant).start()
+    demo = build_app(assistant, indexing)
+    # one request at a time per event: the local model is never shared; writers queue on the assistant's lock
     demo.queue(default_concurrency_limit=1, max_size=assistant.settings.web.queue_size)
     print(f"Document assistant on http://{host}:{port} (Ctrl-C stops it)", flush=True)
     demo.launch(server_name=host, server_port=port, prevent_thread_lock=not block, quiet=True, **options)

@@ -15,11 +15,14 @@ from ..assistant import Assistant
 from ..chat import ChatSession
 from ..errors import AssistantError
 from ..library import append_feedback, copy_into
-from ..types import Answer
-from .render import chat_text, citation_choices, escape_markdown, evidence_html
+from ..types import Answer, Draft
+from .indexing import BackgroundIndex
+from .render import answer_html, escape_markdown, evidence_html, source_html, streaming_html
 
 UPLOAD_TYPES = (".txt", ".md")
-TurnUpdate = tuple[list[dict[str, Any]], str, dict[str, Any] | None, list[str], ChatSession]
+Answers = list["dict[str, Any] | None"]  # one per assistant message of the conversation (None: no answer given)
+TurnUpdate = tuple[list[dict[str, Any]], str, Answers, ChatSession]
+WAIT_STEP_S = 0.5
 
 
 def chat_turn(
@@ -29,28 +32,49 @@ def chat_turn(
     session: ChatSession | None = None,
     mode: str = "extractive",
     max_citations: int | None = None,
+    answers: Answers | None = None,
+    indexing: BackgroundIndex | None = None,
 ) -> Iterator[TurnUpdate]:
-    """One turn: stream the answer into the chat, then show its citation cards.
+    """One turn: wait for indexing if it is still going (saying how far it is), stream the answer into the chat
+    (a generated draft shown as such until its sentences pass the checks), then show its citation cards.
 
-    Yields (chat history, citation cards HTML, the answer as a dict, citation choices for the source viewer,
-    the session to keep for the next turn).
+    Yields (chat history, the side panel's cards, the answers so far as dicts, the session for the next turn).
     """
     session = session or assistant.chat()
+    answers = [*(answers or []), None]
+    turn = len(answers) - 1
     history = list(history or []) + [{"role": "user", "content": message}, {"role": "assistant", "content": "…"}]
-    streamed = ""
+    waiting = "<p class='hint'>Answering…</p>"
+    while indexing is not None and not indexing.wait(WAIT_STEP_S):
+        history[-1] = {"role": "assistant", "content": f"*{escape_markdown(indexing.status())}* The answer follows."}
+        yield list(history), waiting, list(answers), session
+    shown, draft = "", ""
     try:
-        for item in session.stream(message, mode=mode, max_citations=max_citations):
+        for item in session.stream(message, mode=mode, max_citations=max_citations, drafts=mode == "generative"):
             if isinstance(item, Answer):
-                history[-1] = {"role": "assistant", "content": chat_text(item)}
-                cards = evidence_html(assistant.source_text, item)
-                yield history, cards, item.to_dict(), citation_choices(item), session
+                answers[turn] = item.to_dict()
+                history[-1] = {"role": "assistant", "content": answer_html(assistant.source_text, item, turn)}
+                yield history, evidence_html(assistant.source_text, item, turn), answers, session
                 return
-            streamed += item
-            history[-1] = {"role": "assistant", "content": chat_text(streamed)}
-            yield history, "<p>Answering…</p>", None, [], session
+            if isinstance(item, Draft):
+                draft += item
+            else:  # a sentence that passed the checks replaces the draft it came from
+                shown, draft = shown + item, ""
+            history[-1] = {"role": "assistant", "content": streaming_html(shown, draft)}
+            yield list(history), waiting, list(answers), session
     except AssistantError as exc:
         history[-1] = {"role": "assistant", "content": f"**Error:** {escape_markdown(str(exc))}"}
-        yield history, "", None, [], session
+        yield history, "", answers, session
+
+
+def open_citation(assistant: Assistant, answers: Answers | None, target: str) -> str:
+    """The viewer for a clicked marker or card, ``target`` being "turn:n"."""
+    try:
+        turn, n = (int(part) for part in target.split(":"))
+        answer = (answers or [])[turn]
+    except (ValueError, IndexError):
+        return source_html(assistant.source_text, None, 0)
+    return source_html(assistant.source_text, answer, n)
 
 
 def ask_api(assistant: Assistant, question: str) -> dict[str, Any]:
@@ -61,8 +85,11 @@ def ask_api(assistant: Assistant, question: str) -> dict[str, Any]:
         return {"error": str(exc)}
 
 
+DOCUMENT_COLUMNS = ["title", "date", "passages", "file"]
+
+
 def documents_table(assistant: Assistant) -> list[list[Any]]:
-    return [[d["source"], d["title"], d["date"], d["chunks"]] for d in assistant.documents()]
+    return [[d["title"], d["date"], d["chunks"], d["source"]] for d in assistant.documents()]
 
 
 def upload_documents(
@@ -105,17 +132,19 @@ def record_feedback(
     comment: str = "",
     answer: dict[str, Any] | None = None,
 ) -> str:
-    """Append one judgement to the feedback JSONL that ``assistant feedback`` turns into gold candidates."""
+    """Append one judgement to the feedback JSONL that ``assistant feedback`` turns into gold candidates;
+    ``answer`` is the judged message's answer (as a dict)."""
     if index is None or not 0 <= index < len(history) or history[index].get("role") != "assistant":
         return "Use the thumbs on an answer."
     questions = [m for m in history[:index] if m.get("role") == "user"]
     row = {
         "time": time.strftime("%Y-%m-%dT%H:%M:%S"),
         "question": questions[-1]["content"] if questions else "",
-        "answer": history[index].get("content", ""),
+        # the answer's own text: the message holds the page's markup around it
+        "answer": (answer or {}).get("answer") or history[index].get("content", ""),
         "liked": liked,
         "comment": comment.strip()[:2000],
-        "citations": (answer or {}).get("citations", []) if index == len(history) - 1 else [],
+        "citations": (answer or {}).get("citations", []),
     }
     append_feedback(assistant.settings.web.feedback_file or assistant.settings.data_dir / "feedback.jsonl", row)
     return "Thanks, noted." if liked else "Thanks, noted; wrong answers become candidates for the eval set."

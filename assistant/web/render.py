@@ -1,22 +1,39 @@
-"""What the web page shows, as pure functions of plain data: escaped chat text, citation cards, the source viewer.
+"""What the web page shows, as pure functions of plain data: answer bubbles, citation cards, the source viewer,
+the start screen.
 
-Everything shown is escaped here: answers, quotes and documents are text, never markup, so a document
-cannot make the page load an image, follow a link or run a script.
+Everything taken from an answer or a document is escaped here: it is text, never markup, so a document cannot
+make the page load an image, follow a link or run a script. The only markup is the page's own: citation markers
+(``<a href="#cite-turn-n">``, which the page script turns into "open this quote in the viewer"; the chat's
+sanitiser keeps ``href`` but drops ``data-`` attributes) and the cards.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..answer import REFUSAL
+from ..display import spaced
 from ..types import Answer, Citation
 
 SourceText = Callable[[str], "str | None"]  # an indexed source's original text (Assistant.source_text)
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
-_MARKER = re.compile(r"\\\[(\d+)\\\]")
+_RAW_MARKER = re.compile(r"\[(\d+)\]")
+# a broad answer's paragraph: 'According to "Title" (date): sentences' or '"Title" (date): sentences'
+_DOC_PART = re.compile(r'^(According to )?"([^"\n]+)"( \([^)\n]*\))?: ', re.M)
+# HTML's and markdown's own characters as entities, in one pass: shown as they are, acted on by no parser
+_AS_TEXT = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}
+    | {c: f"&#{ord(c)};" for c in "\\`*_{}[]()#+!|~-"}
+)
+CONTEXT_CHARS = 90  # about one line of the document either side of a quote on a card
+
+
+def _text(text: str) -> str:
+    """Text inside the page's own markup (chat bubbles included): no character of it is markup or markdown."""
+    return text.translate(_AS_TEXT)
 
 
 def escape_markdown(text: str) -> str:
@@ -24,81 +41,172 @@ def escape_markdown(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
 
 
-def chat_text(answer: Answer | str) -> str:
-    """The chat bubble: escaped text, citation markers kept as [n]; a refusal leads with its verdict in bold."""
-    if isinstance(answer, str):
-        return _MARKER.sub(r"[\1]", escape_markdown(answer))
-    if answer.refused and answer.text.startswith(REFUSAL):
-        rest = _MARKER.sub(r"[\1]", escape_markdown(answer.text[len(REFUSAL) :].strip()))
-        return f"**{REFUSAL}** {rest}"
-    if answer.short and answer.text.startswith(answer.short.text):  # the answer phrase first, in bold
-        rest = _MARKER.sub(r"[\1]", escape_markdown(answer.text[len(answer.short.text) :]))
-        return f"**{escape_markdown(answer.short.text)}**{rest}"
-    return _MARKER.sub(r"[\1]", escape_markdown(answer.text))
+def _linked(text: str, turn: int, cites: Sequence[Citation]) -> str:
+    """The text made safe, its ``[n]`` markers links to their quote (hovering one shows the quote)."""
+    parts, last = [], 0
+    for match in _RAW_MARKER.finditer(text):
+        n = int(match.group(1))
+        parts.append(_text(text[last : match.start()]))
+        if 0 < n <= len(cites):
+            quote = _text(spaced(cites[n - 1].quote))
+            parts.append(f'<a class="cite" href="#cite-{turn}-{n}" title="{quote}">[{n}]</a>')
+        else:
+            parts.append(_text(match.group(0)))
+        last = match.end()
+    return "".join(parts) + _text(text[last:])
 
 
-def _context(original: str, start: int, end: int, reach: int = 320) -> tuple[str, str, str]:
-    """The quote with the rest of its paragraph around it (cut at blank lines, or at ``reach`` characters)."""
+def _paragraphs(text: str, turn: int, cites: Sequence[Citation]) -> str:
+    return "".join(f"<p>{_linked(p, turn, cites)}</p>" for p in text.split("\n\n") if p.strip())
+
+
+def _body(answer: Answer, turn: int) -> str:
+    """The answer itself, one HTML block: markdown never acts on it (its characters are all entities)."""
+    cites = answer.citations or answer.nearest
+    text = answer.text
+    if answer.refused and text.startswith(REFUSAL):
+        rest = _linked(text[len(REFUSAL) :].strip(), turn, cites)
+        return f'<div class="refused-answer"><b>{REFUSAL}</b> {rest}</div>'
+    if answer.short and text.startswith(answer.short.text):  # the answer phrase first, on its own line, in bold
+        head, _, rest = text.partition("\n\n")  # "phrase [1]", then the supporting sentences
+        short = f'<p class="short-answer">{_linked(head, turn, cites)}</p>'
+        return f'<div class="answer">{short}{_paragraphs(rest, turn, cites)}</div>'
+    if not _DOC_PART.search(text):
+        return f'<div class="answer">{_paragraphs(text, turn, cites)}</div>'
+    blocks = []  # a summary or comparison: one block per document, its title first
+    for paragraph in text.split("\n\n"):
+        found = _DOC_PART.match(paragraph)
+        if not found:
+            blocks.append(f"<p>{_linked(paragraph, turn, cites)}</p>")
+            continue
+        intro, title, when = found.group(1) or "", found.group(2), found.group(3) or ""
+        blocks.append(
+            f'<div class="doc-part">{_text(intro)}<b>{_text(title)}</b><span class="date">{_text(when)}</span>: '
+            f"{_linked(paragraph[found.end() :], turn, cites)}</div>"
+        )
+    return f'<div class="answer">{"".join(blocks)}</div>'
+
+
+def answer_html(source_text: SourceText, answer: Answer, turn: int) -> str:
+    """One answer's bubble: the answer, then its sources collapsed under it (the way to them on a phone)."""
+    cites = answer.citations or answer.nearest
+    notes = "".join(f"<p class='note'>Note: {_text(n)}</p>" for n in answer.notes)
+    if not cites:
+        return _body(answer, turn) + notes
+    label = "Nearest passages (they do not answer it)" if answer.refused else "Sources"
+    cards = "".join(citation_card(source_text, c, n, turn) for n, c in enumerate(cites, 1))
+    count = f"{len(cites)} passage{'s' if len(cites) != 1 else ''}"
+    # one line of HTML: a blank line would end the markdown's HTML block
+    sources = f'<details class="sources"><summary>{label} · {count}</summary>{cards}</details>'
+    return f"{_body(answer, turn)}{notes}{sources}"
+
+
+def streaming_html(shown: str, draft: str = "") -> str:
+    """An answer still arriving: what passed the checks, then the model's unchecked draft, marked as such."""
+    if draft.strip():
+        checking = f'<span class="draft">{_text(draft.strip())} <i>(checking against the passages…)</i></span>'
+        return f'<div class="answer"><p>{_text(shown)} {checking}</p></div>'
+    return (
+        f'<div class="answer">{"".join(f"<p>{_text(p)}</p>" for p in shown.split(chr(10) * 2))}</div>' if shown else "…"
+    )
+
+
+def _context(original: str, start: int, end: int, reach: int = CONTEXT_CHARS) -> tuple[str, str, str]:
+    """About a line of the paragraph either side of the quote, cut at a word."""
     left = max(original.rfind("\n", 0, start) + 1, start - reach)
+    if left > 0 and original[left - 1] not in "\n ":
+        left = original.find(" ", left, start) + 1 or start
     right_break = original.find("\n", end)
     right = min(right_break if right_break != -1 else len(original), end + reach)
+    if right < len(original) and original[right] not in "\n ":
+        right = original.rfind(" ", end, right) if original.rfind(" ", end, right) != -1 else end
     before = ("…" if left > 0 and original[left - 1] != "\n" else "") + original[left:start]
     after = original[end:right] + ("…" if right < len(original) and original[right] != "\n" else "")
     return before, original[start:end], after
 
 
-def citation_card(source_text: SourceText, n: int, c: Citation) -> str:
-    e = html.escape
+def citation_card(source_text: SourceText, c: Citation, n: int, turn: int | None = None) -> str:
+    """A compact card: the title and date, the quote in about a line of context, then file and offsets."""
+    e = _text
     original = source_text(c.source)
     if original is not None and original[c.start : c.end] == c.quote:
         before, quote, after = _context(original, c.start, c.end)
     else:
         before, quote, after = "", c.quote, ""
-    date = f" · {e(c.date)}" if c.date else ""
+    before, quote, after = (spaced(" ".join(part.split("\n"))) for part in (before, quote, after))
+    if before and not before[-1].isspace():  # sentences glued in the source ("territory".Mali's)
+        before += " "
+    if after and not after[0].isspace() and after[0] not in ".,;:!?)…":
+        after = " " + after
+    date = f' <span class="date">· {e(c.date)}</span>' if c.date else ""
+    opens = f' data-cite="{turn}:{n}" title="Open the document at this quote"' if turn is not None else ""
     return (
-        f'<div class="card"><div class="meta"><b>[{n}] {e(c.title)}</b>{date} · <code>{e(c.source)}</code> · '
-        f"characters {c.start}–{c.end}</div>"
-        f'<div class="ctx">{e(before)}<mark>{e(quote)}</mark>{e(after)}</div></div>'
+        f'<div class="card"{opens}><div class="title"><b>[{n}]</b> {e(c.title)}{date}</div>'
+        f'<div class="ctx">{e(before)}<mark>{e(quote)}</mark>{e(after)}</div>'
+        f'<div class="meta">{e(c.source)} · characters {c.start}–{c.end}</div></div>'
     )
 
 
-def evidence_html(source_text: SourceText, answer: Answer | None) -> str:
-    """Citation cards under the answer; for a refusal, the nearest passages, marked as not answering."""
+def evidence_html(source_text: SourceText, answer: Answer | None, turn: int | None = None) -> str:
+    """The side panel: the latest answer's cards; for a refusal, the nearest passages, marked as not answering."""
     if answer is None:
-        return "<p>Citations for the latest answer appear here.</p>"
+        return "<p class='hint'>The passages behind the latest answer appear here.</p>"
     if answer.refused:
-        cards = "".join(citation_card(source_text, i, c) for i, c in enumerate(answer.nearest, 1))
+        cards = "".join(citation_card(source_text, c, n, turn) for n, c in enumerate(answer.nearest, 1))
         return (
             f'<div class="refusal"><p><b>The documents don\'t say.</b> Searched for: '
             f"{html.escape(answer.query)}</p><p>Nearest passages (they do not answer the question):</p>"
             f"{cards}</div>"
         )
-    cards = "".join(citation_card(source_text, i, c) for i, c in enumerate(answer.citations, 1))
+    cards = "".join(citation_card(source_text, c, n, turn) for n, c in enumerate(answer.citations, 1))
     notes = "".join(f"<p><i>Note: {html.escape(n)}</i></p>" for n in answer.notes)
     return cards + notes
 
 
-def source_html(source_text: SourceText, answer: dict[str, Any] | None, choice: str | None) -> str:
-    """The whole document of a cited passage, with the quote marked (the page scrolls to it)."""
-    if not answer or not choice:
-        return "<p>Pick a citation to open its document.</p>"
-    match = re.match(r"\[(\d+)\]", choice)
-    cites = answer.get("citations") or answer.get("nearest") or []
-    if not match or not 0 < int(match.group(1)) <= len(cites):
-        return "<p>Pick a citation to open its document.</p>"
-    c = cites[int(match.group(1)) - 1]
+def source_html(source_text: SourceText, answer: dict[str, Any] | None, n: int) -> str:
+    """The whole document of citation ``n`` of ``answer``, the quote marked (the page scrolls to it)."""
+    cites = (answer or {}).get("citations") or (answer or {}).get("nearest") or []
+    if not 0 < n <= len(cites):
+        return VIEWER_HINT
+    c = cites[n - 1]
     original = source_text(c["source"])
     if original is None or original[c["start"] : c["end"]] != c["quote"]:
         return "<p>That document changed or is gone since the answer was given; ask again.</p>"
     e = html.escape
+    date = f" · {e(c['date'])}" if c.get("date") else ""
+    before, quote, after = (spaced(part) for part in (original[: c["start"]], c["quote"], original[c["end"] :]))
+    if before and not before[-1].isspace():  # display only, as on the cards
+        before += " "
+    if after and not after[0].isspace() and after[0] not in ".,;:!?)":
+        after = " " + after
     return (
-        f'<div class="meta"><b>{e(c["title"])}</b> · <code>{e(c["source"])}</code></div><div class="doc">'
-        f'{e(original[: c["start"]])}<mark id="quote-mark">{e(c["quote"])}</mark>{e(original[c["end"] :])}</div>'
+        f'<div class="doc-head"><b>[{n}] {e(c["title"])}</b>{date}<div class="meta">{e(c["source"])} · '
+        f'characters {c["start"]}–{c["end"]}</div><a class="back" href="#chat">↑ back to the conversation</a></div>'
+        f'<div class="doc">{e(before)}<mark id="quote-mark">{e(quote)}</mark>{e(after)}</div>'
     )
 
 
-def citation_choices(answer: Answer | None) -> list[str]:
-    if answer is None:
-        return []
-    cites = answer.citations or answer.nearest
-    return [f"[{i}] {c.title} ({c.source})" for i, c in enumerate(cites, 1)]
+VIEWER_HINT = "<p class='hint'>Click a marker such as [1] in an answer to open its document here, at the quote.</p>"
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def start_screen(documents: Sequence[dict[str, Any]], status: str = "") -> str:
+    """What an empty conversation shows: the promise, the indexed documents, and where things stand."""
+    promise = (
+        "**Ask about the documents below.** Every answer comes from them, with the exact passage it rests on; "
+        "when they don't say, the assistant says so."
+    )
+    if not documents:
+        return f"{promise}\n\n{escape_markdown(status or 'No documents are indexed yet.')}"
+    shown = sorted(documents, key=lambda d: (not d.get("date"), d.get("date", ""), d.get("title", "")))
+    rows = "\n".join(
+        f"| {escape_markdown(str(d['title']))} | {escape_markdown(str(d.get('date') or '–'))} | "
+        f"{plural(int(d['chunks']), 'passage')} |"
+        for d in shown[:12]
+    )
+    more = f"\n\n…and {len(shown) - 12} more (see Documents)." if len(shown) > 12 else ""
+    heading = f"{plural(len(shown), 'document')} indexed"
+    return f"{promise}\n\n**{heading}**\n\n| Title | Date | Size |\n|---|---|---|\n{rows}{more}"
