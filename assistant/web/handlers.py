@@ -77,10 +77,10 @@ def open_citation(assistant: Assistant, answers: Answers | None, target: str) ->
     return source_html(assistant.source_text, answer, n)
 
 
-def ask_api(assistant: Assistant, question: str) -> dict[str, Any]:
+def ask_api(assistant: Assistant, question: str, mode: str | None = None) -> dict[str, Any]:
     """The ``/ask`` endpoint: the same object as ``assistant ask --json`` (or ``{"error": ...}``)."""
     try:
-        return assistant.ask(question).to_dict()
+        return assistant.ask(question, mode=mode).to_dict()
     except AssistantError as exc:
         return {"error": str(exc)}
 
