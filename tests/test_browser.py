@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import time
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -50,20 +51,33 @@ def _browser(p: Any) -> Any:
     return p.chromium.launch(executable_path=chromium, args=args)
 
 
-@pytest.fixture(params=[1366, 390], ids=["desktop", "phone"])
-def page(app_url: str, request: pytest.FixtureRequest) -> Iterator[Any]:
-    """The app's page in headless Chromium, at a laptop's width and a phone's, once its documents are indexed."""
+@contextmanager
+def opened(app_url: str, width: int) -> Iterator[Any]:
+    """The app's page in headless Chromium at ``width`` pixels, once its documents are indexed."""
     from playwright.sync_api import expect, sync_playwright
 
     SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         browser = _browser(p)
-        loaded = browser.new_page(viewport={"width": request.param, "height": 900})
-        loaded.width = request.param
+        loaded = browser.new_page(viewport={"width": width, "height": 900})
+        loaded.width = width
         loaded.goto(app_url)
         expect(loaded.locator("#status")).to_contain_text("documents indexed", timeout=120_000)
         yield loaded
         browser.close()
+
+
+@pytest.fixture(params=[1366, 390], ids=["desktop", "phone"])
+def page(app_url: str, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """At a laptop's width and at a phone's."""
+    with opened(app_url, request.param) as loaded:
+        yield loaded
+
+
+@pytest.fixture
+def desktop(app_url: str) -> Iterator[Any]:
+    with opened(app_url, 1366) as loaded:
+        yield loaded
 
 
 def ask(page: Any, question: str) -> None:
@@ -128,11 +142,10 @@ def test_a_refusal_looks_like_one_and_new_conversation_clears_feedback(page: Any
     expect(page.locator("#chat")).to_contain_text("Ask about the documents below")
 
 
-def test_a_summary_a_comparison_and_a_greeting(page: Any):
+def test_a_summary_a_comparison_and_a_greeting(desktop: Any):
     from playwright.sync_api import expect
 
-    if page.width < 1000:
-        pytest.skip("the same answers as on a laptop; the phone layout is covered by the tests above")
+    page = desktop
     chat = page.locator("#chat")
     ask(page, "Summarize the articles.")
     expect(chat).to_contain_text("documents, oldest first:", timeout=60_000)  # another test may add one
@@ -155,11 +168,26 @@ def test_a_summary_a_comparison_and_a_greeting(page: Any):
     shot(page, "greeting")
 
 
-def test_an_upload_is_answered_at_once(page: Any, tmp_path: Path):
+def test_a_generated_answer_streams_as_a_draft_and_stop_cuts_it_short(desktop: Any):
     from playwright.sync_api import expect
 
-    if page.width < 1000:
-        pytest.skip("one upload is enough: the documents panel is the same on a phone")
+    page = desktop
+    page.get_by_text("Settings", exact=True).click()
+    page.get_by_text("generative (experimental)").click()
+    ask(page, "How many children were killed in the drone strikes in Tinzaouaten?")
+    expect(page.locator("#chat .draft").last).to_be_visible(timeout=60_000)  # the model's tokens, unchecked
+    shot(page, "draft")
+    page.locator("#stop").click()
+    expect(page.locator("#chat")).to_contain_text("Stopped before the answer was complete.", timeout=30_000)
+    expect(page.locator("#chat .draft")).to_have_count(0)
+    ask(page, "hi")  # the page takes the next question
+    expect(page.locator("#chat")).to_contain_text("Hello!", timeout=60_000)
+
+
+def test_an_upload_is_answered_at_once(desktop: Any, tmp_path: Path):
+    from playwright.sync_api import expect
+
+    page = desktop
     note = tmp_path / "harvest.txt"
     note.write_text(
         "The sorghum harvest near Gao was the largest in ten years, farmers said on Friday.", encoding="utf-8"

@@ -17,6 +17,8 @@ from assistant.web.handlers import (
     open_citation,
     record_feedback,
     remove_documents,
+    request_stop,
+    stopped,
     upload_documents,
 )
 from assistant.web.indexing import BackgroundIndex
@@ -158,6 +160,17 @@ def test_generated_drafts_show_as_drafts_until_checked(fast: Assistant):
     assert llm.prompts  # the model was asked
     assert any('class="draft"' in step[0][-1]["content"] for step in steps[:-1])
     assert 'class="draft"' not in steps[-1][0][-1]["content"] and steps[-1][2][-1]
+    # Stop in the middle: what was checked stays, the draft goes, and the bubble says it was cut short
+    cut = stopped(next(step[0] for step in steps if 'class="draft"' in step[0][-1]["content"]))
+    assert 'class="draft"' not in cut[-1]["content"] and "Stopped before the answer was complete." in cut[-1]["content"]
+    assert stopped(steps[-1][0]) == steps[-1][0]  # a finished answer is left alone
+    turn = chat_turn(generative, "Who recovered the remains of their brothers in arms?", [], None, "generative")
+    history, _, _, session = next(turn)
+    request_stop(session)  # Stop pressed while it runs: the turn ends at its next piece, saying so
+    history, cards, answers, _ = list(turn)[-1]
+    assert "Stopped before" in history[-1]["content"] and "Stopped." in cards and answers == [None]
+    as_the_page_sends_it = [{**m, "content": [{"type": "text", "text": m["content"]}]} for m in steps[1][0]]
+    assert "Stopped before" in stopped(as_the_page_sends_it)[-1]["content"]
 
 
 def test_upload_validates_then_ingests(fast: Assistant, tmp_path: Path):
@@ -199,7 +212,7 @@ def test_upload_names_cannot_leave_the_corpus(name: str, safe: str):
 
 
 def test_feedback_is_appended_as_jsonl(fast: Assistant):
-    history = [{"role": "user", "content": "Q?"}, {"role": "assistant", "content": "A."}]
+    history = [{"role": "user", "content": [{"type": "text", "text": "Q?"}]}, {"role": "assistant", "content": "A."}]
     record_feedback(fast, history, 1, False, "wrong source", {"citations": [{"source": "a.txt"}]})
     record_feedback(fast, history, 1, True)
     rows = [json.loads(line) for line in (fast.settings.data_dir / "feedback.jsonl").read_text().splitlines()]

@@ -16,6 +16,7 @@ from .handlers import (
     open_citation,
     record_feedback,
     remove_documents,
+    request_stop,
     upload_documents,
 )
 from .indexing import BackgroundIndex
@@ -153,17 +154,15 @@ def build_app(assistant: Assistant, indexing: BackgroundIndex) -> Any:
         turn_inputs = [box, chatbot, session_state, answers_state, mode, cited]
         turn_outputs = [chatbot, cards, answers_state, box, session_state]
         answering: dict[str, Any] = {"show_progress": "minimal", **private}  # no spinner over the question box
-        asked: list[Any] = [
-            send.click(turn, turn_inputs, turn_outputs, **answering),
-            box.submit(turn, turn_inputs, turn_outputs, **answering),
-        ]
+        send.click(turn, turn_inputs, turn_outputs, **answering)
+        box.submit(turn, turn_inputs, turn_outputs, **answering)
 
         def example_text(picked: gr.SelectData) -> str:
             return str(picked.value["text"])
 
         picked = chatbot.example_select(example_text, None, box, **private)
-        asked.append(picked.then(turn, turn_inputs, turn_outputs, **answering))
-        stop.click(None, None, None, cancels=asked, **private)
+        picked.then(turn, turn_inputs, turn_outputs, **answering)
+        stop.click(request_stop, session_state, None, **private)
         new.click(
             lambda: ([], evidence_html(assistant.source_text, None), [], "", None, VIEWER_HINT, "", ""),
             None,

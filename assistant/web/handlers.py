@@ -6,7 +6,9 @@ session's history without replaying earlier questions.
 
 from __future__ import annotations
 
+import re
 import time
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -17,12 +19,22 @@ from ..errors import AssistantError
 from ..library import append_feedback, copy_into
 from ..types import Answer, Draft
 from .indexing import BackgroundIndex
-from .render import answer_html, escape_markdown, evidence_html, source_html, streaming_html
+from .render import STREAMING, answer_html, escape_markdown, evidence_html, source_html, streaming_html
 
 UPLOAD_TYPES = (".txt", ".md")
 Answers = list["dict[str, Any] | None"]  # one per assistant message of the conversation (None: no answer given)
 TurnUpdate = tuple[list[dict[str, Any]], str, Answers, ChatSession]
 WAIT_STEP_S = 0.5
+STOPPED = "<p class='hint'>Stopped.</p>"
+_DRAFT = re.compile(r' ?<span class="draft">.*?</span>', re.S)
+# conversations whose user pressed Stop: their running turn ends at its next piece (this also closes the model's
+# stream); a flag rather than Gradio's cancel, whose last in-flight update could land after the "Stopped" one
+_stop_requested: weakref.WeakSet[ChatSession] = weakref.WeakSet()
+
+
+def request_stop(session: ChatSession | None) -> None:
+    if session is not None:
+        _stop_requested.add(session)
 
 
 def chat_turn(
@@ -41,16 +53,24 @@ def chat_turn(
     Yields (chat history, the side panel's cards, the answers so far as dicts, the session for the next turn).
     """
     session = session or assistant.chat()
+    _stop_requested.discard(session)
     answers = [*(answers or []), None]
     turn = len(answers) - 1
-    history = list(history or []) + [{"role": "user", "content": message}, {"role": "assistant", "content": "…"}]
+    history = list(history or []) + [{"role": "user", "content": message}, {"role": "assistant", "content": ""}]
+    history[-1]["content"] = streaming_html("")
     waiting = "<p class='hint'>Answering…</p>"
     while indexing is not None and not indexing.wait(WAIT_STEP_S):
-        history[-1] = {"role": "assistant", "content": f"*{escape_markdown(indexing.status())}* The answer follows."}
+        if session in _stop_requested:
+            yield stopped(history), STOPPED, list(answers), session
+            return
+        history[-1] = {"role": "assistant", "content": streaming_html("", waiting=indexing.status())}
         yield list(history), waiting, list(answers), session
     shown, draft = "", ""
     try:
         for item in session.stream(message, mode=mode, max_citations=max_citations, drafts=mode == "generative"):
+            if session in _stop_requested:  # leaving the loop closes the stream, and the model's with it
+                yield stopped(history), STOPPED, list(answers), session
+                return
             if isinstance(item, Answer):
                 answers[turn] = item.to_dict()
                 history[-1] = {"role": "assistant", "content": answer_html(assistant.source_text, item, turn)}
@@ -65,6 +85,28 @@ def chat_turn(
     except AssistantError as exc:
         history[-1] = {"role": "assistant", "content": f"**Error:** {escape_markdown(str(exc))}"}
         yield history, "", answers, session
+
+
+def message_text(message: dict[str, Any]) -> str:
+    """A chat message's text: the page sends content back as a list of parts ({"type": "text", "text": ...})."""
+    content = message.get("content", "")
+    if isinstance(content, list):
+        return "".join(str(part.get("text", "")) for part in content if isinstance(part, dict))
+    if isinstance(content, dict):
+        return str(content.get("text", ""))
+    return str(content)
+
+
+def stopped(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """After Stop: an answer cut short keeps what passed the checks, loses its unchecked draft, and says so."""
+    history = list(history or [])
+    if not history or not message_text(history[-1]).startswith(STREAMING):
+        return history  # nothing was running
+    checked = _DRAFT.sub("", message_text(history[-1]))
+    kept = checked if re.search(r"<p>[^<…]", checked) else ""  # some checked text, not only waiting
+    note = '<p class="note">Stopped before the answer was complete.</p>'
+    history[-1] = {"role": "assistant", "content": kept + note}
+    return history
 
 
 def open_citation(assistant: Assistant, answers: Answers | None, target: str) -> str:
@@ -139,9 +181,9 @@ def record_feedback(
     questions = [m for m in history[:index] if m.get("role") == "user"]
     row = {
         "time": time.strftime("%Y-%m-%dT%H:%M:%S"),
-        "question": questions[-1]["content"] if questions else "",
+        "question": message_text(questions[-1]) if questions else "",
         # the answer's own text: the message holds the page's markup around it
-        "answer": (answer or {}).get("answer") or history[index].get("content", ""),
+        "answer": (answer or {}).get("answer") or message_text(history[index]),
         "liked": liked,
         "comment": comment.strip()[:2000],
         "citations": (answer or {}).get("citations", []),

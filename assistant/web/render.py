@@ -101,14 +101,18 @@ def answer_html(source_text: SourceText, answer: Answer, turn: int) -> str:
     return f"{_body(answer, turn)}{notes}{sources}"
 
 
-def streaming_html(shown: str, draft: str = "") -> str:
-    """An answer still arriving: what passed the checks, then the model's unchecked draft, marked as such."""
+STREAMING = '<div class="answer streaming">'  # an answer still arriving starts so (Stop looks for it)
+
+
+def streaming_html(shown: str, draft: str = "", waiting: str = "") -> str:
+    """An answer still arriving: what passed the checks, then the model's unchecked draft, marked as such (or
+    what it waits for)."""
+    if waiting:
+        return f"{STREAMING}<p><i>{_text(waiting)}</i> The answer follows.</p></div>"
     if draft.strip():
         checking = f'<span class="draft">{_text(draft.strip())} <i>(checking against the passages…)</i></span>'
-        return f'<div class="answer"><p>{_text(shown)} {checking}</p></div>'
-    return (
-        f'<div class="answer">{"".join(f"<p>{_text(p)}</p>" for p in shown.split(chr(10) * 2))}</div>' if shown else "…"
-    )
+        return f"{STREAMING}<p>{_text(shown)} {checking}</p></div>"
+    return STREAMING + "".join(f"<p>{_text(p)}</p>" for p in (shown or "…").split("\n\n")) + "</div>"
 
 
 def _context(original: str, start: int, end: int, reach: int = CONTEXT_CHARS) -> tuple[str, str, str]:
