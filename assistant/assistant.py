@@ -64,13 +64,17 @@ class Assistant:
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
-            self._embedder = make_embedder(self.settings.embed.backend, cache_dir=self.settings.embed.cache_dir)
+            with self._writing:  # one model load (and one ONNX export into the cache) however many threads ask
+                if self._embedder is None:
+                    self._embedder = make_embedder(self.settings.embed.backend, cache_dir=self.settings.embed.cache_dir)
         return self._embedder
 
     @property
     def index(self) -> ChunkIndex:
         if self._index is None:
-            self._index = self._open_index(verify=True)
+            with self._writing:  # opened once: two clients made at once for one folder break Chroma's cache
+                if self._index is None:
+                    self._index = self._open_index(verify=True)
         return self._index
 
     def _open_index(self, verify: bool) -> ChunkIndex:
@@ -82,14 +86,19 @@ class Assistant:
     @property
     def engine(self) -> AnswerEngine:
         if self._engine is None:
-            name = f"keywords-{self.settings.store.collection}-{store_kind(self.settings.store)}.json"
-            retriever = Retriever(self.index, self.embedder, self.settings.data_dir / name)
-            cache, chosen = self.settings.embed.cache_dir, self.settings.retrieval
-            judge = AnswerJudge(cache) if chosen.judge == "learned" else None
-            spans = SpanReader(cache) if chosen.short_answers else None
-            parts = (retriever, self._reader, self.prompts, self.settings, self.get_llm)
-            self._engine = AnswerEngine(*parts, judge, spans)
+            with self._writing:  # built once, whichever thread asks first
+                if self._engine is None:
+                    self._engine = self._build_engine()
         return self._engine
+
+    def _build_engine(self) -> AnswerEngine:
+        name = f"keywords-{self.settings.store.collection}-{store_kind(self.settings.store)}.json"
+        retriever = Retriever(self.index, self.embedder, self.settings.data_dir / name)
+        cache, chosen = self.settings.embed.cache_dir, self.settings.retrieval
+        judge = AnswerJudge(cache) if chosen.judge == "learned" else None
+        spans = SpanReader(cache) if chosen.short_answers else None
+        parts = (retriever, self._reader, self.prompts, self.settings, self.get_llm)
+        return AnswerEngine(*parts, judge, spans)
 
     @property
     def retriever(self) -> Retriever:
