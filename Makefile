@@ -57,7 +57,8 @@ test: install-test
 test-fast:
 	$(BIN)/python -m pytest -q -m "not slow"
 
-# 10 concurrent users for 2 minutes against the real app; prints p50/p95 and RSS
+# 10 concurrent users for 2 minutes, then 100 mixed questions (20 generative), against the real app; prints
+# p50/p95 and RSS
 load:
 	$(BIN)/python -m pytest -q -s -m load tests/test_load.py
 

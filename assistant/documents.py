@@ -165,6 +165,19 @@ def _read_regular(path: Path, limit_bytes: float) -> bytes:
     return data
 
 
+def heading(body: str) -> str:
+    """A title the text gives itself: a markdown heading on its first line, or a short first line standing apart
+    (no closing stop, a blank line after it), as a saved article's headline does."""
+    first, _, rest = body.lstrip("\n").partition("\n")
+    first = first.strip()
+    if first.startswith("#"):
+        return first.lstrip("#").strip()[:200]
+    stands_apart = rest.startswith("\n") or not rest.strip()
+    if 0 < len(first) <= 120 and stands_apart and first[-1] not in ".!?,;:\"'”’)" and rest.strip():
+        return first
+    return ""
+
+
 def read_document(path: Path, root: Path, settings: IngestSettings) -> tuple[Document, str | None]:
     """The document and an optional warning; ``BadInput`` when it cannot be used."""
     source = path.relative_to(root).as_posix()
@@ -186,5 +199,5 @@ def read_document(path: Path, root: Path, settings: IngestSettings) -> tuple[Doc
         except (ValueError, AttributeError):
             warning = f"{sidecar.name}: not a JSON object; metadata ignored"
     sha = hashlib.sha256(data + b"\0" + meta_bytes).hexdigest()
-    title = meta.get("title") or path.stem
+    title = meta.get("title") or heading(text[body_start:]) or path.stem
     return Document(source, path, root, text, title, meta.get("date", ""), sha, body_start, stamp), warning

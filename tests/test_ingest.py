@@ -225,3 +225,14 @@ def test_a_running_assistant_sees_what_another_process_ingested(settings: Settin
     assert result.returncode == 0 and "added 1" in result.stdout, result.stderr
     answer = running.ask("sorghum harvest in Gao set a record")
     assert any(c.source == "sorghum.txt" for c in answer.citations + answer.nearest)
+
+
+def test_a_file_without_metadata_is_titled_by_its_own_heading(fast: Assistant):
+    corpus = fast.settings.corpus_dir
+    (corpus / "report.md").write_text("# Harvest report\n\nThe sorghum harvest doubled.", encoding="utf-8")
+    (corpus / "story.txt").write_text("Sorghum harvest doubles near Gao\n\nFarmers said so.", encoding="utf-8")
+    (corpus / "note.txt").write_text("The sorghum harvest near Gao was the largest.", encoding="utf-8")
+    fast.ingest()
+    titles = {d["source"]: d["title"] for d in fast.documents()}
+    assert titles["report.md"] == "Harvest report" and titles["story.txt"] == "Sorghum harvest doubles near Gao"
+    assert titles["note.txt"] == "note"  # a sentence is not a title: the file name stays

@@ -1,4 +1,5 @@
-"""10 concurrent chat users for 2 minutes against the real app (run on its own: `make load`)."""
+"""The real app under load (run on its own: `make load`): 10 concurrent users for 2 minutes, and memory over
+100 mixed questions."""
 
 from __future__ import annotations
 
