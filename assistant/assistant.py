@@ -172,6 +172,24 @@ class Assistant:
         by_model = ModelRewrite(self.prompts, self.get_llm) if self.settings.chat_rewrite == "model" else None
         return ChatSession(self.ready_engine, by_model)
 
+    def as_retriever(self, similarity_top_k: int = 5) -> Any:
+        """A llama-index ``BaseRetriever``: the best verified sentences as nodes with offsets into their files."""
+        from .llama import AssistantRetriever
+
+        return AssistantRetriever(self, similarity_top_k)
+
+    def as_query_engine(self, *, mode: str | None = None, streaming: bool = False) -> Any:
+        """A llama-index query engine whose ``source_nodes`` are the answer's verified citations."""
+        from .llama import AssistantQueryEngine
+
+        return AssistantQueryEngine(assistant=self, mode=mode, streaming=streaming)
+
+    def as_chat_engine(self, *, mode: str | None = None) -> Any:
+        """A llama-index chat engine over a conversation of this assistant (follow-ups resolved)."""
+        from .llama import AssistantChatEngine
+
+        return AssistantChatEngine(self, mode)
+
     def documents(self) -> list[dict[str, Any]]:
         """The indexed files: source, title, date, chunks, path."""
         keys = ("source", "title", "date", "chunks", "path")

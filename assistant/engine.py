@@ -16,7 +16,6 @@ from .answer import (
     REFUSAL,
     Bar,
     SourceReader,
-    answers_the_kind_asked,
     attributed,
     citation,
     conflicting,
@@ -31,14 +30,14 @@ from .broad import broad_text, collection_choice, conversational_reply, grouped,
 from .config import Settings
 from .display import tidy_sentence
 from .errors import AssistantError, BackendUnavailable, BadInput
-from .gate import fit_messages, gated_stream
+from .gate import generate
 from .judge import AnswerJudge
 from .kinds import Kind, question_kind
 from .prompts import Prompts
 from .reader import SpanReader
 from .retrieval import Evidence, Retriever
 from .text import clean_question
-from .types import Answer, Draft, ShortAnswer
+from .types import Answer, ShortAnswer
 from .words import QUESTION_WORDS, content_words
 
 MODES = ("extractive", "generative")
@@ -97,16 +96,8 @@ class AnswerEngine:
                 yield from _emit(broad)
                 return
         query = self.retriever.correct(clean_question(query, None) if query else question)
-        vector = self.retriever.embed_query(query)
-        chunks = [c for c, _ in self.retriever.retrieve(query, self.settings.retrieval.top_k, vector)]
-        timings["retrieve"] = _since(clock)
-        evidence = self.retriever.evidence(query, chunks, vector)
-        timings["evidence"] = _since(clock) - timings["retrieve"]
-        bar = Bar.of_rules(self.settings.retrieval)
-        if self.judge:
-            evidence = self._judged(self.judge, query, evidence)
-            bar = Bar(self.judge.threshold)
-            timings["judge"] = _since(clock) - timings["retrieve"] - timings["evidence"]
+        evidence = self.evidence(query, timings)
+        bar = Bar(self.judge.threshold) if self.judge else Bar.of_rules(self.settings.retrieval)
         judge = self.judge.name if self.judge else "rules"
         base: dict[str, Any] = {
             "question": question,
@@ -200,6 +191,26 @@ class AnswerEngine:
         base["timings_ms"] = {"overview": _since(clock)}
         return _answer(broad_text(kind, groups, lead), [e for g in groups for e in g], base, clock, notes)
 
+    def evidence(self, query: str, timings: dict[str, float] | None = None) -> list[Evidence]:
+        """The sentences of the retrieved passages, best first (ranked by the judge when there is one); the
+        time of each step is added to ``timings``."""
+        timings = {} if timings is None else timings
+        clock = time.perf_counter()
+        vector = self.retriever.embed_query(query)
+        chunks = [c for c, _ in self.retriever.retrieve(query, self.settings.retrieval.top_k, vector)]
+        timings["retrieve"] = _since(clock)
+        evidence = self.retriever.evidence(query, chunks, vector)
+        timings["evidence"] = _since(clock) - timings["retrieve"]
+        if self.judge:
+            evidence = self._judged(self.judge, query, evidence)
+            timings["judge"] = _since(clock) - timings["retrieve"] - timings["evidence"]
+        return evidence
+
+    def search(self, query: str, limit: int) -> list[Evidence]:
+        """The best ``limit`` sentences for ``query`` whose quotes match the files: retrieval without an answer."""
+        query = self.retriever.correct(clean_question(query, self.settings.max_question_chars))
+        return verified(self.evidence(query)[: limit * 2], self.reader)[:limit]
+
     def _judged(self, judge: AnswerJudge, query: str, evidence: list[Evidence]) -> list[Evidence]:
         """The best sentences by the rule score, re-scored by the judge's probability and ranked by it."""
         top = evidence[: self.settings.retrieval.judged_sentences]
@@ -227,39 +238,7 @@ class AnswerEngine:
         if llm is None:
             notes.append("no language model is configured; showing the extractive answer instead")
             return None
-        max_tokens = self.settings.llm.max_tokens
-        fitted = fit_messages(question, cited, self.prompts, llm, max_tokens)
-        if fitted is None:
-            notes.append("the question and its passages do not fit the model's context; showing the extractive answer")
-            return None
-        messages, cited = fitted
-        order: list[int] = []  # evidence indices in the order the answer first cites them
-        parts: list[str] = []
-        seen: set[str] = set()
-        try:
-            for result in gated_stream(llm.stream(messages, max_tokens), cited, drafts):
-                if isinstance(result, Draft):
-                    yield result
-                    continue
-                if result.sentence.lower() in seen:  # small models loop; a repeat adds nothing
-                    continue
-                seen.add(result.sentence.lower())
-                order.extend(i for i in result.supports if i not in order)
-                part = with_markers(result.sentence, [order.index(i) + 1 for i in result.supports])
-                parts.append(part)
-                yield (" " if len(parts) > 1 else "") + part
-        except BackendUnavailable as exc:
-            notes.append(f"{exc}; showing the extractive answer instead")
-            return None
-        if not parts:
-            notes.append("the model's answer was not backed by the passages; showing the extractive answer instead")
-            return None
-        if not answers_the_kind_asked(question, " ".join(parts)):
-            notes.append(
-                "the model's answer did not give the quantity asked for; showing the extractive answer instead"
-            )
-            return None
-        return " ".join(parts), [cited[i] for i in order]
+        return (yield from generate(question, cited, notes, llm, self.prompts, self.settings.llm.max_tokens, drafts))
 
     def _refusal(
         self, query: str, evidence: list[Evidence], base: dict[str, Any], clock: float, notes: Sequence[str] = ()

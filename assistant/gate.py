@@ -4,11 +4,12 @@ the numbered passages (its numbers, its names and most of its content words) or 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
 
-from .answer import NUMBER
+from .answer import NUMBER, answers_the_kind_asked, with_markers
 from .backends.llms import LLM, Message
+from .errors import BackendUnavailable
 from .prompts import Prompts
 from .retrieval import Evidence
 from .text import normalize, sentence_spans
@@ -133,3 +134,46 @@ def gated_stream(
         result = gate_sentence(norm.text[a:b], cited)
         if result:
             yield result
+
+
+def generate(
+    question: str,
+    cited: list[Evidence],
+    notes: list[str],
+    llm: LLM,
+    prompts: Prompts,
+    max_tokens: int,
+    drafts: bool = False,
+) -> Generator[str, None, tuple[str, list[Evidence]] | None]:
+    """Stream the model's answer as gated sentences (and, with ``drafts``, its raw pieces as ``Draft``s first);
+    return (text, citations used), or None, with the reason in ``notes``, to fall back to the extractive answer."""
+    fitted = fit_messages(question, cited, prompts, llm, max_tokens)
+    if fitted is None:
+        notes.append("the question and its passages do not fit the model's context; showing the extractive answer")
+        return None
+    messages, cited = fitted
+    order: list[int] = []  # evidence indices in the order the answer first cites them
+    parts: list[str] = []
+    seen: set[str] = set()
+    try:
+        for result in gated_stream(llm.stream(messages, max_tokens), cited, drafts):
+            if isinstance(result, Draft):
+                yield result
+                continue
+            if result.sentence.lower() in seen:  # small models loop; a repeat adds nothing
+                continue
+            seen.add(result.sentence.lower())
+            order.extend(i for i in result.supports if i not in order)
+            part = with_markers(result.sentence, [order.index(i) + 1 for i in result.supports])
+            parts.append(part)
+            yield (" " if len(parts) > 1 else "") + part
+    except BackendUnavailable as exc:
+        notes.append(f"{exc}; showing the extractive answer instead")
+        return None
+    if not parts:
+        notes.append("the model's answer was not backed by the passages; showing the extractive answer instead")
+        return None
+    if not answers_the_kind_asked(question, " ".join(parts)):
+        notes.append("the model's answer did not give the quantity asked for; showing the extractive answer instead")
+        return None
+    return " ".join(parts), [cited[i] for i in order]
