@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from .answer import SourceReader
+from .answer import SourceReader, citation
 from .backends.embeddings import Embedder, make_embedder
 from .backends.llms import LLM, make_llm
 from .backends.stores import forget_embedded_clients, make_chroma_client, store_kind
@@ -19,11 +19,11 @@ from .engine import AnswerEngine, last_answer
 from .index import ChunkIndex
 from .ingest import Progress, fingerprint, sync, writer_lock
 from .judge import AnswerJudge
-from .library import Generation, set_aside
+from .library import Generation, resolve_sources, set_aside
 from .prompts import Prompts, load_prompts
 from .reader import SpanReader
 from .retrieval import Retriever
-from .types import Answer, IngestReport
+from .types import Answer, Citation, IngestReport
 
 
 class Assistant:
@@ -151,15 +151,41 @@ class Assistant:
             if self.index.count() == 0:
                 self.ingest(progress=progress)
 
-    def ask(self, question: str, *, mode: str | None = None, max_citations: int | None = None) -> Answer:
-        return last_answer(self.stream(question, mode=mode, max_citations=max_citations))
+    def ask(
+        self,
+        question: str,
+        *,
+        mode: str | None = None,
+        max_citations: int | None = None,
+        sources: Sequence[str] | None = None,
+    ) -> Answer:
+        """Answer one question; ``sources`` limits it to those indexed files (names as ``documents()`` gives
+        them, or their paths)."""
+        return last_answer(self.stream(question, mode=mode, max_citations=max_citations, sources=sources))
 
     def stream(
-        self, question: str, *, mode: str | None = None, max_citations: int | None = None, drafts: bool = False
+        self,
+        question: str,
+        *,
+        mode: str | None = None,
+        max_citations: int | None = None,
+        drafts: bool = False,
+        sources: Sequence[str] | None = None,
     ) -> Iterator[str | Answer]:
         """Yield the answer's text as it is produced, then the full ``Answer`` (which is authoritative); with
         ``drafts``, generated tokens also arrive as ``Draft`` pieces before their sentence is checked."""
-        return self.ready_engine().stream(question, mode=mode, max_citations=max_citations, drafts=drafts)
+        engine = self.ready_engine()
+        chosen = self.resolve_sources(sources)
+        return engine.stream(question, mode=mode, max_citations=max_citations, drafts=drafts, sources=chosen)
+
+    def search(self, query: str, *, limit: int = 5, sources: Sequence[str] | None = None) -> list[Citation]:
+        """The passages that best match ``query``, verified against their files, without an answer."""
+        engine = self.ready_engine()
+        return [citation(e) for e in engine.search(query, limit, self.resolve_sources(sources))]
+
+    def resolve_sources(self, names: Sequence[str] | None) -> list[str] | None:
+        """Indexed files named by their source name, their path, or their file name when that is unique."""
+        return resolve_sources(names, {d["source"]: Path(str(d["path"])) for d in self.documents()}) if names else None
 
     def ready_engine(self) -> AnswerEngine:
         """The engine over the index as it is now (reopened if another process changed it, ingested if empty)."""

@@ -101,7 +101,7 @@ def broad_text(kind: Kind, groups: Sequence[Sequence[Evidence]], lead: str = "")
     elif kind.topic:
         lead = f"{say} about {kind.topic}:"
     else:
-        lead = f"Overview of the {documents}, oldest first:"
+        lead = f"Overview of the {documents}, oldest first:" if n_docs != 1 else "Overview of the document:"
     lines, n = [lead], 0
     for group in groups:
         parts = []
@@ -155,12 +155,17 @@ def example_questions(documents: Sequence[dict[str, str]], n: int = 3) -> list[s
     return questions[:n]
 
 
-def collection_choice(retriever: Retriever, budget: int = BUDGET) -> list[Evidence]:
-    """Sentences that sum up the collection: central to their document (cosine to its mean vector), the lead
-    favoured (news puts the main fact first), every document heard."""
+def collection_choice(
+    retriever: Retriever, budget: int = BUDGET, sources: Sequence[str] | None = None
+) -> list[Evidence]:
+    """Sentences that sum up the collection (or the ``sources`` files of it): central to their document (cosine
+    to its mean vector), the lead favoured (news puts the main fact first), every document heard."""
     import numpy as np
 
     sentences, vectors, places = retriever.collection_sentences()
+    if sources:
+        kept = [i for i, s in enumerate(sentences) if s.source in set(sources)]
+        sentences, vectors, places = [sentences[i] for i in kept], [vectors[i] for i in kept], [places[i] for i in kept]
     if not sentences:
         return []
     matrix = np.asarray(vectors, dtype=np.float32)
@@ -176,11 +181,13 @@ def collection_choice(retriever: Retriever, budget: int = BUDGET) -> list[Eviden
     return [dataclasses.replace(sentences[i], score=round(relevance[i], 4)) for i in chosen]
 
 
-def topic_choice(retriever: Retriever, topic: str, top_k: int, budget: int = BUDGET) -> list[Evidence]:
-    """Sentences about the topic from the chunks retrieved for it: they hold its names and most of its words or
-    are close to it in meaning; chosen for relevance and coverage."""
+def topic_choice(
+    retriever: Retriever, topic: str, top_k: int, budget: int = BUDGET, sources: Sequence[str] | None = None
+) -> list[Evidence]:
+    """Sentences about the topic from the chunks retrieved for it (in ``sources`` only, when given): they hold
+    its names and most of its words or are close to it in meaning; chosen for relevance and coverage."""
     vector = retriever.embed_query(topic)
-    chunks = [c for c, _ in retriever.retrieve(topic, top_k, vector)]
+    chunks = [c for c, _ in retriever.retrieve(topic, top_k, vector, sources)]
     evidence = retriever.evidence(topic, chunks, vector, max_sentences=4 * budget)
     relevant = [
         e for e in evidence if not e.missing and (e.coverage >= MIN_TOPIC_COVERAGE or e.similarity >= MIN_TOPIC_COSINE)

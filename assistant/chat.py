@@ -7,7 +7,7 @@ way everywhere.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 
 from .backends.llms import LLM
 from .engine import AnswerEngine, last_answer
@@ -39,15 +39,30 @@ class ChatSession:
         self._rewrite = rewrite or rewrite_by_rules
         self.history: list[Turn] = []
 
-    def ask(self, question: str, *, mode: str | None = None, max_citations: int | None = None) -> Answer:
-        return last_answer(self.stream(question, mode=mode, max_citations=max_citations))
+    def ask(
+        self,
+        question: str,
+        *,
+        mode: str | None = None,
+        max_citations: int | None = None,
+        sources: Sequence[str] | None = None,
+    ) -> Answer:
+        return last_answer(self.stream(question, mode=mode, max_citations=max_citations, sources=sources))
 
     def stream(
-        self, question: str, *, mode: str | None = None, max_citations: int | None = None, drafts: bool = False
+        self,
+        question: str,
+        *,
+        mode: str | None = None,
+        max_citations: int | None = None,
+        drafts: bool = False,
+        sources: Sequence[str] | None = None,
     ) -> Iterator[str | Answer]:
         """As ``AnswerEngine.stream``, the follow-up searched as rewritten from this conversation."""
         query = self.rewrite(question)
-        for item in self._engine().stream(question, query, mode=mode, max_citations=max_citations, drafts=drafts):
+        for item in self._engine().stream(
+            question, query, mode=mode, max_citations=max_citations, drafts=drafts, sources=sources
+        ):
             if isinstance(item, Answer):
                 self.history.append(Turn(question, item))
             yield item

@@ -1,4 +1,4 @@
-"""Command line: ``assistant ingest | ask | chat | web | info``. Every AssistantError is one line on stderr."""
+"""Command line: ``assistant ingest | ask | search | chat | web | info``. Every AssistantError is one line on stderr."""
 
 from __future__ import annotations
 
@@ -74,11 +74,24 @@ def cmd_ask(args: argparse.Namespace) -> int:
     assistant = _assistant(args)
     clean_question(args.question, assistant.settings.max_question_chars)  # refused before any first ingest
     assistant.ensure_index(progress=_progress_bar("first ingest"))
-    answer = assistant.ask(args.question)
+    answer = assistant.ask(args.question, sources=args.within)
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
     else:
         print_answer(answer)
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    assistant = _assistant(args)
+    assistant.ensure_index(progress=_progress_bar("first ingest"))
+    found = assistant.search(args.query, limit=args.limit, sources=args.within)
+    if args.json:
+        print(json.dumps([c.__dict__ for c in found], ensure_ascii=False, indent=2))
+    elif not found:
+        print("No passage matches.")
+    for i, c in enumerate([] if args.json else found, 1):
+        print(_quote_line(i, c))
     return 0
 
 
@@ -156,7 +169,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("question")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--mode", choices=["extractive", "generative"], help="default: ASSISTANT_MODE or extractive")
+    p.add_argument("--in", dest="within", nargs="+", metavar="FILE", help="ask within these indexed files only")
     p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("search", help="the passages that best match a query, without an answer")
+    p.add_argument("query")
+    p.add_argument("--limit", type=int, default=5, help="passages to show (default 5)")
+    p.add_argument("--in", dest="within", nargs="+", metavar="FILE", help="search these indexed files only")
+    p.add_argument("--json", action="store_true", help="print a JSON list")
+    p.set_defaults(func=cmd_search)
 
     p = sub.add_parser("chat", help="a conversation on the terminal, with follow-up questions")
     p.add_argument("--mode", choices=["extractive", "generative"])

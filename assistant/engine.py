@@ -73,11 +73,13 @@ class AnswerEngine:
         mode: str | None = None,
         max_citations: int | None = None,
         drafts: bool = False,
+        sources: Sequence[str] | None = None,
     ) -> Iterator[str | Answer]:
         """Yield the answer's text as it is produced, then the full ``Answer`` (authoritative: when generation
         falls back to the extractive answer, its text replaces what was streamed). ``query`` is what is searched
         (a follow-up rewritten from its conversation); by default the question itself. With ``drafts``, generated
-        text is also streamed token by token as ``Draft`` pieces before its sentence is checked."""
+        text is also streamed token by token as ``Draft`` pieces before its sentence is checked. With ``sources``, only
+        those files are searched."""
         question = clean_question(question, self.settings.max_question_chars)
         mode = mode or self.settings.mode
         if mode not in MODES:
@@ -91,12 +93,12 @@ class AnswerEngine:
             yield from _emit(_answer(conversational_reply(question, documents), [], about, clock))
             return
         if kind.name == "broad":
-            broad = self._broad(kind, question, mode, clock)
+            broad = self._broad(kind, question, mode, clock, sources)
             if broad:  # nothing about the topic: the usual path answers or refuses
                 yield from _emit(broad)
                 return
         query = self.retriever.correct(clean_question(query, None) if query else question)
-        evidence = self.evidence(query, timings)
+        evidence = self.evidence(query, timings, sources)
         bar = Bar(self.judge.threshold) if self.judge else Bar.of_rules(self.settings.retrieval)
         judge = self.judge.name if self.judge else "rules"
         base: dict[str, Any] = {
@@ -109,7 +111,7 @@ class AnswerEngine:
         }
         candidates = supported(query, evidence, bar)
         if not candidates and kind.name in ("yes/no", "why/how") and not kind.phrase:
-            related = self._related(kind, question, query, clock)
+            related = self._related(kind, question, query, clock, sources)
             if related:  # the documents speak of it, though no one sentence settles it: show what they say
                 yield from _emit(related)
                 return
@@ -154,21 +156,26 @@ class AnswerEngine:
             timings["short"] = _since(clock) - timings["retrieve"] - timings["evidence"]
         yield from _emit(_answer(text, cited, base, clock, notes, short))
 
-    def _broad(self, kind: Kind, question: str, mode: str, clock: float) -> Answer | None:
+    def _broad(
+        self, kind: Kind, question: str, mode: str, clock: float, sources: Sequence[str] | None
+    ) -> Answer | None:
         """An overview of the collection or of the topic, grouped by document; None when nothing is about it."""
         if kind.topic:
             topic = self.retriever.correct(kind.topic)
-            chosen = topic_choice(self.retriever, topic, 2 * self.settings.retrieval.top_k)
+            chosen = topic_choice(self.retriever, topic, 2 * self.settings.retrieval.top_k, sources=sources)
         else:
-            topic, chosen = "", collection_choice(self.retriever)
+            topic, chosen = "", collection_choice(self.retriever, sources=sources)
         notes = ["broad answers are extractive: the documents' own sentences"] if mode == "generative" else []
         return self._grouped(chosen, kind, question, topic or question, clock, notes)
 
-    def _related(self, kind: Kind, question: str, query: str, clock: float) -> Answer | None:
+    def _related(
+        self, kind: Kind, question: str, query: str, clock: float, sources: Sequence[str] | None
+    ) -> Answer | None:
         """For a yes/no or why question no single sentence answers: the few sentences about its topic, said to be
         that; None when nothing is about it (then the question is declined)."""
         topic = " ".join(w for w in content_words(query) if w.lower() not in QUESTION_WORDS)
-        chosen = topic_choice(self.retriever, topic, 2 * self.settings.retrieval.top_k, budget=RELATED_BUDGET)
+        top_k = 2 * self.settings.retrieval.top_k
+        chosen = topic_choice(self.retriever, topic, top_k, budget=RELATED_BUDGET, sources=sources)
         lead = "No single passage answers this directly. What the documents say about it:"
         note = "no one sentence answers the question; these passages are about its topic, judge from them"
         return self._grouped(chosen, kind, question, query, clock, [note], lead)
@@ -191,13 +198,15 @@ class AnswerEngine:
         base["timings_ms"] = {"overview": _since(clock)}
         return _answer(broad_text(kind, groups, lead), [e for g in groups for e in g], base, clock, notes)
 
-    def evidence(self, query: str, timings: dict[str, float] | None = None) -> list[Evidence]:
+    def evidence(
+        self, query: str, timings: dict[str, float] | None = None, sources: Sequence[str] | None = None
+    ) -> list[Evidence]:
         """The sentences of the retrieved passages, best first (ranked by the judge when there is one); the
         time of each step is added to ``timings``."""
         timings = {} if timings is None else timings
         clock = time.perf_counter()
         vector = self.retriever.embed_query(query)
-        chunks = [c for c, _ in self.retriever.retrieve(query, self.settings.retrieval.top_k, vector)]
+        chunks = [c for c, _ in self.retriever.retrieve(query, self.settings.retrieval.top_k, vector, sources)]
         timings["retrieve"] = _since(clock)
         evidence = self.retriever.evidence(query, chunks, vector)
         timings["evidence"] = _since(clock) - timings["retrieve"]
@@ -206,10 +215,10 @@ class AnswerEngine:
             timings["judge"] = _since(clock) - timings["retrieve"] - timings["evidence"]
         return evidence
 
-    def search(self, query: str, limit: int) -> list[Evidence]:
+    def search(self, query: str, limit: int, sources: Sequence[str] | None = None) -> list[Evidence]:
         """The best ``limit`` sentences for ``query`` whose quotes match the files: retrieval without an answer."""
         query = self.retriever.correct(clean_question(query, self.settings.max_question_chars))
-        return verified(self.evidence(query)[: limit * 2], self.reader)[:limit]
+        return verified(self.evidence(query, None, sources)[: limit * 2], self.reader)[:limit]
 
     def _judged(self, judge: AnswerJudge, query: str, evidence: list[Evidence]) -> list[Evidence]:
         """The best sentences by the rule score, re-scored by the judge's probability and ranked by it."""

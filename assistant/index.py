@@ -255,13 +255,18 @@ class ChunkIndex:
             raise _wrap(exc, "reading chunks") from exc
         return _chunks(got["ids"], got["documents"], got["metadatas"])
 
-    def query(self, vector: Sequence[float], k: int) -> list[tuple[Chunk, float]]:
-        """Nearest chunks with cosine similarity (vectors are unit length, Chroma's default space is L2²)."""
+    def query(self, vector: Sequence[float], k: int, sources: Sequence[str] | None = None) -> list[tuple[Chunk, float]]:
+        """Nearest chunks with cosine similarity (vectors are unit length, Chroma's default space is L2²); with
+        ``sources``, only chunks of those files (a Chroma ``where`` filter)."""
         if k <= 0:
             return []
+        where = {"source": {"$in": list(sources)}} if sources else None
         try:
             got = self._collection.query(
-                query_embeddings=[list(vector)], n_results=k, include=["documents", "metadatas", "distances"]
+                query_embeddings=[list(vector)],
+                n_results=k,
+                where=where,  # type: ignore[arg-type]
+                include=["documents", "metadatas", "distances"],
             )
         except Exception as exc:
             raise _wrap(exc, "searching") from exc

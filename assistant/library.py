@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from .errors import BadInput
+
 
 class Generation:
     """A value in ``DATA_DIR/index.generation`` that every ingest which changes the index renews.
@@ -91,3 +93,19 @@ def append_feedback(path: Path, row: dict[str, Any]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "a", encoding="utf-8") as out:
         out.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def resolve_sources(names: Sequence[str], known: dict[str, Path]) -> list[str]:
+    """The indexed sources ``names`` stand for: a source name, a path, or a file name when only one file has it.
+    ``known`` maps each indexed source to its file."""
+    chosen = []
+    for name in names:
+        as_path = Path(name).expanduser().resolve()
+        found = [s for s, p in known.items() if name == s or as_path == p.resolve()]
+        found = found or [s for s in known if Path(s).name == name]
+        if len(found) != 1:
+            sample = ", ".join(sorted(known)[:5]) + (" …" if len(known) > 5 else "")
+            why = "is not an indexed file" if not found else "names several indexed files; give its path"
+            raise BadInput(f"{name} {why} (indexed: {sample})")
+        chosen.append(found[0])
+    return chosen

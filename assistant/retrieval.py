@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .backends.embeddings import Embedder
-from .index import Chunk, ChunkIndex
+from .index import Chunk, ChunkIndex, parse_chunk_id
 from .keywords import KeywordIndex
 from .text import looks_like_instruction
 from .words import STOPWORDS, asks_for, same_term, stem, terms, words
@@ -78,10 +78,17 @@ class Retriever:
     def embed_query(self, query: str) -> Vector:
         return self._embedder.embed([query])[0]
 
-    def retrieve(self, query: str, k: int, vector: Vector | None = None) -> list[tuple[Chunk, float]]:
-        """Chunks fused by reciprocal rank over the dense and keyword lists."""
-        dense = self._index.query(vector or self.embed_query(query), k * 2)
-        sparse = self.keywords.search(terms(query), k * 2)
+    def retrieve(
+        self, query: str, k: int, vector: Vector | None = None, sources: Sequence[str] | None = None
+    ) -> list[tuple[Chunk, float]]:
+        """Chunks fused by reciprocal rank over the dense and keyword lists; with ``sources``, of those files only."""
+        dense = self._index.query(vector or self.embed_query(query), k * 2, sources)
+        if sources:  # the keyword index covers every file: look further down it, keep the chosen files' chunks
+            chosen = set(sources)
+            found = self.keywords.search(terms(query), k * 20)
+            sparse = [(cid, score) for cid, score in found if parse_chunk_id(cid)[0] in chosen][: k * 2]
+        else:
+            sparse = self.keywords.search(terms(query), k * 2)
         fused: dict[str, float] = {}
         for ranked in ([c.id for c, _ in dense], [cid for cid, _ in sparse]):
             for rank, cid in enumerate(ranked):

@@ -254,3 +254,12 @@ def test_thumbs_down_become_gold_candidates_with_one_command(fast: Assistant, tm
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     assert len(rows) == 1 and rows[0]["question"] == "Who leads COSI?" and rows[0]["needs_review"] is True
     assert rows[0]["answers"] == [] and rows[0]["sources"] == ["000.txt"]
+
+
+def test_a_turn_within_chosen_files_cites_only_them(fast: Assistant):
+    fast.ingest()
+    chosen = ["001_5a4d66a80f18d492.txt"]
+    history, _, answers, _ = list(chat_turn(fast, "drone strikes", [], sources=chosen))[-1]
+    assert answers[-1] and {c["source"] for c in answers[-1]["citations"]} == set(chosen)
+    summary = fast.ask("Summarize the documents.", sources=chosen)
+    assert summary.citations and {c.source for c in summary.citations} == set(chosen)

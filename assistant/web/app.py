@@ -31,8 +31,8 @@ def build_app(assistant: Assistant, indexing: BackgroundIndex) -> Any:
     def progress_fn(progress: Any) -> Callable[[int, int], None]:
         return lambda done, total: progress(done / max(total, 1), desc=f"indexing {done}/{total} passages")
 
-    def overview() -> tuple[str, Any, Any, Any]:
-        """The status line, the start screen, the documents table and the removal list, as they are now."""
+    def overview() -> tuple[str, Any, Any, Any, Any]:
+        """The status line, the start screen, the documents table, the removal list and the file selector."""
         status = indexing.status()
         documents = assistant.documents() if indexing.ready and not indexing.error else []
         examples = [{"text": q} for q in example_questions(documents, 4)] if documents else []
@@ -41,19 +41,26 @@ def build_app(assistant: Assistant, indexing: BackgroundIndex) -> Any:
             gr.update(placeholder=start_screen(documents, status), examples=examples),
             gr.update(value=documents_table(assistant) if documents else []),
             gr.update(choices=[(f"{d['title']} ({d['source']})", d["source"]) for d in documents], value=[]),
+            gr.update(choices=[(str(d["title"]), d["source"]) for d in documents]),
         )
 
     def tick() -> tuple[Any, ...]:
         return (*overview(), gr.Timer(active=not indexing.ready))
 
     def turn(
-        message: str, history: list[dict[str, Any]], session: Any, answers: Any, mode: str, cited: float
+        message: str,
+        history: list[dict[str, Any]],
+        session: Any,
+        answers: Any,
+        mode: str,
+        cited: float,
+        within: list[str] | None,
     ) -> Iterator[Any]:
         if not message or not message.strip():
             yield history, gr.update(), answers, message, session
             return
         for chat, cards, kept_answers, kept in chat_turn(
-            assistant, message, history, session, mode, int(cited), answers, indexing
+            assistant, message, history, session, mode, int(cited), answers, indexing, within
         ):
             yield chat, cards, kept_answers, "", kept
 
@@ -106,6 +113,13 @@ def build_app(assistant: Assistant, indexing: BackgroundIndex) -> Any:
                     )
                     send = gr.Button("Ask", variant="primary", scale=1, min_width=64, elem_id="ask")
                     stop = gr.Button("Stop", variant="stop", scale=1, min_width=64, elem_id="stop")
+                within = gr.Dropdown(
+                    choices=[],
+                    multiselect=True,
+                    label="Ask within",
+                    info="all files when none is chosen",
+                    elem_id="within",
+                )
                 with gr.Row():
                     new = gr.Button("New conversation", elem_id="new", scale=1)
                     comment = gr.Textbox(
@@ -151,7 +165,7 @@ def build_app(assistant: Assistant, indexing: BackgroundIndex) -> Any:
         timer = gr.Timer(1.0)
 
         private: dict[str, Any] = {"api_visibility": "private"}
-        turn_inputs = [box, chatbot, session_state, answers_state, mode, cited]
+        turn_inputs = [box, chatbot, session_state, answers_state, mode, cited, within]
         turn_outputs = [chatbot, cards, answers_state, box, session_state]
         answering: dict[str, Any] = {"show_progress": "minimal", **private}  # no spinner over the question box
         send.click(turn, turn_inputs, turn_outputs, **answering)
@@ -176,7 +190,7 @@ def build_app(assistant: Assistant, indexing: BackgroundIndex) -> Any:
             **private,
         ).then(None, js=SCROLL_TO_QUOTE)
         chatbot.like(on_like, [chatbot, comment, answers_state], feedback_status, **private)
-        overview_outputs = [status, chatbot, docs, chosen]
+        overview_outputs = [status, chatbot, docs, chosen, within]
         timer.tick(tick, None, [*overview_outputs, timer], **private)
         demo.load(overview, None, overview_outputs, **private)
         upload.upload(on_upload, upload, [upload_status, *overview_outputs], **private)

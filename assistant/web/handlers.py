@@ -46,11 +46,13 @@ def chat_turn(
     max_citations: int | None = None,
     answers: Answers | None = None,
     indexing: BackgroundIndex | None = None,
+    sources: Sequence[str] | None = None,
 ) -> Iterator[TurnUpdate]:
     """One turn: wait for indexing if it is still going (saying how far it is), stream the answer into the chat
     (a generated draft shown as such until its sentences pass the checks), then show its citation cards.
 
     Yields (chat history, the side panel's cards, the answers so far as dicts, the session for the next turn).
+    ``sources``: the files to answer from (all when empty).
     """
     session = session or assistant.chat()
     _stop_requested.discard(session)
@@ -67,7 +69,9 @@ def chat_turn(
         yield list(history), waiting, list(answers), session
     shown, draft = "", ""
     try:
-        for item in session.stream(message, mode=mode, max_citations=max_citations, drafts=mode == "generative"):
+        chosen = assistant.resolve_sources(sources)
+        drafts = mode == "generative"
+        for item in session.stream(message, mode=mode, max_citations=max_citations, drafts=drafts, sources=chosen):
             if session in _stop_requested:  # leaving the loop closes the stream, and the model's with it
                 yield stopped(history), STOPPED, list(answers), session
                 return
