@@ -216,6 +216,12 @@ class Assistant:
 
         return AssistantChatEngine(self, mode)
 
+    def as_embedding(self) -> Any:
+        """A llama-index ``BaseEmbedding`` over this assistant's embedder (the packaged MiniLM on onnxruntime)."""
+        from .llama import ProjectEmbedding
+
+        return ProjectEmbedding(self.embedder)
+
     def documents(self) -> list[dict[str, Any]]:
         """The indexed files: source, title, date, chunks, path."""
         keys = ("source", "title", "date", "chunks", "path")

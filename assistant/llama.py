@@ -1,5 +1,7 @@
 """The assistant as llama-index parts, so it can sit in a llama-index pipeline, agent or evaluator:
-``Assistant.as_retriever()``, ``.as_query_engine()`` and ``.as_chat_engine()`` (named after ``VectorStoreIndex``'s).
+``Assistant.as_retriever()``, ``.as_query_engine()`` and ``.as_chat_engine()`` (named after ``VectorStoreIndex``'s),
+and for users' own pipelines ``ProjectNodeParser`` (this project's chunker) and ``ProjectEmbedding`` (its ONNX
+MiniLM, ``Assistant.as_embedding()``).
 
 Every node is one verified sentence: its text is exactly the original file's characters between
 ``start_char_idx`` and ``end_char_idx``, with source, title and date in its metadata. Imported only when one of
@@ -9,16 +11,27 @@ these is asked for, so the command line does not pay for it.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator, Generator, Iterator
+import hashlib
+from collections.abc import AsyncGenerator, Generator, Iterator, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from llama_index.core.base.base_retriever import BaseRetriever
+from llama_index.core.base.embeddings.base import BaseEmbedding
 from llama_index.core.base.llms.types import ChatMessage, ChatResponse, MessageRole
 from llama_index.core.base.response.schema import Response, StreamingResponse
 from llama_index.core.chat_engine.types import AgentChatResponse, BaseChatEngine, StreamingAgentChatResponse
+from llama_index.core.node_parser import NodeParser
 from llama_index.core.query_engine import CustomQueryEngine
-from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
+from llama_index.core.schema import BaseNode, NodeRelationship, NodeWithScore, QueryBundle, TextNode
+from pydantic import Field, PrivateAttr
 
+from .backends.embeddings import Embedder
+from .backends.tokenizer import get_tokenizer
+from .config import ChunkSettings
+from .documents import Document
+from .ingest import chunk_document
+from .text import parse_header
 from .types import Answer, Citation, Draft
 
 if TYPE_CHECKING:
@@ -156,3 +169,56 @@ class AssistantChatEngine(BaseChatEngine):
         response.chat_stream = None
         response.achat_stream = deltas()
         return response
+
+
+class ProjectNodeParser(NodeParser):
+    """This project's chunker for a llama-index ``IngestionPipeline``: whole sentences packed to a token budget,
+    overlapping by whole sentences; each node's ``start_char_idx``/``end_char_idx`` are its span in the
+    document's text (the node's own text is normalised: spaces and glued sentences set right)."""
+
+    chunking: ChunkSettings = Field(default_factory=ChunkSettings)
+
+    def _parse_nodes(self, nodes: Sequence[BaseNode], show_progress: bool = False, **kwargs: Any) -> list[BaseNode]:
+        tokenizer = get_tokenizer(self.chunking.tokenizer)
+        out: list[BaseNode] = []
+        for node in nodes:
+            text = node.get_content()
+            header, body_start = parse_header(text)
+            name = str(node.metadata.get("file_name") or node.node_id)
+            path = Path(str(node.metadata.get("file_path") or name))
+            title = str(node.metadata.get("title") or header.get("title") or path.stem)
+            date = str(node.metadata.get("date") or header.get("date", ""))
+            sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+            doc = Document(name, path, path.parent, text, title, date, sha, body_start)
+            for chunk in chunk_document(doc, tokenizer, self.chunking):
+                piece = TextNode(
+                    text=chunk.text,
+                    start_char_idx=chunk.meta.start,
+                    end_char_idx=chunk.meta.end,
+                    metadata={**node.metadata, "title": title, "date": date},
+                )
+                piece.relationships[NodeRelationship.SOURCE] = node.as_related_node_info()
+                out.append(piece)
+        return out
+
+
+class ProjectEmbedding(BaseEmbedding):
+    """The assistant's embedder (the packaged MiniLM on onnxruntime) as a llama-index embedding model."""
+
+    _embedder: Embedder = PrivateAttr()
+
+    def __init__(self, embedder: Embedder, **kwargs: Any) -> None:
+        super().__init__(model_name=embedder.name, **kwargs)
+        self._embedder = embedder
+
+    def _get_query_embedding(self, query: str) -> list[float]:
+        return list(self._embedder.embed([query])[0])
+
+    def _get_text_embedding(self, text: str) -> list[float]:
+        return list(self._embedder.embed([text])[0])
+
+    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+        return [list(v) for v in self._embedder.embed(texts)]
+
+    async def _aget_query_embedding(self, query: str) -> list[float]:
+        return await asyncio.to_thread(self._get_query_embedding, query)

@@ -83,3 +83,28 @@ def test_as_chat_engine_resolves_follow_ups_streams_and_resets(fast: Assistant):
 
     said, streamed_text = asyncio.run(both())
     assert said and streamed_text == said
+
+
+def test_the_node_parser_and_embedding_serve_a_users_own_llama_index_pipeline(fast: Assistant):
+    import re
+
+    from llama_index.core import Document, VectorStoreIndex
+    from llama_index.core.ingestion import IngestionPipeline
+
+    from assistant.llama import ProjectNodeParser
+
+    from .conftest import CORPUS
+
+    path = CORPUS / "001_5a4d66a80f18d492.txt"
+    original = path.read_text(encoding="utf-8")
+    document = Document(text=original, metadata={"file_name": path.name})
+    embedding = fast.as_embedding()
+    nodes = IngestionPipeline(transformations=[ProjectNodeParser(), embedding]).run(documents=[document])
+    assert len(nodes) > 1 and all(n.embedding for n in nodes)
+    for node in nodes:  # offsets into the document's text: the same words (the node's text is normalised)
+        words = re.findall(r"\w+", original[node.start_char_idx : node.end_char_idx])
+        assert words == re.findall(r"\w+", node.get_content())
+        assert node.metadata["title"] and node.ref_doc_id == document.doc_id
+    index = VectorStoreIndex(nodes, embed_model=embedding)
+    found = index.as_retriever(similarity_top_k=2).retrieve("children killed in drone strikes")
+    assert found and "drone" in found[0].node.get_content().lower()
