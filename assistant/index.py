@@ -92,18 +92,24 @@ class ChunkIndex:
         self._name = name
         self.fingerprint = {FINGERPRINT_PREFIX + k: v for k, v in fingerprint.items()}
         try:
-            self._collection = client.get_or_create_collection(name, metadata=self.fingerprint)
+            self._collection = client.get_or_create_collection(name, **self._creation())
         except Exception as exc:
             raise _wrap(exc, "opening the collection") from exc
         if verify:  # a rebuild opens without the check: it is about to drop everything
             self._check_fingerprint()
 
+    def _creation(self) -> dict[str, Any]:
+        # cosine space, and no embedding function: vectors always come from this project's embedder, so Chroma
+        # never loads (or downloads) a default model of its own
+        space = {"hnsw": {"space": "cosine"}}
+        return {"metadata": self.fingerprint, "configuration": space, "embedding_function": None}
+
     def _check_fingerprint(self) -> None:
         stored = {k: v for k, v in (self._collection.metadata or {}).items() if k.startswith(FINGERPRINT_PREFIX)}
         if stored == self.fingerprint:
             return
-        if self.count() == 0:
-            self._collection.modify(metadata=self.fingerprint)
+        if self.count() == 0:  # nothing to lose: made again, so its space is the current one too
+            self.reset()
             return
         diff = ", ".join(
             f"{k[len(FINGERPRINT_PREFIX) :]}: index has {stored.get(k)!r}, settings say {v!r}"
@@ -119,7 +125,7 @@ class ChunkIndex:
         """Drop every chunk and start again with the current fingerprint."""
         try:
             self._client.delete_collection(self._name)
-            self._collection = self._client.create_collection(self._name, metadata=self.fingerprint)
+            self._collection = self._client.create_collection(self._name, **self._creation())
         except Exception as exc:
             raise _wrap(exc, "rebuilding the collection") from exc
 
@@ -256,7 +262,7 @@ class ChunkIndex:
         return _chunks(got["ids"], got["documents"], got["metadatas"])
 
     def query(self, vector: Sequence[float], k: int, sources: Sequence[str] | None = None) -> list[tuple[Chunk, float]]:
-        """Nearest chunks with cosine similarity (vectors are unit length, Chroma's default space is L2²); with
+        """Nearest chunks with their cosine similarity (the collection's space is cosine: distance = 1 - cosine); with
         ``sources``, only chunks of those files (a Chroma ``where`` filter)."""
         if k <= 0:
             return []
@@ -271,7 +277,7 @@ class ChunkIndex:
         except Exception as exc:
             raise _wrap(exc, "searching") from exc
         return [
-            (Chunk(i, d, ChunkMeta.from_store(m)), 1.0 - float(dist) / 2.0)
+            (Chunk(i, d, ChunkMeta.from_store(m)), 1.0 - float(dist))
             for i, d, m, dist in zip(
                 got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0], strict=True
             )

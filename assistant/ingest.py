@@ -34,6 +34,7 @@ def fingerprint(embedder: Embedder, tokenizer: Tokenizer, chunking: ChunkSetting
         "chunk_overlap": chunking.overlap_tokens,
         "tokenizer": tokenizer.name,
         "text_version": TEXT_VERSION,
+        "space": "cosine",  # indexes made before the collection's space was set were L2: they ask for a rebuild
     }
 
 

@@ -236,3 +236,24 @@ def test_a_file_without_metadata_is_titled_by_its_own_heading(fast: Assistant):
     titles = {d["source"]: d["title"] for d in fast.documents()}
     assert titles["report.md"] == "Harvest report" and titles["story.txt"] == "Sorghum harvest doubles near Gao"
     assert titles["note.txt"] == "note"  # a sentence is not a title: the file name stays
+
+
+def test_an_index_from_before_the_cosine_space_asks_for_a_rebuild(fast: Assistant):
+    import chromadb
+
+    from assistant.backends.tokenizer import get_tokenizer as tokenizer_of
+    from assistant.index import FINGERPRINT_PREFIX
+
+    fast.ingest()
+    old = {
+        FINGERPRINT_PREFIX + k: v
+        for k, v in ingest.fingerprint(fast.embedder, tokenizer_of("cl100k_base"), fast.settings.chunk).items()
+        if k != "space"
+    }
+    client = chromadb.PersistentClient(path=str(fast.settings.data_dir / "old"))
+    made = client.create_collection(
+        fast.settings.store.collection, metadata=old
+    )  # Chroma's default space, L2, as indexes used to be
+    made.add(ids=["a::0::0"], embeddings=[[0.0] * fast.embedder.dimension], documents=["x"], metadatas=[{"k": 1}])
+    with pytest.raises(IndexMismatch, match="space: index has None, settings say 'cosine'"):
+        Assistant(fast.settings, embedder=fast.embedder, client=client).documents()
