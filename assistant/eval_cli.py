@@ -35,6 +35,14 @@ def add_eval_parser(sub: Any) -> None:
     p.add_argument(
         "--baseline", action="store_true", help="also run the llama-index default pipeline (a checkout's evals/)"
     )
+    p.add_argument(
+        "--engine",
+        action="append",
+        default=[],
+        metavar="MODULE:FACTORY",
+        help="also evaluate a llama-index query or chat engine made by FACTORY(corpus_dir), e.g. "
+        "evals.engines:vector_index (repeatable)",
+    )
     p.add_argument("--split", choices=["dev", "test", "all"], default="all")
     p.add_argument("--limit", type=int, help="only the first N questions")
     p.add_argument("--check", type=Path, help="thresholds (JSON); exit 1 when a metric falls below its threshold")
@@ -116,6 +124,15 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
         baseline = LlamaIndexBaseline(assistant.settings.corpus_dir.resolve())
         runs.append(evaluate(baseline, gold, dialogues, assistant.settings.corpus_dir, _bar(baseline.name)))
+    if args.engine:
+        from .eval_engines import LlamaIndexSystem, load_factory
+
+        if "" not in sys.path:  # the factory's module is named from the working directory, as a checkout's evals/
+            sys.path.insert(0, "")
+    for spec in args.engine:
+        corpus = assistant.settings.corpus_dir.resolve()
+        engine = LlamaIndexSystem(load_factory(spec)(corpus), corpus, spec.rpartition(":")[2])
+        runs.append(evaluate(engine, gold, dialogues, assistant.settings.corpus_dir, _bar(engine.name)))
     broad_path = args.broad or (DEFAULT_BROAD if args.dataset == DEFAULT_GOLD else None)
     broad = _broad_slice(assistant, broad_path, modes[0]) if broad_path and broad_path.is_file() else None
     title = f"Evaluation on {args.dataset.name} ({len(gold)} questions, {len(dialogues)} dialogues, split {args.split})"

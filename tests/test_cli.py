@@ -152,3 +152,26 @@ def test_search_and_ask_within_chosen_files(run, env: dict[str, str], corpus: Pa
     assert shown and {c["source"] for c in shown} == {"002_e9b768363e827ad0.txt"}
     unknown = run("ask", "What did the drones target?", "--in", "nope.txt", env=env)
     assert unknown.returncode == 1 and "nope.txt is not an indexed file" in unknown.stderr
+
+
+def plain_pipeline(corpus_dir: Path):
+    """A plain llama-index pipeline for `assistant eval --engine` (hashed embedder, mock LLM: fast)."""
+    from llama_index.core import SimpleDirectoryReader, VectorStoreIndex
+    from llama_index.core.llms import MockLLM
+
+    from assistant.backends.embeddings import HashEmbedder
+    from assistant.llama import ProjectEmbedding
+
+    documents = SimpleDirectoryReader(str(corpus_dir), required_exts=[".txt"]).load_data()
+    index = VectorStoreIndex.from_documents(documents, embed_model=ProjectEmbedding(HashEmbedder()))
+    return index.as_query_engine(llm=MockLLM(max_tokens=8), similarity_top_k=2)
+
+
+def test_eval_puts_a_plain_llama_index_pipeline_beside_the_assistant(run, env: dict[str, str]):
+    result = run("eval", "--engine", "tests.test_cli:plain_pipeline", "--limit", "4", env=env)
+    assert result.returncode == 0, result.stderr
+    rows = [line for line in result.stdout.splitlines() if line.startswith("| ")]
+    names = [row.split("|")[1].strip() for row in rows[1:]]  # after the header
+    assert names[:2] == ["assistant extractive", "plain_pipeline"] and names[2].startswith("ratio")
+    cells = rows[2].split("|")
+    assert all(cell.strip() for cell in cells[2:-1])  # every measure filled for the pipeline too
