@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PIP_FLAGS ?= --no-compile
 COMPILE := $(BIN)/python -m compileall -q -j 0 $(VENV)/lib > /dev/null || true
 
-.PHONY: install llm install-test web test test-fast load eval lint clean
+.PHONY: install llm install-test web test test-fast load eval lint audit clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -64,6 +64,11 @@ load:
 
 eval:
 	$(BIN)/assistant eval --mode both --baseline --report build/eval
+
+# known vulnerabilities in the installed packages (pip-audit asks PyPI's and OSV's services: needs their hosts)
+audit: install
+	$(BIN)/pip install --quiet pip-audit
+	$(BIN)/pip-audit --local --progress-spinner off || { echo "pip-audit failed: if its services are unreachable from this machine, run make audit where they are"; exit 1; }
 
 lint:
 	$(BIN)/python -m ruff check assistant evals tests

@@ -107,6 +107,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     dialogues = load_dialogues(dialogue_path) if dialogue_path and dialogue_path.is_file() else []
     if args.limit is not None:
         dialogues = dialogues[: max(1, args.limit // 8)]
+    if (args.baseline or args.engine) and str(Path.cwd()) not in sys.path:
+        sys.path.insert(0, str(Path.cwd()))  # the baseline and engine factories live in a checkout's evals/
     assistant = Assistant()
     assistant.ensure_index()
     modes = ["extractive", "generative"] if args.mode == "both" else [args.mode]
@@ -126,9 +128,6 @@ def cmd_eval(args: argparse.Namespace) -> int:
         runs.append(evaluate(baseline, gold, dialogues, assistant.settings.corpus_dir, _bar(baseline.name)))
     if args.engine:
         from .eval_engines import LlamaIndexSystem, load_factory
-
-        if "" not in sys.path:  # the factory's module is named from the working directory, as a checkout's evals/
-            sys.path.insert(0, "")
     for spec in args.engine:
         corpus = assistant.settings.corpus_dir.resolve()
         engine = LlamaIndexSystem(load_factory(spec)(corpus), corpus, spec.rpartition(":")[2])
