@@ -65,10 +65,10 @@ load:
 eval:
 	$(BIN)/assistant eval --mode both --baseline --report build/eval
 
-# known vulnerabilities in the installed packages (pip-audit asks PyPI's and OSV's services: needs their hosts)
+# known vulnerabilities in the installed packages; --strict: a package it could not look up is a failure, not a pass
 audit: install
 	$(BIN)/pip install --quiet pip-audit
-	$(BIN)/pip-audit --local --progress-spinner off || { echo "pip-audit failed: if its services are unreachable from this machine, run make audit where they are"; exit 1; }
+	$(BIN)/pip-audit --local --strict --progress-spinner off || { echo "make audit: see above: a vulnerability, or packages it could not look up (its services, PyPI and OSV, must be reachable)"; exit 1; }
 
 lint:
 	$(BIN)/python -m ruff check assistant evals tests
