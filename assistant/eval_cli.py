@@ -137,6 +137,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
     title = f"Evaluation on {args.dataset.name} ({len(gold)} questions, {len(dialogues)} dialogues, split {args.split})"
     print(title)
     print(table(runs))
+    for run in runs:  # how sure each rate is: a handful of questions moves it a lot
+        shown = [
+            f"{key.replace('_', ' ')} {r['rate']:.3f} [{r['low']:.2f}, {r['high']:.2f}] n={r['n']:.0f}"
+            for key, r in run["intervals"].items()
+            if r["n"]
+        ]
+        print(f"{run['system']}, Wilson 95% intervals: " + "; ".join(shown))
     if broad:
         by_kind = ", ".join(f"{k} {v:.2f}" for k, v in broad["by_kind"].items())
         print(

@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from .exports import by_kind, intervals
 from .scoring import contains, exact_match, mean, normalize_answer, percentile, retrieval_metrics, token_f1
 from .types import Answer
 
@@ -116,6 +117,7 @@ class Result:
     timings_ms: dict[str, float] = field(default_factory=dict)
     best_score: float = float("nan")  # the best sentence's score, cited or (refused) nearest
     right_if_answered: bool = False  # answering with the best sentence would be right
+    accepted: list[str] = field(default_factory=list)  # the gold answers (for exports' "reference")
 
 
 def _quote_valid(c: dict[str, Any], corpus_dir: Path) -> bool:
@@ -153,6 +155,7 @@ def score(item: GoldItem, answer: Answer, ranked: list[str], corpus_dir: Path) -
         dict(answer.timings_ms),
         max((c.score for c in answer.citations + answer.nearest), default=float("nan")),
         item.answerable and contains(_would_answer(answer), item.answers),
+        list(item.answers),
     )
 
 
@@ -225,11 +228,14 @@ def evaluate(
             turns.append(score(item, answer, [], corpus_dir))
             if progress:
                 progress(len(results) + len(turns), total)
+    rows = [asdict(r) for r in results]
     return {
         "system": system.name,
         "summary": summarize(results, turns),
+        "intervals": intervals(rows),
+        "by_kind": by_kind(rows),
         "seconds": time.perf_counter() - began,
-        "results": [asdict(r) for r in results],
+        "results": rows,
         "dialogue_turns": [asdict(r) for r in turns],
     }
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import html
 import json
 import math
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from .exports import write_samples
 from .scoring import risk_coverage
 
 TABLE_METRICS = [
@@ -53,12 +55,33 @@ def write_reports(runs: Sequence[dict[str, Any]], directory: Path, title: str) -
     paths[0].write_text(json.dumps({"title": title, "runs": list(runs)}, indent=2, default=str), encoding="utf-8")
     paths[1].write_text(_markdown(runs, title), encoding="utf-8")
     paths[2].write_text(_html(runs, title), encoding="utf-8")
+    for run in runs:  # per-sample files for ragas / DeepEval style tools
+        name = re.sub(r"[^a-z0-9]+", "-", run["system"].lower()).strip("-")
+        paths.append(write_samples(run, directory / f"samples-{name}.jsonl"))
     return paths
+
+
+def _uncertainty(run: dict[str, Any]) -> list[str]:
+    """Wilson 95% intervals of the run's rates, then its accuracy per question kind."""
+    lines = ["| rate | value | 95% interval | n |", "|---|---|---|---|"]
+    for key, r in run.get("intervals", {}).items():
+        lines.append(
+            f"| {key} | {_fmt(r['rate'], '{:.3f}')} | {_fmt(r['low'], '{:.2f}')}–{_fmt(r['high'], '{:.2f}')} "
+            f"| {r['n']:.0f} |"
+        )
+    lines += ["", "| kind | accuracy | 95% interval | n |", "|---|---|---|---|"]
+    for kind, r in run.get("by_kind", {}).items():
+        lines.append(
+            f"| {kind} | {_fmt(r['rate'], '{:.3f}')} | {_fmt(r['low'], '{:.2f}')}–{_fmt(r['high'], '{:.2f}')} "
+            f"| {r['n']:.0f} |"
+        )
+    return lines
 
 
 def _markdown(runs: Sequence[dict[str, Any]], title: str) -> str:
     parts = [f"# {title}", "", table(runs), ""]
     for run in runs:
+        parts += [f"## {run['system']}: rates with their uncertainty", "", *_uncertainty(run), ""]
         failures = [r for r in run["results"] + run["dialogue_turns"] if not r["correct"]]
         parts.append(f"## {run['system']}: {len(failures)} failures")
         parts.extend(f"- `{r['id']}` {r['question']} → {r['answer']['answer'][:160]!r}" for r in failures)
