@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from assistant import Assistant, Settings
+from assistant import Assistant, IndexMismatch, Settings
 from assistant.evaluation import AssistantSystem, GoldItem, evaluate
 from assistant.reports import table, write_reports
 from assistant.scoring import ndcg
@@ -70,7 +70,11 @@ def assistant_for(name: str, judge: str | None = None) -> Assistant:
         settings.retrieval.judge = judge  # type: ignore[assignment]
     assistant = Assistant(settings)
     began = time.perf_counter()
-    report = assistant.ingest(progress=progress_bar(f"ingest {name}"))
+    try:
+        report = assistant.ingest(progress=progress_bar(f"ingest {name}"))
+    except IndexMismatch as exc:  # a cached benchmark index from older settings: it is only a cache, rebuild it
+        print(f"{name}: {exc}; rebuilding the benchmark index", file=sys.stderr)
+        report = assistant.ingest(rebuild=True, progress=progress_bar(f"rebuild {name}"))
     print(f"{name}: {report.summary()} ({time.perf_counter() - began:.0f} s)", file=sys.stderr)
     return assistant
 
