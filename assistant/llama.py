@@ -26,6 +26,7 @@ from llama_index.core.query_engine import CustomQueryEngine
 from llama_index.core.schema import BaseNode, NodeRelationship, NodeWithScore, QueryBundle, TextNode
 from pydantic import Field, PrivateAttr
 
+from .answer import citation
 from .backends.embeddings import Embedder
 from .backends.tokenizer import get_tokenizer
 from .config import ChunkSettings
@@ -66,8 +67,6 @@ class AssistantRetriever(BaseRetriever):
         self._top_k = similarity_top_k
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
-        from .answer import citation
-
         found = self._assistant.ready_engine().search(query_bundle.query_str, self._top_k)
         return [citation_node(citation(e)) for e in found]
 

@@ -65,6 +65,7 @@ class LlamaIndexBaseline:
         self.index, self._collection = default_index(corpus_dir, client)
         self.retriever = self.index.as_retriever(similarity_top_k=100)
         self._corpus_dir = corpus_dir
+        self._ranker = LlamaIndexSystem(None, corpus_dir, self.name, self.retriever)
         if with_llm:  # retrieval-only benchmarks do not load a model
             self.llm = packaged_llm()
             engine = self.index.as_query_engine(llm=self.llm, similarity_top_k=top_k)
@@ -77,7 +78,7 @@ class LlamaIndexBaseline:
         return self._system.answer(question)
 
     def ranked_sources(self, question: str, k: int) -> list[str]:
-        return LlamaIndexSystem(None, self._corpus_dir, self.name, self.retriever).ranked_sources(question, k)
+        return self._ranker.ranked_sources(question, k)
 
     def conversation(self) -> Callable[[str], Answer]:
         from llama_index.core.chat_engine.types import ChatMode

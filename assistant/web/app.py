@@ -12,7 +12,7 @@ from .handlers import (
     ask_api,
     backend_description,
     chat_turn,
-    documents_table,
+    document_rows,
     open_citation,
     record_feedback,
     remove_documents,
@@ -33,13 +33,13 @@ def build_app(assistant: Assistant, indexing: BackgroundIndex) -> Any:
 
     def overview() -> tuple[str, Any, Any, Any, Any]:
         """The status line, the start screen, the documents table, the removal list and the file selector."""
-        status = indexing.status()
         documents = assistant.documents() if indexing.ready and not indexing.error else []
+        status = indexing.status(len(documents) if documents else None)  # the index read once per refresh
         examples = [{"text": q} for q in example_questions(documents, 4)] if documents else []
         return (
             status,
             gr.update(placeholder=start_screen(documents, status), examples=examples),
-            gr.update(value=documents_table(assistant) if documents else []),
+            gr.update(value=document_rows(documents)),
             gr.update(choices=[(f"{d['title']} ({d['source']})", d["source"]) for d in documents], value=[]),
             gr.update(choices=[(str(d["title"]), d["source"]) for d in documents]),
         )

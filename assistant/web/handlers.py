@@ -58,8 +58,11 @@ def chat_turn(
     _stop_requested.discard(session)
     answers = [*(answers or []), None]
     turn = len(answers) - 1
-    history = list(history or []) + [{"role": "user", "content": message}, {"role": "assistant", "content": ""}]
-    history[-1]["content"] = streaming_html("")
+    history = [
+        *(history or []),
+        {"role": "user", "content": message},
+        {"role": "assistant", "content": streaming_html("")},
+    ]
     waiting = "<p class='hint'>Answering…</p>"
     while indexing is not None and not indexing.wait(WAIT_STEP_S):
         if session in _stop_requested:
@@ -135,7 +138,12 @@ DOCUMENT_COLUMNS = ["title", "date", "passages", "file"]
 
 
 def documents_table(assistant: Assistant) -> list[list[Any]]:
-    return [[d["title"], d["date"], d["chunks"], d["source"]] for d in assistant.documents()]
+    return document_rows(assistant.documents())
+
+
+def document_rows(documents: Sequence[dict[str, Any]]) -> list[list[Any]]:
+    """The documents table's rows, in DOCUMENT_COLUMNS order."""
+    return [[d["title"], d["date"], d["chunks"], d["source"]] for d in documents]
 
 
 def upload_documents(

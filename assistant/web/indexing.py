@@ -43,8 +43,9 @@ class BackgroundIndex:
     def wait(self, seconds: float) -> bool:
         return self._done.wait(seconds)
 
-    def status(self) -> str:
-        """One line for the page: progress while indexing, then the count of documents (or what went wrong)."""
+    def status(self, count: int | None = None) -> str:
+        """One line for the page: progress while indexing, then the count of documents (``count`` when the
+        caller has just read them), or what went wrong."""
         if not self.ready:
             if self._to_embed:
                 return f"Indexing the documents: {self._embedded:,} of {plural(self._to_embed, 'passage')}…"
@@ -52,7 +53,7 @@ class BackgroundIndex:
         if self.error:
             return f"Indexing stopped: {self.error}"
         try:
-            count = len(self._assistant.documents())
+            count = len(self._assistant.documents()) if count is None else count
         except AssistantError as exc:
             return f"The index cannot be read: {exc}"
         return f"{plural(count, 'document')} indexed."
