@@ -109,6 +109,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
         dialogues = dialogues[: max(1, args.limit // 8)]
     if (args.baseline or args.engine) and str(Path.cwd()) not in sys.path:
         sys.path.insert(0, str(Path.cwd()))  # the baseline and engine factories live in a checkout's evals/
+    from .eval_engines import LlamaIndexSystem, load_factory
+
+    factories = {spec: load_factory(spec) for spec in args.engine}  # a wrong name fails before any question
     assistant = Assistant()
     assistant.ensure_index()
     modes = ["extractive", "generative"] if args.mode == "both" else [args.mode]
@@ -126,11 +129,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
         baseline = LlamaIndexBaseline(assistant.settings.corpus_dir.resolve())
         runs.append(evaluate(baseline, gold, dialogues, assistant.settings.corpus_dir, _bar(baseline.name)))
-    if args.engine:
-        from .eval_engines import LlamaIndexSystem, load_factory
-    for spec in args.engine:
+    for spec, factory in factories.items():
         corpus = assistant.settings.corpus_dir.resolve()
-        engine = LlamaIndexSystem(load_factory(spec)(corpus), corpus, spec.rpartition(":")[2])
+        engine = LlamaIndexSystem(factory(corpus), corpus, spec.rpartition(":")[2])
         runs.append(evaluate(engine, gold, dialogues, assistant.settings.corpus_dir, _bar(engine.name)))
     broad_path = args.broad or (DEFAULT_BROAD if args.dataset == DEFAULT_GOLD else None)
     broad = _broad_slice(assistant, broad_path, modes[0]) if broad_path and broad_path.is_file() else None

@@ -102,6 +102,9 @@ def test_ingest_twice_reports_everything_unchanged(run, env: dict[str, str]):
             "error: cannot reach the Chroma server",
         ),
         (("ingest", "/no/such/folder"), {}, "does not exist"),
+        (("eval", "--engine", "nosuch"), {}, "error: --engine takes module:function"),
+        (("eval", "--engine", "nosuch:build"), {}, "error: cannot load the engine factory nosuch:build"),
+        (("search", "drones", "--in", "nope.txt"), {}, "error: nope.txt is not an indexed file"),
     ],
 )
 def test_errors_are_one_clear_line_without_traceback(run, env: dict[str, str], args, extra_env, message):
