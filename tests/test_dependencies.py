@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from importlib.metadata import version
+from pathlib import Path
 
 from packaging.version import Version
 
@@ -20,3 +23,11 @@ def test_gradio_is_past_the_known_path_traversal_advisories():
 
 def test_torch_is_the_pinned_cpu_build():
     assert version("torch").startswith("2.13.0")
+
+
+def test_the_web_chat_lock_holds_every_package_the_project_needs():
+    # `make web` installs scripts/app.lock with --no-deps: a requirement added to pyproject.toml and not to the
+    # lock would be missing on a fresh machine, so the lock is compared with what pip resolved here
+    script = Path(__file__).parents[1] / "scripts" / "app_lock.py"
+    result = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
