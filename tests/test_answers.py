@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -116,6 +117,15 @@ def test_streaming_yields_text_then_the_answer(real: Assistant):
     assert "".join(drafts) == llm.reply and isinstance(items[0], Draft)
     checked = "".join(i for i in items[:-1] if isinstance(i, str) and not isinstance(i, Draft))
     assert checked == items[-1].text
+
+
+def test_an_extractive_answer_streams_one_cited_sentence_at_a_time(real: Assistant):
+    items = list(real.stream(HEADLINE))
+    answer, pieces = items[-1], items[:-1]
+    assert isinstance(answer, Answer) and not answer.refused and len(answer.citations) >= 2
+    assert "".join(pieces) == answer.text  # nothing lost or added between the pieces
+    assert len(pieces) >= len(answer.citations)
+    assert all(re.search(r"\[\d+\][.!?]?$", piece) for piece in pieces)  # each ends at its markers
 
 
 def test_a_source_changed_after_ingest_is_not_quoted(minilm_index: Path, tmp_path: Path):
