@@ -130,7 +130,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
 def cmd_web(args: argparse.Namespace) -> int:
     from .web import serve
 
-    serve(host=args.host, port=args.port)
+    serve(host=args.host, port=args.port, mcp=args.mcp)
     return 0
 
 
@@ -186,6 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("web", help="start the web chat")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=7860)
+    p.add_argument("--mcp", action="store_true", help="also serve ask, chat, search and ingest as MCP tools")
     p.set_defaults(func=cmd_web)
 
     p = sub.add_parser("info", help="show where the index is and what built it")

@@ -109,15 +109,17 @@ def cmd_eval(args: argparse.Namespace) -> int:
         dialogues = dialogues[: max(1, args.limit // 8)]
     if (args.baseline or args.engine) and str(Path.cwd()) not in sys.path:
         sys.path.insert(0, str(Path.cwd()))  # the baseline and engine factories live in a checkout's evals/
-    from .eval_engines import LlamaIndexSystem, load_factory
+    from .eval_engines import LlamaIndexSystem, cross_check, load_factory
 
     factories = {spec: load_factory(spec) for spec in args.engine}  # a wrong name fails before any question
     assistant = Assistant()
     assistant.ensure_index()
     modes = ["extractive", "generative"] if args.mode == "both" else [args.mode]
-    runs = []
+    runs: list[dict[str, Any]] = []
+    systems: list[Any] = []  # each run's system, asked again by the cross-checks
     for mode in modes:
         system = AssistantSystem(assistant, mode)
+        systems.append(system)
         runs.append(evaluate(system, gold, dialogues, assistant.settings.corpus_dir, _bar(system.name)))
     if args.baseline:
         try:
@@ -128,10 +130,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
             ) from exc
 
         baseline = LlamaIndexBaseline(assistant.settings.corpus_dir.resolve())
+        systems.append(baseline)
         runs.append(evaluate(baseline, gold, dialogues, assistant.settings.corpus_dir, _bar(baseline.name)))
     for spec, factory in factories.items():
         corpus = assistant.settings.corpus_dir.resolve()
         engine = LlamaIndexSystem(factory(corpus), corpus, spec.rpartition(":")[2])
+        systems.append(engine)
         runs.append(evaluate(engine, gold, dialogues, assistant.settings.corpus_dir, _bar(engine.name)))
     broad_path = args.broad or (DEFAULT_BROAD if args.dataset == DEFAULT_GOLD else None)
     broad = _broad_slice(assistant, broad_path, modes[0]) if broad_path and broad_path.is_file() else None
@@ -155,6 +159,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.report:
         for path in write_reports(runs, args.report, title):
             print(f"wrote {path}")
+        checks = [
+            cross_check(run, system.ranked_sources, gold, args.report)
+            for run, system in zip(runs, systems, strict=True)
+        ]
+        (args.report / "cross-check.json").write_text(json.dumps(checks, indent=2), encoding="utf-8")
     if args.check:
         thresholds = json.loads(args.check.read_text(encoding="utf-8"))
         failures = check_thresholds(runs[0]["summary"], thresholds)

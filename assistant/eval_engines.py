@@ -92,3 +92,52 @@ class LlamaIndexSystem:
         if self._is_chat:
             self.engine.reset()
         return self.answer
+
+
+def retriever_evaluator_figures(
+    ranked_sources: Callable[[str, int], list[str]], items: Sequence[Any], k: int = 10
+) -> dict[str, float]:
+    """Hit rate and MRR at ``k`` from llama-index's own ``RetrieverEvaluator``, over a system's document ranking
+    (each file one node, its name the node id), for the answerable questions with gold files: a check of the
+    harness's hit@k and MRR by another implementation."""
+    from llama_index.core.evaluation import RetrieverEvaluator
+    from llama_index.core.retrievers import BaseRetriever
+    from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
+
+    class FileRetriever(BaseRetriever):
+        def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+            ranked = ranked_sources(query_bundle.query_str, k)
+            return [
+                NodeWithScore(node=TextNode(id_=name, text=name), score=float(k - i)) for i, name in enumerate(ranked)
+            ]
+
+    evaluator = RetrieverEvaluator.from_metric_names(["hit_rate", "mrr"], retriever=FileRetriever())
+    judged = [item for item in items if item.answerable and item.sources]
+    results = [evaluator.evaluate(item.question, expected_ids=list(item.sources)) for item in judged]
+    return {name: sum(r.metric_vals_dict[name] for r in results) / max(1, len(results)) for name in ("hit_rate", "mrr")}
+
+
+def cross_check(
+    run: dict[str, Any], ranked_sources: Callable[[str, int], list[str]], items: Sequence[Any], report: Path
+) -> dict[str, Any]:
+    """A run's retrieval figures recomputed by others: ir_measures reading the TREC files ``write_reports`` put
+    in ``report``, and llama-index's RetrieverEvaluator asking the system again. Printed beside the harness's."""
+    from .exports import read_back_trec
+    from .reports import file_name
+    from .scoring import retrieval_metrics
+
+    judged = [(r["ranked_sources"], r["gold_sources"]) for r in run["results"] if r["answerable"]]
+    harness = retrieval_metrics(judged, (1, 5, 10))
+    check: dict[str, Any] = {"system": run["system"], "harness": harness}
+    try:
+        name = file_name(run["system"])
+        check["ir_measures"] = read_back_trec(report / f"run-{name}.trec", report / "qrels.trec")
+    except ImportError:
+        check["ir_measures"] = {}
+    figures = retriever_evaluator_figures(ranked_sources, items)
+    check["llama_index"] = {"hit@10": figures["hit_rate"], "mrr": figures["mrr"]}
+    print(f"cross-check, {run['system']}:")
+    for reader in ("harness", "ir_measures", "llama_index"):
+        shown = " ".join(f"{k} {v:.3f}" for k, v in sorted(check[reader].items()))
+        print(f"  {reader:12} {shown or 'not installed (the evals extra)'}")
+    return check

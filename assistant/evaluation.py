@@ -88,6 +88,12 @@ class AssistantSystem:
         self.mode = mode
         self.name = f"assistant {mode}"
 
+    @property
+    def threshold(self) -> float:
+        """The score a sentence must reach to answer: the learned judge's probability, or the rule score."""
+        judge = self.assistant.engine.judge
+        return judge.threshold if judge else self.assistant.settings.retrieval.min_score
+
     def answer(self, question: str) -> Answer:
         return self.assistant.ask(question, mode=self.mode)
 
@@ -234,6 +240,7 @@ def evaluate(
         "summary": summarize(results, turns),
         "intervals": intervals(rows),
         "by_kind": by_kind(rows),
+        "threshold": getattr(system, "threshold", None),  # the score that decides to answer, where there is one
         "seconds": time.perf_counter() - began,
         "results": rows,
         "dialogue_turns": [asdict(r) for r in turns],

@@ -1,13 +1,15 @@
 """Evaluation results in the shapes other tools read, and with their uncertainty: per-sample JSONL in the
-ragas / DeepEval shape, per-kind slices, and Wilson 95% intervals on every rate."""
+ragas / DeepEval shape, TREC run and qrels files (trec_eval, ir_measures, ranx), per-kind slices, and Wilson 95%
+intervals on every rate."""
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 
 def wilson(successes: int, n: int, z: float = 1.96) -> tuple[float, float]:
@@ -68,3 +70,47 @@ def write_samples(run: dict[str, Any], path: Path) -> Path:
     rows = [sample(r) for r in run["results"] + run["dialogue_turns"]]
     path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
     return path
+
+
+def trec_run(rankings: Mapping[str, Sequence[str]], tag: str) -> str:
+    """A TREC run file: ``qid Q0 docid rank score tag``, one line per retrieved document. Scores fall with the
+    rank (readers order by score, not by the rank column)."""
+    lines = []
+    for qid, ranked in rankings.items():
+        depth = len(ranked)
+        lines += [f"{qid} Q0 {trec_id(doc)} {rank} {depth - rank + 1} {tag}" for rank, doc in enumerate(ranked, 1)]
+    return "".join(line + "\n" for line in lines)
+
+
+def trec_qrels(qrels: Mapping[str, Mapping[str, int]]) -> str:
+    """A TREC qrels file: ``qid 0 docid relevance``."""
+    return "".join(f"{qid} 0 {trec_id(doc)} {rel}\n" for qid, docs in qrels.items() for doc, rel in docs.items())
+
+
+def trec_id(name: str) -> str:
+    """A file name as a TREC document id: the format splits on whitespace, so spaces are escaped as in URLs."""
+    return quote(name, safe="/#:._-")
+
+
+def write_trec(run: dict[str, Any], directory: Path, name: str) -> list[Path]:
+    """An evaluation run's document rankings and gold sources as ``run-NAME.trec`` and ``qrels.trec`` (answerable
+    questions only: an unanswerable one has no relevant document)."""
+    judged = [r for r in run["results"] if r["answerable"] and r["gold_sources"]]
+    run_path, qrels_path = directory / f"run-{name}.trec", directory / "qrels.trec"
+    rankings = {r["id"]: r["ranked_sources"] for r in judged if r["ranked_sources"]}
+    run_path.write_text(trec_run(rankings, name), encoding="utf-8")
+    qrels_path.write_text(trec_qrels({r["id"]: dict.fromkeys(r["gold_sources"], 1) for r in judged}), encoding="utf-8")
+    return [run_path, qrels_path]
+
+
+def read_back_trec(run_path: Path, qrels_path: Path) -> dict[str, float]:
+    """The written run scored by ir_measures (trec_eval underneath), an independent reader of the files:
+    hit@1, hit@5, MRR and nDCG@10 as this harness names them."""
+    import ir_measures
+    from ir_measures import RR, Success, nDCG
+
+    names = {Success @ 1: "hit@1", Success @ 5: "hit@5", RR: "mrr", nDCG @ 10: "ndcg@10"}
+    qrels = list(ir_measures.read_trec_qrels(str(qrels_path)))
+    run = list(ir_measures.read_trec_run(str(run_path)))
+    found = ir_measures.calc_aggregate(list(names), qrels, run)
+    return {names[measure]: float(value) for measure, value in found.items()}

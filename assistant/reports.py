@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .exports import write_samples
+from .exports import write_samples, write_trec
 from .scoring import risk_coverage
 
 TABLE_METRICS = [
@@ -55,10 +55,16 @@ def write_reports(runs: Sequence[dict[str, Any]], directory: Path, title: str) -
     paths[0].write_text(json.dumps({"title": title, "runs": list(runs)}, indent=2, default=str), encoding="utf-8")
     paths[1].write_text(_markdown(runs, title), encoding="utf-8")
     paths[2].write_text(_html(runs, title), encoding="utf-8")
-    for run in runs:  # per-sample files for ragas / DeepEval style tools
-        name = re.sub(r"[^a-z0-9]+", "-", run["system"].lower()).strip("-")
+    for run in runs:  # per-sample files for ragas / DeepEval style tools, and the rankings in TREC form
+        name = file_name(run["system"])
         paths.append(write_samples(run, directory / f"samples-{name}.jsonl"))
+        paths += write_trec(run, directory, name)  # for trec_eval, ir_measures or ranx
     return paths
+
+
+def file_name(system: str) -> str:
+    """A system's name as it appears in the report's file names."""
+    return re.sub(r"[^a-z0-9]+", "-", system.lower()).strip("-")
 
 
 def _uncertainty(run: dict[str, Any]) -> list[str]:
@@ -113,6 +119,49 @@ def _histogram(values: Sequence[float], label: str, bins: int = 12, width: int =
     )
 
 
+def _answerability(rows: Sequence[dict[str, Any]], threshold: float | None, width: int = 360, height: int = 140) -> str:
+    """The best sentence's score of answerable (blue) and unanswerable (orange) questions on one axis, the
+    answer threshold marked: how far apart the two are is how well the score can decide to refuse."""
+    scored = [(r["best_score"], r["answerable"]) for r in rows if not math.isnan(r.get("best_score", math.nan))]
+    if not any(a for _, a in scored) or all(a for _, a in scored):
+        return ""
+    values = [v for v, _ in scored] + ([threshold] if threshold is not None else [])
+    lo, hi, bins = min(values), max(values), 20
+    span = (hi - lo) or 1.0
+    bar = width / bins
+
+    def counts(answerable: bool) -> list[int]:
+        out = [0] * bins
+        for v, a in scored:
+            if a == answerable:
+                out[min(bins - 1, int((v - lo) / span * bins))] += 1
+        return out
+
+    series = [(counts(True), "#4a7bd0"), (counts(False), "#e8853d")]
+    top = max(max(c) for c, _ in series)
+    rects = "".join(
+        f'<rect x="{i * bar:.1f}" y="{height - 20 - c / top * (height - 30):.1f}" width="{bar - 2:.1f}" '
+        f'height="{c / top * (height - 30):.1f}" fill="{colour}" fill-opacity="0.55"><title>{c}</title></rect>'
+        for values_, colour in series
+        for i, c in enumerate(values_)
+    )
+    mark = ""
+    if threshold is not None:
+        x = (threshold - lo) / span * width
+        mark = (
+            f'<line x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{height - 20}" stroke="#d1242f" stroke-dasharray="4 3" '
+            f'stroke-width="2"><title>threshold {threshold:.3g}</title></line>'
+        )
+    answerable = sum(a for _, a in scored)
+    return (
+        f'<figure><svg width="{width}" height="{height}" role="img">{rects}{mark}'
+        f'<text x="0" y="{height - 4}" font-size="11">{lo:.3g}</text>'
+        f'<text x="{width - 40}" y="{height - 4}" font-size="11">{hi:.3g}</text></svg>'
+        f"<figcaption>best sentence score: answerable (blue, n={answerable}) and unanswerable (orange, "
+        f"n={len(scored) - answerable}); red: the answer threshold</figcaption></figure>"
+    )
+
+
 def _risk_coverage(rows: Sequence[dict[str, Any]], width: int = 360, height: int = 200) -> str:
     """Accuracy of the answered questions against the share answered as the threshold moves; the dot is where
     the system stands (its own answers and refusals)."""
@@ -160,6 +209,7 @@ def _html(runs: Sequence[dict[str, Any]], title: str) -> str:
         body.append(_histogram([r["timings_ms"].get("total", float("nan")) for r in rows], "latency, ms"))
         body.append(_histogram([r["f1"] for r in rows if r["answerable"]], "token F1 of answerable questions"))
         body.append(_histogram([c["score"] for r in rows for c in r["answer"]["citations"]], "citation scores"))
+        body.append(_answerability(run["results"], run.get("threshold")))
         body.append(_risk_coverage(run["results"]))
         body.append(
             "</div><table><tr><th>id</th><th>kind</th><th>question</th><th>answer</th><th>citations</th>"
@@ -181,7 +231,7 @@ def _html(runs: Sequence[dict[str, Any]], title: str) -> str:
     style = (
         "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;width:100%}"
         "td,th{border:1px solid #ccc;padding:4px;vertical-align:top;font-size:13px}"
-        "tr.fail{background:#fde8e8}.plots{display:flex;gap:2em}"
+        "tr.fail{background:#fde8e8}.plots{display:flex;flex-wrap:wrap;gap:2em}figure{margin:0;max-width:360px;font-size:13px}"
     )
     return f"<!doctype html><meta charset=utf-8><title>{e(title)}</title><style>{style}</style>{''.join(body)}"
 

@@ -20,9 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from assistant import Assistant, IndexMismatch, Settings
+from assistant.eval_engines import cross_check
 from assistant.evaluation import AssistantSystem, GoldItem, evaluate
-from assistant.reports import table, write_reports
+from assistant.exports import trec_qrels, trec_run
+from assistant.reports import file_name, table, write_reports
 from assistant.scoring import ndcg
+from evals.squad_official import write_official
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DATA = PROJECT_ROOT.parent / "shared" / "data"
@@ -126,6 +129,10 @@ def squad(args: argparse.Namespace) -> dict[str, Any]:
     report = BUILD / f"squad{args.version}-{args.titles or 'all'}-report"
     write_reports([run], report, f"SQuAD v{args.version} open retrieval, {len(items)} questions, judge {judge}")
     print(f"HTML report with the risk-coverage curve: {report / 'report.html'}")
+    run["official"] = write_official(data, run, report)
+    print(f"official SQuAD v{args.version} scoring of {report / 'predictions.json'}: {_figures(run['official'])}")
+    system = AssistantSystem(assistant, "extractive")
+    run["cross_check"] = cross_check(run, system.ranked_sources, items, report)
     answerable = [r for r in run["results"] if r["answerable"]]
     print(f"answerable declined {sum(r['answer']['refused'] for r in answerable) / max(1, len(answerable)):.3f}")
     if args.version == "2.0":
@@ -135,6 +142,14 @@ def squad(args: argparse.Namespace) -> dict[str, Any]:
             f"answerable-vs-unanswerable AUC of the best sentence's score {best_score_auc(run):.3f}"
         )
     return run
+
+
+def _figures(figures: dict[str, Any]) -> str:
+    return ", ".join(
+        f"{k} {v:.1f}" if k.endswith(("exact", "f1", "match")) else f"{k} {v:.0f}"
+        for k, v in figures.items()
+        if k != "version"
+    )
 
 
 def squad_titles(which: str | None) -> set[str]:
@@ -177,9 +192,12 @@ def load_beir(dataset: str, split: str) -> tuple[dict[str, tuple[str, str]], dic
     return docs, queries, qrels
 
 
-def beir_scores(rank: Any, queries: dict[str, str], qrels: dict[str, dict[str, int]]) -> tuple[float, float, float]:
-    """nDCG@10, recall@100 and p50 ms of a ranker ``rank(query, k) -> file stems`` over the judged queries."""
-    scores, recalls, took = [], [], []
+def beir_scores(
+    rank: Any, queries: dict[str, str], qrels: dict[str, dict[str, int]], trec: Path
+) -> tuple[float, float, float]:
+    """nDCG@10, recall@100 and p50 ms of a ranker ``rank(query, k) -> file stems`` over the judged queries. The
+    ranking and the judgements are written to ``trec`` (run.trec, qrels.trec) and scored again by ir_measures."""
+    scores, recalls, took, rankings = [], [], [], {}
     for qid, rels in qrels.items():
         began = time.perf_counter()
         ranked = rank(queries[qid], 100)
@@ -187,8 +205,26 @@ def beir_scores(rank: Any, queries: dict[str, str], qrels: dict[str, dict[str, i
         relevant = {f"d{d}" for d, r in rels.items() if r > 0}
         scores.append(ndcg(ranked[:10], relevant))
         recalls.append(len(relevant & set(ranked[:100])) / len(relevant))
+        rankings[qid] = ranked
     took.sort()
-    return sum(scores) / len(scores), sum(recalls) / len(recalls), took[len(took) // 2]
+    mean_ndcg, mean_recall = sum(scores) / len(scores), sum(recalls) / len(recalls)
+    trec.mkdir(parents=True, exist_ok=True)
+    (trec / "run.trec").write_text(trec_run(rankings, trec.name), encoding="utf-8")
+    judged = {qid: {f"d{d}": r for d, r in rels.items()} for qid, rels in qrels.items()}
+    (trec / "qrels.trec").write_text(trec_qrels(judged), encoding="utf-8")
+    import ir_measures
+    from ir_measures import R, nDCG
+
+    read = ir_measures.calc_aggregate(
+        [nDCG @ 10, R @ 100],
+        list(ir_measures.read_trec_qrels(str(trec / "qrels.trec"))),
+        list(ir_measures.read_trec_run(str(trec / "run.trec"))),
+    )
+    print(
+        f"{trec.name}: nDCG@10 {mean_ndcg:.4f} recall@100 {mean_recall:.4f}; read back from {trec} by ir_measures: "
+        f"nDCG@10 {read[nDCG @ 10]:.4f} recall@100 {read[R @ 100]:.4f}"
+    )
+    return mean_ndcg, mean_recall, took[len(took) // 2]
 
 
 def beir(args: argparse.Namespace) -> dict[str, Any]:
@@ -203,7 +239,7 @@ def beir(args: argparse.Namespace) -> dict[str, Any]:
     if args.baseline:
         systems.append(("llama-index default", baseline_ranker(BUILD / args.dataset / "corpus")))
     for name, rank in systems:
-        rows.append((name, *beir_scores(rank, queries, qrels)))
+        rows.append((name, *beir_scores(rank, queries, qrels, BUILD / f"{args.dataset}-{args.split}-trec" / file_name(name))))
     print(f"BEIR {args.dataset} {args.split}: {len(docs)} documents, {len(qrels)} queries")
     print("| system | nDCG@10 | recall@100 | p50 ms |\n|---|---|---|---|")
     for name, n, r, ms in rows:

@@ -54,7 +54,8 @@ def test_reports_write_per_sample_jsonl_and_slices_by_kind(tmp_path):
 
     quote = Citation("a.txt", "A", "The harvest doubled.", 0, 20, 0.9)
     said = Answer("The harvest doubled [1].", False, (quote,), {"total": 10.0})
-    declined = Answer("The documents don't say.", True, (), {"total": 5.0})
+    near = Citation("a.txt", "A", "The harvest doubled.", 0, 20, 0.2)
+    declined = Answer("The documents don't say.", True, (), {"total": 5.0}, nearest=(near,))
     asked = [
         (GoldItem("q1", "Q1?", ("doubled",), ("a.txt",), True), said),
         (GoldItem("q2", "Q2?", ("tripled",), ("a.txt",), True), said),
@@ -68,6 +69,7 @@ def test_reports_write_per_sample_jsonl_and_slices_by_kind(tmp_path):
         "dialogue_turns": [],
         "intervals": intervals(results),
         "by_kind": by_kind(results),
+        "threshold": 0.5,
     }
     assert run["by_kind"]["fact"]["rate"] == 0.5 and run["by_kind"]["unanswerable"]["n"] == 1
     assert run["intervals"]["answer_accuracy"]["n"] == 2
@@ -78,4 +80,83 @@ def test_reports_write_per_sample_jsonl_and_slices_by_kind(tmp_path):
     assert set(rows[0]) >= {"user_input", "response", "retrieved_contexts", "reference"}
     assert rows[0]["retrieved_contexts"] == ["The harvest doubled."] and rows[0]["reference"] == "doubled"
     assert rows[2]["reference"] == "" and rows[2]["refused"] is True
+    # the best scores of answerable and unanswerable questions, split, with the threshold marked
+    page = (tmp_path / "report.html").read_text()
+    assert "answerable (blue, n=2) and unanswerable (orange, n=1)" in page and "<title>threshold 0.5</title>" in page
+    # the rankings as TREC files: only answerable questions are judged
+    assert (tmp_path / "qrels.trec").read_text() == "q1 0 a.txt 1\nq2 0 a.txt 1\n"
+    assert (tmp_path / "run-assistant-extractive.trec").read_text().startswith("q1 Q0 a.txt 1 1 assistant-extractive")
     assert "| fact | 0.500 |" in (tmp_path / "report.md").read_text()
+
+
+def test_trec_files_read_back_by_ir_measures_give_the_harness_figures(tmp_path):
+    from assistant.exports import read_back_trec, trec_qrels, trec_run
+
+    # three questions; the gold file at rank 1, rank 3, and not retrieved (a name with a space, escaped)
+    rankings = {"q1": ["a.txt", "b.txt"], "q2": ["b.txt", "c.txt", "my file.txt"], "q3": ["b.txt"]}
+    gold = {"q1": {"a.txt": 1}, "q2": {"my file.txt": 1}, "q3": {"z.txt": 1}}
+    (tmp_path / "run.trec").write_text(trec_run(rankings, "t"))
+    (tmp_path / "qrels.trec").write_text(trec_qrels(gold))
+    assert "q2 Q0 my%20file.txt 3 1 t" in (tmp_path / "run.trec").read_text()
+    harness = retrieval_metrics([(rankings[q], set(gold[q])) for q in rankings], (1, 5))
+    read = read_back_trec(tmp_path / "run.trec", tmp_path / "qrels.trec")
+    # by hand: hit@1 1/3, hit@5 2/3, MRR (1 + 1/3 + 0) / 3 = 0.444, nDCG@10 (1 + 1/log2(4) + 0) / 3 = 0.5
+    assert read["hit@1"] == pytest.approx(1 / 3) and read["hit@5"] == pytest.approx(2 / 3)
+    assert read["mrr"] == pytest.approx(4 / 9) and read["ndcg@10"] == pytest.approx(0.5)
+    for key, value in read.items():
+        assert harness[key] == pytest.approx(value)
+
+
+def test_squad_official_scoring_on_a_hand_checked_sample(tmp_path):
+    import json
+
+    from evals.squad_official import score_v1, score_v2, write_official
+
+    def qa(qid, answers, impossible=False):
+        return {"id": qid, "question": "?", "answers": [{"text": a} for a in answers], "is_impossible": impossible}
+
+    dataset = [
+        {
+            "title": "T",
+            "paragraphs": [
+                {
+                    "context": "...",
+                    "qas": [
+                        qa("q1", ["Denver Broncos", "The Denver Broncos"]),
+                        qa("q2", ["Santa Clara, California"]),
+                        qa("q3", [], impossible=True),
+                        qa("q4", [], impossible=True),
+                        qa("q5", ["1990"]),
+                        qa("q6", ["\u201cHello\u201d"]),
+                    ],
+                }
+            ],
+        }
+    ]
+    predictions = {"q1": "the Denver Broncos!", "q2": "Santa Clara", "q3": "", "q4": "Paris", "q5": "", "q6": "Hello"}
+    # by hand: q1 EM 1 F1 1; q2 EM 0, F1 2PR/(P+R) with P 1, R 2/3 = 0.8; q3 (no answer, none given) 1 and 1;
+    # q4 0 and 0; q5 0 and 0; q6 0 and 0 (curly quotes are not punctuation to the official script)
+    v2 = score_v2(dataset, predictions)
+    assert v2["exact"] == pytest.approx(100 * 2 / 6) and v2["f1"] == pytest.approx(100 * 2.8 / 6)
+    assert v2["HasAns_exact"] == pytest.approx(25.0) and v2["HasAns_f1"] == pytest.approx(100 * 1.8 / 4)
+    assert v2["NoAns_exact"] == 50.0 and v2["NoAns_f1"] == 50.0 and v2["HasAns_total"] == 4
+    # v1.1 has no unanswerable questions: q1, q2, q5 and q6, an empty prediction scoring 0
+    v1 = score_v1(
+        [{**dataset[0], "paragraphs": [{"qas": [dataset[0]["paragraphs"][0]["qas"][i] for i in (0, 1, 4, 5)]}]}],
+        predictions,
+    )
+    assert v1["exact_match"] == pytest.approx(25.0) and v1["f1"] == pytest.approx(100 * 1.8 / 4)
+
+    # what the benchmark writes: the assistant's short answer, else its text without markers, "" when declined
+    answers = {
+        "q1": {"refused": False, "answer": "x", "short_answer": {"text": "the Denver Broncos!"}},
+        "q2": {"refused": False, "answer": "It is in Santa Clara [1].", "short_answer": None},
+        "q3": {"refused": True, "answer": "The documents don't say."},
+    }
+    run = {"results": [{"id": q, "answer": a} for q, a in answers.items()]}
+    figures = write_official(dataset, run, tmp_path)
+    written = json.loads((tmp_path / "predictions.json").read_text())
+    assert written == {"q1": "the Denver Broncos!", "q2": "It is in Santa Clara.", "q3": ""}
+    subset = json.loads((tmp_path / "dev-subset.json").read_text())["data"]
+    assert [q["id"] for q in subset[0]["paragraphs"][0]["qas"]] == ["q1", "q2", "q3"]
+    assert figures["version"] == "2.0" and figures["total"] == 3 and figures["NoAns_exact"] == 100.0

@@ -1,7 +1,10 @@
 """The Gradio layout and launch: wires page events to the handlers; no logic of its own."""
 
+import importlib.util
 from collections.abc import Callable, Iterator
 from typing import Any
+
+from gradio import FileData
 
 from ..assistant import Assistant
 from ..broad import example_questions
@@ -9,14 +12,17 @@ from ..errors import AssistantError, BadInput
 from .handlers import (
     DOCUMENT_COLUMNS,
     UPLOAD_TYPES,
+    add_files,
     ask_api,
     backend_description,
+    chat_api,
     chat_turn,
     document_rows,
     open_citation,
     record_feedback,
     remove_documents,
     request_stop,
+    search_api,
     upload_documents,
 )
 from .indexing import BackgroundIndex
@@ -203,7 +209,50 @@ def build_app(assistant: Assistant, indexing: BackgroundIndex) -> Any:
                 return {"error": indexing.status()}
             return ask_api(assistant, question, mode or None)
 
+        def chat(
+            message: str, history: list[dict] | None = None, mode: str = "", sources: list[str] | None = None
+        ) -> Iterator[dict]:
+            """Answer one message of a conversation, streaming: {"text": ..., "done": false} as the checked
+            answer grows, then the whole answer (as /ask) with "done": true.
+
+            Args:
+                message: the question or follow-up
+                history: the conversation so far, as {"role": "user" or "assistant", "content": ...} messages
+                mode: extractive or generative (default: the configured one)
+                sources: the files to answer from (default: all)
+            """
+            if not indexing.wait(600):
+                yield {"error": indexing.status(), "done": True}
+                return
+            yield from chat_api(assistant, message, history, mode or None, sources)
+
+        def search(query: str, limit: int = 5, sources: list[str] | None = None) -> list[dict] | dict:
+            """The passages of the documents that best match a query, verified against their files, without an
+            answer: source, title, quote, character offsets and score for each.
+
+            Args:
+                query: what to look for
+                limit: how many passages (at most 50)
+                sources: the files to search (default: all)
+            """
+            if not indexing.wait(600):
+                return {"error": indexing.status()}
+            return search_api(assistant, query, limit, sources)
+
+        def ingest(files: list[FileData]) -> dict:
+            """Add .txt or .md files to the documents: each is checked (type, size, text), copied into the corpus
+            folder and indexed. Returns {"added": [...], "not_added": [reasons], "passages": n}."""
+            if not indexing.wait(600):
+                return {"error": indexing.status()}
+            try:
+                return add_files(assistant, files)
+            except AssistantError as exc:
+                return {"error": str(exc)}
+
         gr.api(ask, api_name="ask")
+        gr.api(chat, api_name="chat")
+        gr.api(search, api_name="search")
+        gr.api(ingest, api_name="ingest")
     return demo
 
 
@@ -233,16 +282,28 @@ def launch_options(assistant: Assistant) -> dict[str, Any]:
     }
 
 
-def serve(host: str = "127.0.0.1", port: int = 7860, assistant: Assistant | None = None, block: bool = True) -> Any:
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 7860,
+    assistant: Assistant | None = None,
+    block: bool = True,
+    mcp: bool = False,
+) -> Any:
     """Start the web chat; with ``block=False`` return the running app (``.close()`` stops it).
 
-    The page is up at once; the corpus folder is synced in the background meanwhile (progress on the page)."""
+    The page is up at once; the corpus folder is synced in the background meanwhile (progress on the page).
+    With ``mcp``, the API's ask, chat, search and ingest are also MCP tools at /gradio_api/mcp/."""
+    if mcp and importlib.util.find_spec("mcp") is None:
+        raise BadInput("the MCP server needs the mcp package: pip install -e '.[mcp]'")
     assistant = assistant or Assistant()
     options = launch_options(assistant)
+    options["mcp_server"] = mcp
     indexing = BackgroundIndex(assistant).start()
     demo = build_app(assistant, indexing)
     # one request at a time per event: the local model is never shared; writers queue on the assistant's lock
     demo.queue(default_concurrency_limit=1, max_size=assistant.settings.web.queue_size)
     print(f"Document assistant on http://{host}:{port} (Ctrl-C stops it)", flush=True)
+    if mcp:
+        print(f"MCP tools (ask, chat, search, ingest) at http://{host}:{port}/gradio_api/mcp/", flush=True)
     demo.launch(server_name=host, server_port=port, prevent_thread_lock=not block, quiet=True, **options)
     return demo

@@ -10,6 +10,7 @@ import re
 import time
 import weakref
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ Answers = list["dict[str, Any] | None"]  # one per assistant message of the conv
 TurnUpdate = tuple[list[dict[str, Any]], str, Answers, ChatSession]
 WAIT_STEP_S = 0.5
 STOPPED = "<p class='hint'>Stopped.</p>"
+REPLAYED_TURNS = 4  # the API's chat history: follow-ups are resolved from the last few turns
 _DRAFT = re.compile(r' ?<span class="draft">.*?</span>', re.S)
 # conversations whose user pressed Stop: their running turn ends at its next piece (this also closes the model's
 # stream); a flag rather than Gradio's cancel, whose last in-flight update could land after the "Stopped" one
@@ -134,6 +136,43 @@ def ask_api(assistant: Assistant, question: str, mode: str | None = None) -> dic
         return {"error": str(exc)}
 
 
+def chat_api(
+    assistant: Assistant,
+    message: str,
+    history: Sequence[dict[str, Any]] | None = None,
+    mode: str | None = None,
+    sources: Sequence[str] | None = None,
+) -> Iterator[dict[str, Any]]:
+    """The ``/chat`` endpoint: ``{"text": ..., "done": False}`` as the answer's checked text grows, then the full
+    answer (as ``/ask``) with ``"done": True``. ``history`` is the conversation so far as role/content messages;
+    its recent questions are asked again, quickly and extractively, so that a follow-up ("and who confirmed
+    it?") is resolved as in the page."""
+    try:
+        session = assistant.chat()
+        asked = [message_text(m) for m in history or [] if m.get("role") == "user"]
+        for question in asked[-REPLAYED_TURNS:]:
+            session.ask(question, mode="extractive")
+        text = ""
+        for item in session.stream(message, mode=mode, sources=assistant.resolve_sources(sources)):
+            if isinstance(item, Answer):
+                yield {**item.to_dict(), "done": True}
+            elif not isinstance(item, Draft):
+                text += item
+                yield {"text": text, "done": False}
+    except AssistantError as exc:
+        yield {"error": str(exc), "done": True}
+
+
+def search_api(
+    assistant: Assistant, query: str, limit: int = 5, sources: Sequence[str] | None = None
+) -> list[dict[str, Any]] | dict[str, Any]:
+    """The ``/search`` endpoint: the best matching passages, verified, without an answer."""
+    try:
+        return [asdict(c) for c in assistant.search(query, limit=max(1, min(limit, 50)), sources=sources)]
+    except AssistantError as exc:
+        return {"error": str(exc)}
+
+
 DOCUMENT_COLUMNS = ["title", "date", "passages", "file"]
 
 
@@ -152,22 +191,38 @@ def upload_documents(
     """Validate uploads (type, size, text), copy them into the corpus folder and ingest them."""
     if not files:
         return "Choose one or more .txt or .md files first."
+    added = add_files(assistant, files, progress)
+    lines = [f"Not added: {problem}" for problem in added["not_added"]]
+    if added["added"]:
+        names = ", ".join(added["added"])
+        lines.insert(0, f"Added {names} ({added['passages']} passages indexed). Ask about it now.")
+    return "\n\n".join(escape_markdown(line) for line in lines)
+
+
+def add_files(
+    assistant: Assistant, files: Sequence[Any], progress: Callable[[int, int], None] | None = None
+) -> dict[str, Any]:
+    """Uploaded files (paths, or Gradio's file objects or dicts) checked, copied into the corpus and indexed: the
+    ``/ingest`` endpoint's answer, ``{"added": [...], "not_added": [...], "passages": n}``."""
     pairs = []
     for item in files:
-        path = Path(item if isinstance(item, (str, Path)) else getattr(item, "name", ""))
-        pairs.append((path, getattr(item, "orig_name", None) or path.name))
+        if isinstance(item, dict):  # FileData through the API
+            path = Path(str(item.get("path", "")))
+            pairs.append((path, str(item.get("orig_name") or path.name)))
+        else:
+            path = Path(item if isinstance(item, (str, Path)) else getattr(item, "name", ""))
+            pairs.append((path, getattr(item, "orig_name", None) or path.name))
     corpus = assistant.settings.corpus_dir
     accepted, problems = copy_into(corpus, pairs, UPLOAD_TYPES, assistant.settings.web.max_upload_mb)
-    lines = [f"Not added: {p}" for p in problems]
+    result: dict[str, Any] = {"added": [], "not_added": list(problems), "passages": 0}
     if accepted:
         report = assistant.ingest(accepted, progress=progress)
         for skipped in report.skipped:  # unreadable after all (binary, empty): take the copy back out
-            lines.append(f"Not added: {skipped.path}: {skipped.reason}")
+            result["not_added"].append(f"{skipped.path}: {skipped.reason}")
             (corpus / skipped.path).unlink(missing_ok=True)
-        added = [*report.added, *report.updated]
-        if added:
-            lines.insert(0, f"Added {', '.join(added)} ({report.chunks_embedded} passages indexed). Ask about it now.")
-    return "\n\n".join(escape_markdown(line) for line in lines)
+        result["added"] = [*report.added, *report.updated]
+        result["passages"] = report.chunks_embedded
+    return result
 
 
 def remove_documents(assistant: Assistant, sources: Sequence[str] | None) -> str:
