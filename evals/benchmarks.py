@@ -239,7 +239,9 @@ def beir(args: argparse.Namespace) -> dict[str, Any]:
     if args.baseline:
         systems.append(("llama-index default", baseline_ranker(BUILD / args.dataset / "corpus")))
     for name, rank in systems:
-        rows.append((name, *beir_scores(rank, queries, qrels, BUILD / f"{args.dataset}-{args.split}-trec" / file_name(name))))
+        rows.append(
+            (name, *beir_scores(rank, queries, qrels, BUILD / f"{args.dataset}-{args.split}-trec" / file_name(name)))
+        )
     print(f"BEIR {args.dataset} {args.split}: {len(docs)} documents, {len(qrels)} queries")
     print("| system | nDCG@10 | recall@100 | p50 ms |\n|---|---|---|---|")
     for name, n, r, ms in rows:
