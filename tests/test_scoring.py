@@ -160,3 +160,16 @@ def test_squad_official_scoring_on_a_hand_checked_sample(tmp_path):
     subset = json.loads((tmp_path / "dev-subset.json").read_text())["data"]
     assert [q["id"] for q in subset[0]["paragraphs"][0]["qas"]] == ["q1", "q2", "q3"]
     assert figures["version"] == "2.0" and figures["total"] == 3 and figures["NoAns_exact"] == 100.0
+
+
+def test_beir_scores_write_the_ranking_and_ir_measures_reads_the_same_figures(tmp_path, capsys):
+    from evals.benchmarks import beir_scores
+
+    ranked = {"q1": ["d1", "d2", "d3"], "q2": ["d9", "d8"]}
+    qrels = {"1": {"2": 1}, "2": {"7": 1, "8": 1}}  # BEIR ids; the files are d<id>
+    ndcg10, recall, _ = beir_scores(lambda q, k: ranked[q], {"1": "q1", "2": "q2"}, qrels, tmp_path / "trec")
+    # by hand: q1 1/log2(3) = 0.6309; q2 (1/log2(3)) / (1 + 1/log2(3)) = 0.3869; recall 1 and 1/2
+    assert ndcg10 == pytest.approx((0.63093 + 0.38685) / 2, abs=1e-4) and recall == pytest.approx(0.75)
+    printed = capsys.readouterr().out
+    assert "read back from" in printed and printed.count(f"nDCG@10 {ndcg10:.4f} recall@100 0.7500") == 2
+    assert (tmp_path / "trec" / "run.trec").read_text().splitlines()[0] == "1 Q0 d1 1 3 trec"
