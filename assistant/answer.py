@@ -14,8 +14,9 @@ from pathlib import Path
 
 from .config import RetrievalSettings
 from .display import tidy_sentence
+from .formats import extract, page_of
 from .retrieval import Evidence
-from .text import decode, normalize
+from .text import normalize
 from .types import Citation
 from .words import asks_for
 
@@ -36,7 +37,7 @@ class SourceReader:
             cached = self._cache.get(path)
             if cached and cached[0] == key:
                 return cached[1]
-            text, _ = decode(Path(path).read_bytes(), path)
+            text = extract(Path(path).read_bytes(), path).text  # the text quotes index into, extracted again
         except Exception:  # a vanished or unreadable file simply cannot be quoted
             return None
         self._cache[path] = (key, text)
@@ -49,7 +50,9 @@ def verify(evidence: Evidence, reader: SourceReader) -> Evidence | None:
     if original is None or not (0 <= evidence.start < evidence.end <= len(original)):
         return None
     quote = original[evidence.start : evidence.end]
-    return dataclasses.replace(evidence, quote=quote) if normalize(quote).text == evidence.text else None
+    if normalize(quote).text != evidence.text:
+        return None
+    return dataclasses.replace(evidence, quote=quote, page=page_of(original, evidence.start))
 
 
 def verified(evidence: Sequence[Evidence], reader: SourceReader) -> list[Evidence]:
@@ -77,7 +80,7 @@ def with_antecedents(cited: Sequence[Evidence], reader: SourceReader) -> list[Ev
 
 def citation(ev: Evidence) -> Citation:
     """The public form of a verified sentence."""
-    return Citation(ev.source, ev.title, ev.quote, ev.start, ev.end, round(ev.score, 4), ev.date)
+    return Citation(ev.source, ev.title, ev.quote, ev.start, ev.end, round(ev.score, 4), ev.date, ev.page)
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,8 @@ def _progress_bar(label: str) -> Callable[[int, int], None]:
 
 def _quote_line(i: int, c: Citation) -> str:
     when = f", {c.date}" if c.date else ""
-    return f"  [{i}] {c.title}{when} — {c.source} chars {c.start}-{c.end}:\n      \u201c{c.quote}\u201d"
+    page = f" page {c.page}," if c.page else ""
+    return f"  [{i}] {c.title}{when} — {c.source}{page} chars {c.start}-{c.end}:\n      \u201c{c.quote}\u201d"
 
 
 def print_answer(answer: Answer, text_shown: bool = False) -> None:

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field, SecretStr, ValidationError, model_validat
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .errors import ConfigError
+from .formats import SUFFIXES
 
 
 def default_cache_dir() -> Path:
@@ -34,7 +35,7 @@ class ChunkSettings(BaseModel):
 
 
 class IngestSettings(BaseModel):
-    extensions: tuple[str, ...] = (".txt", ".md")
+    extensions: tuple[str, ...] = SUFFIXES
     max_file_mb: float = Field(20.0, gt=0)
     batch_size: int = Field(32, ge=1)
 

@@ -7,6 +7,7 @@ entry with its reason, and the rest of the corpus is read as usual.
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import hashlib
 import json
@@ -18,7 +19,8 @@ from pathlib import Path
 
 from .config import IngestSettings
 from .errors import BadInput
-from .text import decode, parse_header
+from .formats import extract, extractor
+from .text import parse_header
 from .types import Skipped
 
 META_SUFFIX = ".meta.json"
@@ -43,6 +45,8 @@ class Document:
     sha: str
     body_start: int  # where the text starts after a metadata header
     stamp: str = ""  # file_stamp() taken before the file was read
+    kind: str = "text"  # what the content is (formats.sniff): text, pdf, docx or html
+    pages: int = 0  # PDF pages
 
 
 def shown(name: str) -> str:
@@ -187,10 +191,11 @@ def read_document(path: Path, root: Path, settings: IngestSettings) -> tuple[Doc
             f"{source}: unsupported type {path.suffix or '(none)'}; supported: {', '.join(settings.extensions)}"
         )
     data = _read_regular(path, settings.max_file_mb * 1024 * 1024)
-    text, warning = decode(data, source)
+    extracted = extract(data, source)
+    text, warning = extracted.text, extracted.warning
     if not text.strip():
         raise BadInput(f"{source}: empty; skipped")
-    meta, body_start = parse_header(text)
+    meta, body_start = parse_header(text) if extracted.kind == "text" else ({}, 0)
     sidecar = path.with_name(path.name + META_SUFFIX)
     meta_bytes = _read_regular(sidecar, 1024 * 1024) if sidecar.is_file() else b""
     if meta_bytes:
@@ -198,6 +203,8 @@ def read_document(path: Path, root: Path, settings: IngestSettings) -> tuple[Doc
             meta = {**meta, **{k: str(v) for k, v in json.loads(meta_bytes).items()}}
         except (ValueError, AttributeError):
             warning = f"{sidecar.name}: not a JSON object; metadata ignored"
-    sha = hashlib.sha256(data + b"\0" + meta_bytes).hexdigest()
-    title = meta.get("title") or heading(text[body_start:]) or path.stem
-    return Document(source, path, root, text, title, meta.get("date", ""), sha, body_start, stamp), warning
+    # the reader's version is hashed in: a new version re-reads the file, so its quotes stay checkable
+    sha = hashlib.sha256(data + b"\0" + meta_bytes + b"\0" + extractor(extracted.kind).encode()).hexdigest()
+    title = meta.get("title") or extracted.title or heading(text[body_start:]) or path.stem
+    document = Document(source, path, root, text, title, meta.get("date", ""), sha, body_start, stamp)
+    return dataclasses.replace(document, kind=extracted.kind, pages=extracted.pages), warning

@@ -9,7 +9,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from .errors import AssistantError
 from .exports import by_kind, intervals
+from .formats import extract
 from .scoring import contains, exact_match, mean, normalize_answer, percentile, retrieval_metrics, token_f1
 from .types import Answer
 
@@ -127,9 +129,10 @@ class Result:
 
 
 def _quote_valid(c: dict[str, Any], corpus_dir: Path) -> bool:
+    """The quote is the file's text at its offsets (for a PDF, DOCX or web page: the text extracted again)."""
     try:
-        return (corpus_dir / c["source"]).read_text(encoding="utf-8")[c["start"] : c["end"]] == c["quote"]
-    except (OSError, KeyError, TypeError):
+        return extract((corpus_dir / c["source"]).read_bytes(), c["source"]).text[c["start"] : c["end"]] == c["quote"]
+    except (OSError, KeyError, TypeError, AssistantError):
         return False
 
 

@@ -135,6 +135,8 @@ def sync(
     deleted: list[str] = []
     unchanged: list[str] = []
     skipped: list[Skipped] = []
+    formats: dict[str, int] = {}
+    pages = 0
     todo: list[tuple[list[Chunk], tuple[str, ...]]] = []  # new chunks, stale ids to delete once they are stored
     for target in targets:
         root, files, passed_over = discover(target, settings)
@@ -162,6 +164,8 @@ def sync(
                 if doc.stamp and doc.stamp != state.stamp:  # touched, or indexed before stamps: skip it next time
                     restamp[chunk_id(source, doc.sha, 0)] = doc.stamp
                 continue
+            formats[doc.kind] = formats.get(doc.kind, 0) + 1
+            pages += doc.pages
             chunks = chunk_document(doc, tokenizer, chunking)
             new_ids = {c.id for c in chunks}
             todo.append((chunks, tuple(i for i in (state.ids if state else ()) if i not in new_ids)))
@@ -190,6 +194,8 @@ def sync(
         tuple(skipped),
         total,
         time.perf_counter() - began,
+        formats,
+        pages,
     )
 
 

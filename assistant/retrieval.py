@@ -39,6 +39,7 @@ class Evidence:
     quote: str = ""  # once verified: exactly the original file's text at [start, end)
     previous: str = ""  # the sentence before it in the same chunk (normalised), and where that one starts
     previous_start: int = -1
+    page: int | None = None  # once verified: the PDF page the quote starts on
 
 
 class Retriever:

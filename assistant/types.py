@@ -17,6 +17,7 @@ class Citation:
     end: int
     score: float
     date: str = ""
+    page: int | None = None  # the PDF page the quote starts on (None for files without pages)
 
 
 @dataclass(frozen=True)
@@ -87,10 +88,18 @@ class IngestReport:
     skipped: tuple[Skipped, ...] = ()
     chunks_embedded: int = 0
     seconds: float = 0.0
+    formats: dict[str, int] = field(default_factory=dict)  # files read this time by kind: text, pdf, docx, html
+    pages: int = 0  # PDF pages read this time
 
     def summary(self) -> str:
+        read = ", ".join(f"{n} {_KIND_LABELS.get(k, k)}" for k, n in sorted(self.formats.items()) if n)
+        pages = f" ({self.pages} PDF pages)" if self.pages else ""
         return (
             f"added {len(self.added)}, updated {len(self.updated)}, deleted {len(self.deleted)}, "
             f"unchanged {len(self.unchanged)}, skipped {len(self.skipped)} files; "
-            f"{self.chunks_embedded} chunks embedded in {self.seconds:.1f} s"
+            + (f"read {read}{pages}; " if read else "")
+            + f"{self.chunks_embedded} chunks embedded in {self.seconds:.1f} s"
         )
+
+
+_KIND_LABELS = {"pdf": "PDF", "docx": "DOCX", "html": "HTML", "text": "text"}

@@ -63,10 +63,17 @@ def test_uploads_are_limited_in_size_and_type(app: tuple[str, Path]):
     assert big.status_code == 413
     exe = httpx.post(url + "/gradio_api/upload", files={"files": ("tool.exe", b"MZ\x00\x00")}, timeout=30)
     assert exe.status_code == 415
-    sneaky = httpx.post(url + "/gradio_api/upload", files={"files": ("notes.txt.html", b"<script>")}, timeout=30)
+    sneaky = httpx.post(url + "/gradio_api/upload", files={"files": ("notes.txt.js", b"<script>")}, timeout=30)
     assert sneaky.status_code == 415
     fine = httpx.post(url + "/gradio_api/upload", files={"files": ("notes.txt", b"plain text")}, timeout=30)
     assert fine.status_code == 200
+    # a saved web page is a document type now: it is read as text, and never served back as a page
+    page = b"<html><body><p>Report</p><script>alert(document.cookie)</script></body></html>"
+    uploaded = httpx.post(url + "/gradio_api/upload", files={"files": ("page.html", page)}, timeout=30)
+    assert uploaded.status_code == 200
+    served = httpx.get(url + f"/gradio_api/file={uploaded.json()[0]}", timeout=30)
+    assert served.headers["content-type"] == "application/octet-stream"
+    assert served.headers["content-disposition"].startswith("attachment")
 
 
 def test_cross_origin_requests_are_refused(app: tuple[str, Path]):

@@ -17,12 +17,13 @@ from typing import Any
 from ..assistant import Assistant
 from ..chat import ChatSession
 from ..errors import AssistantError
+from ..formats import SUFFIXES
 from ..library import append_feedback, copy_into
 from ..types import Answer, Draft
 from .indexing import BackgroundIndex
 from .render import STREAMING, answer_html, escape_markdown, evidence_html, source_html, streaming_html
 
-UPLOAD_TYPES = (".txt", ".md")
+UPLOAD_TYPES = SUFFIXES
 Answers = list["dict[str, Any] | None"]  # one per assistant message of the conversation (None: no answer given)
 TurnUpdate = tuple[list[dict[str, Any]], str, Answers, ChatSession]
 WAIT_STEP_S = 0.5
@@ -190,7 +191,7 @@ def upload_documents(
 ) -> str:
     """Validate uploads (type, size, text), copy them into the corpus folder and ingest them."""
     if not files:
-        return "Choose one or more .txt or .md files first."
+        return "Choose one or more files first (text, markdown, PDF, Word or web pages)."
     added = add_files(assistant, files, progress)
     lines = [f"Not added: {problem}" for problem in added["not_added"]]
     if added["added"]:

@@ -16,6 +16,7 @@ from typing import Any
 
 from ..answer import REFUSAL
 from ..display import spaced
+from ..formats import PAGE_BREAK
 from ..types import Answer, Citation
 
 SourceText = Callable[[str], "str | None"]  # an indexed source's original text (Assistant.source_text)
@@ -147,8 +148,12 @@ def citation_card(source_text: SourceText, c: Citation, n: int, turn: int | None
     return (
         f'<div class="card"{opens}><div class="title"><b>[{n}]</b> {e(c.title)}{date}</div>'
         f'<div class="ctx">{e(before)}<mark>{e(quote)}</mark>{e(after)}</div>'
-        f'<div class="meta">{e(c.source)} · characters {c.start}–{c.end}</div></div>'
+        f'<div class="meta">{e(c.source)}{_page(c.page)} · characters {c.start}–{c.end}</div></div>'
     )
+
+
+def _page(page: int | None) -> str:
+    return f" · page {page}" if page else ""
 
 
 def evidence_html(source_text: SourceText, answer: Answer | None, turn: int | None = None) -> str:
@@ -178,13 +183,20 @@ def source_html(source_text: SourceText, answer: dict[str, Any] | None, n: int) 
         return "<p>That document changed or is gone since the answer was given; ask again.</p>"
     e = html.escape
     date = f" · {e(c['date'])}" if c.get("date") else ""
-    before, quote, after = (spaced(part) for part in (original[: c["start"]], c["quote"], original[c["end"] :]))
+    # a PDF is shown a page at a time: the page the quote is on (pages are separated by form feeds)
+    first = original.rfind(PAGE_BREAK, 0, c["start"]) + 1
+    last = original.find(PAGE_BREAK, c["end"])
+    last = len(original) if last < 0 else last
+    pages = f" of {original.count(PAGE_BREAK)}" if c.get("page") else ""
+    where = f"{e(c['source'])}{_page(c.get('page'))}{pages}"
+    parts = (original[first : c["start"]], c["quote"], original[c["end"] : last])
+    before, quote, after = (spaced(part) for part in parts)
     if before and not before[-1].isspace():  # display only, as on the cards
         before += " "
     if after and not after[0].isspace() and after[0] not in ".,;:!?)":
         after = " " + after
     return (
-        f'<div class="doc-head"><b>[{n}] {e(c["title"])}</b>{date}<div class="meta">{e(c["source"])} · '
+        f'<div class="doc-head"><b>[{n}] {e(c["title"])}</b>{date}<div class="meta">{where} · '
         f'characters {c["start"]}–{c["end"]}</div><a class="back" href="#chat">↑ back to the conversation</a></div>'
         f'<div class="doc">{e(before)}<mark id="quote-mark">{e(quote)}</mark>{e(after)}</div>'
     )
