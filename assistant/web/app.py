@@ -145,7 +145,7 @@ def build_app(assistant: Assistant, indexing: BackgroundIndex) -> Any:
                         headers=DOCUMENT_COLUMNS, interactive=False, wrap=True, elem_id="documents", max_height=320
                     )
                     upload = gr.File(
-                        label=f"Add .txt or .md (up to {assistant.settings.web.max_upload_mb:g} MB each)",
+                        label=f"Add text, PDF, Word or web pages (up to {assistant.settings.web.max_upload_mb:g} MB)",
                         file_types=list(UPLOAD_TYPES),
                         file_count="multiple",
                         elem_id="upload",
@@ -240,8 +240,8 @@ def build_app(assistant: Assistant, indexing: BackgroundIndex) -> Any:
             return search_api(assistant, query, limit, sources)
 
         def ingest(files: list[FileData]) -> dict:
-            """Add .txt or .md files to the documents: each is checked (type, size, text), copied into the corpus
-            folder and indexed. Returns {"added": [...], "not_added": [reasons], "passages": n}."""
+            """Add text, markdown, PDF, Word or web-page files to the documents: each is checked (type, size, text),
+            copied into the corpus folder and indexed. Returns {"added": [...], "not_added": [reasons], "passages": n}."""
             if not indexing.wait(600):
                 return {"error": indexing.status()}
             try:
