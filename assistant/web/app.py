@@ -240,8 +240,9 @@ def build_app(assistant: Assistant, indexing: BackgroundIndex) -> Any:
             return search_api(assistant, query, limit, sources)
 
         def ingest(files: list[FileData]) -> dict:
-            """Add text, markdown, PDF, Word or web-page files to the documents: each is checked (type, size, text),
-            copied into the corpus folder and indexed. Returns {"added": [...], "not_added": [reasons], "passages": n}."""
+            """Add text, markdown, PDF, Word or web-page files to the documents: each is checked (type, size,
+            text), copied into the corpus folder and indexed.
+            Returns {"added": [...], "not_added": [reasons], "passages": n}."""
             if not indexing.wait(600):
                 return {"error": indexing.status()}
             try:
