@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .config import RetrievalSettings
 from .display import tidy_sentence
-from .formats import extract, page_of
+from .formats import Extracted, extract, page_of, section_of
 from .retrieval import Evidence
 from .text import normalize
 from .types import Citation
@@ -28,31 +28,38 @@ class SourceReader:
     """Original file texts for quote checks, re-read when a file changes on disk."""
 
     def __init__(self) -> None:
-        self._cache: dict[str, tuple[tuple[int, int], str]] = {}
+        self._cache: dict[str, tuple[tuple[int, int], Extracted]] = {}
 
     def text(self, path: str) -> str | None:
+        extracted = self.extracted(path)
+        return extracted.text if extracted else None
+
+    def extracted(self, path: str) -> Extracted | None:
+        """The text quotes index into (for a PDF, DOCX or web page: extracted again), with its headings."""
         try:
             stat = Path(path).stat()
             key = (stat.st_mtime_ns, stat.st_size)
             cached = self._cache.get(path)
             if cached and cached[0] == key:
                 return cached[1]
-            text = extract(Path(path).read_bytes(), path).text  # the text quotes index into, extracted again
+            extracted = extract(Path(path).read_bytes(), path)
         except Exception:  # a vanished or unreadable file simply cannot be quoted
             return None
-        self._cache[path] = (key, text)
-        return text
+        self._cache[path] = (key, extracted)
+        return extracted
 
 
 def verify(evidence: Evidence, reader: SourceReader) -> Evidence | None:
     """The evidence with its quote read from the file at its offsets, if the file still says what was indexed."""
-    original = reader.text(evidence.path)
-    if original is None or not (0 <= evidence.start < evidence.end <= len(original)):
+    extracted = reader.extracted(evidence.path)
+    original = extracted.text if extracted else None
+    if extracted is None or original is None or not (0 <= evidence.start < evidence.end <= len(original)):
         return None
     quote = original[evidence.start : evidence.end]
     if normalize(quote).text != evidence.text:
         return None
-    return dataclasses.replace(evidence, quote=quote, page=page_of(original, evidence.start))
+    page, section = page_of(original, evidence.start), section_of(extracted, evidence.start)
+    return dataclasses.replace(evidence, quote=quote, page=page, section=section)
 
 
 def verified(evidence: Sequence[Evidence], reader: SourceReader) -> list[Evidence]:
@@ -80,7 +87,7 @@ def with_antecedents(cited: Sequence[Evidence], reader: SourceReader) -> list[Ev
 
 def citation(ev: Evidence) -> Citation:
     """The public form of a verified sentence."""
-    return Citation(ev.source, ev.title, ev.quote, ev.start, ev.end, round(ev.score, 4), ev.date, ev.page)
+    return Citation(ev.source, ev.title, ev.quote, ev.start, ev.end, round(ev.score, 4), ev.date, ev.page, ev.section)
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ def _progress_bar(label: str) -> Callable[[int, int], None]:
 
 def _quote_line(i: int, c: Citation) -> str:
     when = f", {c.date}" if c.date else ""
-    page = f" page {c.page}," if c.page else ""
+    page = (f" page {c.page}," if c.page else "") + (f" under \u201c{c.section}\u201d," if c.section else "")
     return f"  [{i}] {c.title}{when} — {c.source}{page} chars {c.start}-{c.end}:\n      \u201c{c.quote}\u201d"
 
 

@@ -34,6 +34,17 @@ class Extracted:
     pages: int = 0  # PDF pages
     title: str = ""  # the title the file's own metadata gives, if any
     warning: str | None = None
+    headings: tuple[tuple[int, str], ...] = ()  # DOCX and HTML: (offset in text, heading), in order
+
+
+def section_of(extracted: Extracted, offset: int) -> str | None:
+    """The heading a character offset falls under (DOCX and HTML), or None."""
+    found = None
+    for start, heading in extracted.headings:
+        if start > offset:
+            break
+        found = heading
+    return found
 
 
 def extractor(kind: str) -> str:
@@ -63,12 +74,12 @@ def extract(data: bytes, name: str) -> Extracted:
         return _docx(data, name)
     text, warning = decode(data, name)
     if kind == "html":
-        title, body = html_text(text)
+        title, body, headings = html_text(text)
         if len(body) > MAX_TEXT_CHARS:
             raise BadInput(f"{name}: a web page with {len(body):,} characters of text, over the limit; skipped")
         if not body.strip():
             raise BadInput(f"{name}: a web page with no readable text; skipped")
-        return Extracted(body, "html", title=title, warning=warning)
+        return Extracted(body, "html", title=title, warning=warning, headings=headings)
     if not text.strip():
         raise BadInput(f"{name}: empty; skipped")
     return Extracted(text, "text", warning=warning)
@@ -146,6 +157,7 @@ def _docx(data: bytes, name: str) -> Extracted:
     try:
         document = docx.Document(io.BytesIO(data))
         blocks: list[str] = []
+        headings: list[str] = []
         title = str(document.core_properties.title or "").strip()
         for block in document.iter_inner_content():
             if isinstance(block, Table):
@@ -155,8 +167,9 @@ def _docx(data: bytes, name: str) -> Extracted:
             if text:
                 blocks.append(text)
                 style = (block.style.name if block.style is not None else "") or ""
-                if not title and style.startswith(("Title", "Heading")):
-                    title = text
+                if style.startswith(("Title", "Heading")):
+                    title = title or text
+                    headings.append(text)
     except Exception as exc:  # python-docx raises many kinds on a malformed part
         raise BadInput(f"{name}: a damaged DOCX ({type(exc).__name__}); skipped") from None
     text = "\n\n".join(blocks)
@@ -164,10 +177,11 @@ def _docx(data: bytes, name: str) -> Extracted:
         raise BadInput(f"{name}: {len(text):,} characters of text, over the limit; skipped")
     if not text.strip():
         raise BadInput(f"{name}: a Word document with no text; skipped")
-    return Extracted(text, "docx", title=title[:200])
+    return Extracted(text, "docx", title=title[:200], headings=_located(text, headings))
 
 
 _SKIPPED_TAGS = {"script", "style", "noscript", "template", "svg", "nav", "header", "footer", "aside", "form", "iframe"}
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _BLOCK_TAGS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article", "main",
                "blockquote", "pre", "table", "ul", "ol", "figcaption", "dd", "dt", "hr", "title"}  # fmt: skip
 
@@ -183,6 +197,8 @@ class _MainText(HTMLParser):
         self._main = 0
         self._in_title = False
         self.has_main = False
+        self._heading: list[str] | None = None  # the text of the heading being read
+        self.headings: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _SKIPPED_TAGS:
@@ -191,6 +207,8 @@ class _MainText(HTMLParser):
             self._main += 1
             self.has_main = True
         self._in_title = tag == "title"
+        if tag in _HEADINGS and not self._skip:
+            self._heading = []
         if tag in _BLOCK_TAGS:
             self.parts.append(("\n\n", self._main))
 
@@ -201,6 +219,9 @@ class _MainText(HTMLParser):
             self._main -= 1
         if tag == "title":
             self._in_title = False
+        if tag in _HEADINGS and self._heading is not None:
+            self.headings.append(" ".join("".join(self._heading).split()))
+            self._heading = None
         if tag in _BLOCK_TAGS:
             self.parts.append(("\n\n", self._main))
 
@@ -209,14 +230,27 @@ class _MainText(HTMLParser):
             self.title += data
         elif not self._skip:
             self.parts.append((data, self._main))
+            if self._heading is not None:
+                self._heading.append(data)
 
 
-def html_text(markup: str) -> tuple[str, str]:
-    """(title, readable text) of a web page; paragraphs separated by blank lines."""
+def html_text(markup: str) -> tuple[str, str, tuple[tuple[int, str], ...]]:
+    """(title, readable text, headings with their offsets) of a web page; paragraphs separated by blank lines."""
     parser = _MainText()
     parser.feed(markup)
     parser.close()
     kept = [text for text, main in parser.parts if main or not parser.has_main]
     lines = [" ".join(line.split()) for line in "".join(kept).split("\n\n")]
     body = "\n\n".join(line for line in lines if line)
-    return " ".join(parser.title.split())[:200], body
+    return " ".join(parser.title.split())[:200], body, _located(body, [h for h in parser.headings if h])
+
+
+def _located(text: str, headings: list[str]) -> tuple[tuple[int, str], ...]:
+    """Each heading's offset in the text, found in order (a heading left out with the navigation is dropped)."""
+    found, at = [], 0
+    for heading in headings:
+        offset = text.find(heading, at)
+        if offset >= 0:
+            found.append((offset, heading[:200]))
+            at = offset + len(heading)
+    return tuple(found)

@@ -40,6 +40,7 @@ class Evidence:
     previous: str = ""  # the sentence before it in the same chunk (normalised), and where that one starts
     previous_start: int = -1
     page: int | None = None  # once verified: the PDF page the quote starts on
+    section: str | None = None  # once verified: the DOCX or web-page heading the quote falls under
 
 
 class Retriever:

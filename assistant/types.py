@@ -18,6 +18,7 @@ class Citation:
     score: float
     date: str = ""
     page: int | None = None  # the PDF page the quote starts on (None for files without pages)
+    section: str | None = None  # the DOCX or web-page heading the quote falls under, where there is one
 
 
 @dataclass(frozen=True)

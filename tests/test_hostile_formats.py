@@ -110,3 +110,29 @@ def test_a_pdf_upload_goes_through_the_same_checks(fast: Assistant, tmp_path: Pa
     assert result["added"] == ["report.pdf"]
     assert len(result["not_added"]) == 1 and "encrypted" in result["not_added"][0]
     assert not (fast.settings.corpus_dir / "locked.pdf").exists()  # a refused copy is taken back out
+
+
+def test_docx_and_web_page_citations_name_the_heading_they_fall_under(fast: Assistant):
+    import docx
+
+    from assistant.formats import section_of
+
+    page = (
+        "<html><body><nav><h2>Menu</h2></nav><article><h1>Sahel report</h1><p>Intro.</p><h2>Harvest</h2>"
+        f"<p>{GOOD_TEXT}</p><h2>Water</h2><p>The wells of Kidal ran dry in May.</p></article></body></html>"
+    )
+    extracted = extract(page.encode(), "page.html")
+    assert [h for _, h in extracted.headings] == ["Sahel report", "Harvest", "Water"]  # not the menu's
+    assert section_of(extracted, extracted.text.index("millet")) == "Harvest"
+    assert section_of(extracted, extracted.text.index("wells")) == "Water"
+
+    document = docx.Document()
+    document.add_heading("Harvest", level=1)
+    document.add_paragraph(GOOD_TEXT)
+    corpus = fast.settings.corpus_dir
+    document.save(str(corpus / "report.docx"))
+    (corpus / "page.html").write_text(page, encoding="utf-8")
+    fast.ingest()
+    for source in ("report.docx", "page.html"):
+        found = fast.search("millet harvest in Gao", sources=[source])
+        assert found[0].quote == GOOD_TEXT and found[0].section == "Harvest" and found[0].page is None

@@ -148,8 +148,13 @@ def citation_card(source_text: SourceText, c: Citation, n: int, turn: int | None
     return (
         f'<div class="card"{opens}><div class="title"><b>[{n}]</b> {e(c.title)}{date}</div>'
         f'<div class="ctx">{e(before)}<mark>{e(quote)}</mark>{e(after)}</div>'
-        f'<div class="meta">{e(c.source)}{_page(c.page)} · characters {c.start}–{c.end}</div></div>'
+        f'<div class="meta">{e(c.source)}{_page(c.page)}{_section(c.section)} · '
+        f"characters {c.start}–{c.end}</div></div>"
     )
+
+
+def _section(section: str | None) -> str:
+    return f" · {_text(section)}" if section else ""
 
 
 def _page(page: int | None) -> str:
@@ -188,7 +193,7 @@ def source_html(source_text: SourceText, answer: dict[str, Any] | None, n: int) 
     last = original.find(PAGE_BREAK, c["end"])
     last = len(original) if last < 0 else last
     pages = f" of {original.count(PAGE_BREAK)}" if c.get("page") else ""
-    where = f"{e(c['source'])}{_page(c.get('page'))}{pages}"
+    where = f"{e(c['source'])}{_page(c.get('page'))}{pages}{_section(c.get('section'))}"
     parts = (original[first : c["start"]], c["quote"], original[c["end"] : last])
     before, quote, after = (spaced(part) for part in parts)
     if before and not before[-1].isspace():  # display only, as on the cards
