@@ -17,7 +17,7 @@ from .chat import ChatSession, ModelRewrite
 from .config import Settings, load_settings
 from .engine import AnswerEngine, last_answer
 from .index import ChunkIndex
-from .ingest import Progress, fingerprint, sync, writer_lock
+from .ingest import Progress, Reading, fingerprint, sync, writer_lock
 from .judge import AnswerJudge
 from .library import Generation, resolve_sources, set_aside
 from .prompts import Prompts, load_prompts
@@ -116,9 +116,15 @@ class Assistant:
         self._engine = None
 
     def ingest(
-        self, paths: Sequence[str | Path] | None = None, *, rebuild: bool = False, progress: Progress | None = None
+        self,
+        paths: Sequence[str | Path] | None = None,
+        *,
+        rebuild: bool = False,
+        progress: Progress | None = None,
+        reading: Reading | None = None,
     ) -> IngestReport:
-        """Sync the index with ``paths`` (default: the corpus folder). Unchanged files cost nothing."""
+        """Sync the index with ``paths`` (default: the corpus folder). Unchanged files cost nothing. ``progress``
+        hears (chunks embedded, chunks to embed); ``reading`` hears (files read, files to read, PDF pages read)."""
         targets = [Path(p) for p in paths] if paths else [self.settings.corpus_dir]
         with self._writing, writer_lock(self.settings.data_dir):
             if rebuild:
@@ -126,7 +132,8 @@ class Assistant:
                 self._index = self._open_index(verify=False)
                 self._index.reset()
             chunking, tokenizer = self.settings.chunk, get_tokenizer(self.settings.chunk.tokenizer)
-            report = sync(self.index, self.embedder, tokenizer, targets, chunking, self.settings.ingest, progress)
+            settings = self.settings.ingest
+            report = sync(self.index, self.embedder, tokenizer, targets, chunking, settings, progress, reading)
             self.retriever.invalidate()
             if report.added or report.updated or report.deleted or rebuild:
                 _ = self.retriever.keywords  # bring the keyword cache up to date now, not at the next question

@@ -13,18 +13,21 @@ from .errors import AssistantError
 from .types import Answer, Citation
 
 
-def _progress_bar(label: str) -> Callable[[int, int], None]:
-    """A tqdm bar on stderr with counts and ETA, opened when there is work to show."""
+def _progress_bar(label: str, unit: str = "chunk") -> Callable[..., None]:
+    """A tqdm bar on stderr with counts and ETA, opened when there is work to show; a third number given to it
+    is shown as PDF pages read."""
     state: dict[str, Any] = {}
 
-    def update(done: int, total: int) -> None:
+    def update(done: int, total: int, pages: int = 0) -> None:
         if total == 0:
             return
         if "bar" not in state:
             from tqdm import tqdm
 
-            state["bar"] = tqdm(total=total, desc=label, unit="chunk", file=sys.stderr, dynamic_ncols=True)
+            state["bar"] = tqdm(total=total, desc=label, unit=unit, file=sys.stderr, dynamic_ncols=True)
         bar = state["bar"]
+        if pages:
+            bar.set_postfix_str(f"{pages} PDF pages", refresh=False)
         bar.update(done - bar.n)
         if done >= total:
             bar.close()
@@ -61,7 +64,10 @@ def _assistant(args: argparse.Namespace) -> Any:
 def cmd_ingest(args: argparse.Namespace) -> int:
     assistant = _assistant(args)
     report = assistant.ingest(
-        args.paths or None, rebuild=args.rebuild, progress=None if args.quiet else _progress_bar("embedding")
+        args.paths or None,
+        rebuild=args.rebuild,
+        progress=None if args.quiet else _progress_bar("embedding"),
+        reading=None if args.quiet else _progress_bar("reading", "file"),
     )
     for skipped in report.skipped:
         print(f"skipped: {skipped.path}: {skipped.reason}", file=sys.stderr)

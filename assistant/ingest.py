@@ -22,6 +22,7 @@ from .types import IngestReport, Skipped
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]  # (chunks embedded so far, chunks to embed)
+Reading = Callable[[int, int, int], None]  # (files read so far, files to read, PDF pages read so far)
 TEXT_VERSION = 2  # bump when normalisation, sentence splitting or chunk packing changes what gets indexed
 
 
@@ -127,6 +128,7 @@ def sync(
     chunking: ChunkSettings,
     settings: IngestSettings,
     progress: Progress | None = None,
+    reading: Reading | None = None,
 ) -> IngestReport:
     """Bring the index in line with the files under ``targets``: unchanged files cost no embedding."""
     began = time.perf_counter()
@@ -144,7 +146,9 @@ def sync(
         states = index.file_states(str(root))
         seen: set[str] = set()
         restamp: dict[str, str] = {}  # first chunk id -> stamp, for files found unchanged by their hash
-        for path in files:
+        for n, path in enumerate(files, 1):
+            if reading:
+                reading(n - 1, len(files), pages)
             source = path.relative_to(root).as_posix()
             seen.add(source)  # a file that exists but cannot be read keeps what was indexed before
             state = states.get(source)
@@ -170,6 +174,8 @@ def sync(
             new_ids = {c.id for c in chunks}
             todo.append((chunks, tuple(i for i in (state.ids if state else ()) if i not in new_ids)))
             (updated if state else added).append(source)
+        if reading:
+            reading(len(files), len(files), pages)
         index.set_stamps(restamp)
         if target.resolve().is_dir():
             for source, state in states.items():

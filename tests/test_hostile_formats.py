@@ -88,8 +88,13 @@ def test_hostile_files_are_skipped_with_their_reason_and_the_rest_is_indexed(fas
     print("seconds per hostile file:", {k: round(v, 3) for k, v in timings.items()})
     assert max(timings.values()) < 5.0
 
-    report = fast.ingest()
+    heard: list[tuple[int, int, int]] = []
+    report = fast.ingest(reading=lambda *numbers: heard.append(numbers))
     reasons = {s.path: s.reason for s in report.skipped}
+    # reading progress: files read of files to read, and the PDF pages so far (what the CLI's bar shows)
+    files = [f for f in corpus.iterdir() if not f.name.endswith(".meta.json")]  # the bundled articles too
+    assert heard[0][0] == 0 and heard[-1][0] == heard[-1][1] == len(files)
+    assert heard[-1][2] == report.pages == 1 and report.formats == {"pdf": 1, "docx": 1, "html": 2, "text": 3}
     for name, (_, why) in hostile_files().items():
         assert name in reasons, f"{name} was not skipped"
         assert why.lower() in reasons[name].lower(), (name, reasons[name])
