@@ -10,6 +10,7 @@ file is skipped with its reason instead of taking the ingest down.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -25,6 +26,7 @@ MAX_TEXT_CHARS = 20_000_000
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # what a DOCX may unpack to
 MAX_PACK_RATIO = 200  # a zip member this much larger than its compressed form is a bomb, not a document
 SUFFIXES = (".txt", ".md", ".pdf", ".docx", ".html", ".htm")
+_PLACEHOLDER_TITLE = re.compile(r"^(untitled\b.*|microsoft word - .*|document\d*)$", re.I)
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,8 @@ def _pdf(data: bytes, name: str) -> Extracted:
             textpage.close()
             page.close()
         title = str(pdf.get_metadata_dict().get("Title") or "").strip()
+        if _PLACEHOLDER_TITLE.match(title):  # writers' defaults ("untitled", "Microsoft Word - draft.docx")
+            title = ""
     except pdfium.PdfiumError as exc:
         raise BadInput(f"{name}: a damaged PDF ({exc}); skipped") from None
     finally:

@@ -201,6 +201,33 @@ def test_an_upload_is_answered_at_once(desktop: Any, tmp_path: Path):
     shot(page, "upload")
 
 
+def test_an_uploaded_pdf_is_cited_and_opened_at_its_page(desktop: Any, tmp_path: Path):
+    from playwright.sync_api import expect
+    from reportlab.pdfgen import canvas
+
+    page = desktop
+    report = tmp_path / "cooperative-report.pdf"
+    pdf = canvas.Canvas(str(report))
+    pdf.drawString(40, 800, "Cooperative report, first page: contents and thanks to the members.")
+    pdf.showPage()
+    pdf.drawString(40, 800, "The millet harvest near Menaka tripled in 2025, the cooperative reported.")
+    pdf.showPage()
+    pdf.save()
+    page.get_by_text("Documents", exact=True).click()
+    page.locator("#upload input[type=file]").set_input_files(str(report))
+    expect(page.locator("#upload-status")).to_contain_text("Added cooperative-report.pdf", timeout=120_000)
+    ask(page, "How did the millet harvest near Menaka change?")
+    card = page.locator("#citations .card").first
+    expect(card).to_contain_text("cooperative-report.pdf · page 2", timeout=60_000)
+    page.locator("#chat a.cite").first.click()
+    expect(page.locator("#viewer")).to_contain_text("page 2 of 2", timeout=30_000)
+    expect(page.locator("#viewer #quote-mark")).to_contain_text("tripled in 2025")
+    expect(page.locator("#viewer")).not_to_contain_text("first page")  # only the quote's page is shown
+    expect(page.locator("#viewer")).to_contain_text("cooperative-report")  # the file's name, not "untitled"
+    expect(page.locator("#upload-status")).to_contain_text("(1 passage indexed)")
+    shot(page, "pdf")
+
+
 class SlowEmbedder(CountingEmbedder):
     """Indexing that takes seconds, as a large folder's does, so the page is up while it runs."""
 

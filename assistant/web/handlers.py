@@ -196,7 +196,8 @@ def upload_documents(
     lines = [f"Not added: {problem}" for problem in added["not_added"]]
     if added["added"]:
         names = ", ".join(added["added"])
-        lines.insert(0, f"Added {names} ({added['passages']} passages indexed). Ask about it now.")
+        passages = f"{added['passages']} passage{'' if added['passages'] == 1 else 's'}"
+        lines.insert(0, f"Added {names} ({passages} indexed). Ask about it now.")
     return "\n\n".join(escape_markdown(line) for line in lines)
 
 

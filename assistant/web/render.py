@@ -134,7 +134,9 @@ def citation_card(source_text: SourceText, c: Citation, n: int, turn: int | None
     """A compact card: the title and date, the quote in about a line of context, then file and offsets."""
     e = _text
     original = source_text(c.source)
-    if original is not None and original[c.start : c.end] == c.quote:
+    if original is not None:  # a PDF's page ends show as paragraph ends (same length: offsets hold)
+        original = original.replace(PAGE_BREAK, "\n")
+    if original is not None and original[c.start : c.end] == c.quote.replace(PAGE_BREAK, "\n"):
         before, quote, after = _context(original, c.start, c.end)
     else:
         before, quote, after = "", c.quote, ""
@@ -195,7 +197,7 @@ def source_html(source_text: SourceText, answer: dict[str, Any] | None, n: int) 
     pages = f" of {original.count(PAGE_BREAK)}" if c.get("page") else ""
     where = f"{e(c['source'])}{_page(c.get('page'))}{pages}{_section(c.get('section'))}"
     parts = (original[first : c["start"]], c["quote"], original[c["end"] : last])
-    before, quote, after = (spaced(part) for part in parts)
+    before, quote, after = (spaced(part.replace(PAGE_BREAK, "\n")) for part in parts)
     if before and not before[-1].isspace():  # display only, as on the cards
         before += " "
     if after and not after[0].isspace() and after[0] not in ".,;:!?)":
