@@ -4,25 +4,20 @@ import importlib.util
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from gradio import FileData
-
 from ..assistant import Assistant
 from ..broad import example_questions
 from ..errors import AssistantError, BadInput
+from .api import register_api
 from .handlers import (
     DOCUMENT_COLUMNS,
     UPLOAD_TYPES,
-    add_files,
-    ask_api,
     backend_description,
-    chat_api,
     chat_turn,
     document_rows,
     open_citation,
     record_feedback,
     remove_documents,
     request_stop,
-    search_api,
     upload_documents,
 )
 from .indexing import BackgroundIndex
@@ -202,58 +197,7 @@ def build_app(assistant: Assistant, indexing: BackgroundIndex) -> Any:
         upload.upload(on_upload, upload, [upload_status, *overview_outputs], **private)
         remove.click(on_remove, chosen, [upload_status, *overview_outputs], **private)
 
-        def ask(question: str, mode: str = "") -> dict[str, Any]:
-            """Answer one question: the same object as `assistant ask --json`; ``mode`` extractive or generative
-            (default: the configured one). Waits for the first indexing if it is still going."""
-            if not indexing.wait(600):
-                return {"error": indexing.status()}
-            return ask_api(assistant, question, mode or None)
-
-        def chat(
-            message: str, history: list[dict] | None = None, mode: str = "", sources: list[str] | None = None
-        ) -> Iterator[dict]:
-            """Answer one message of a conversation, streaming: {"text": ..., "done": false} as the checked
-            answer grows, then the whole answer (as /ask) with "done": true.
-
-            Args:
-                message: the question or follow-up
-                history: the conversation so far, as {"role": "user" or "assistant", "content": ...} messages
-                mode: extractive or generative (default: the configured one)
-                sources: the files to answer from (default: all)
-            """
-            if not indexing.wait(600):
-                yield {"error": indexing.status(), "done": True}
-                return
-            yield from chat_api(assistant, message, history, mode or None, sources)
-
-        def search(query: str, limit: int = 5, sources: list[str] | None = None) -> list[dict] | dict:
-            """The passages of the documents that best match a query, verified against their files, without an
-            answer: source, title, quote, character offsets and score for each.
-
-            Args:
-                query: what to look for
-                limit: how many passages (at most 50)
-                sources: the files to search (default: all)
-            """
-            if not indexing.wait(600):
-                return {"error": indexing.status()}
-            return search_api(assistant, query, limit, sources)
-
-        def ingest(files: list[FileData]) -> dict:
-            """Add text, markdown, PDF, Word or web-page files to the documents: each is checked (type, size,
-            text), copied into the corpus folder and indexed.
-            Returns {"added": [...], "not_added": [reasons], "passages": n}."""
-            if not indexing.wait(600):
-                return {"error": indexing.status()}
-            try:
-                return add_files(assistant, files)
-            except AssistantError as exc:
-                return {"error": str(exc)}
-
-        gr.api(ask, api_name="ask")
-        gr.api(chat, api_name="chat")
-        gr.api(search, api_name="search")
-        gr.api(ingest, api_name="ingest")
+        register_api(assistant, indexing)
     return demo
 
 
