@@ -52,9 +52,9 @@ class SourceReader:
 def verify(evidence: Evidence, reader: SourceReader) -> Evidence | None:
     """The evidence with its quote read from the file at its offsets, if the file still says what was indexed."""
     extracted = reader.extracted(evidence.path)
-    original = extracted.text if extracted else None
-    if extracted is None or original is None or not (0 <= evidence.start < evidence.end <= len(original)):
+    if extracted is None or not (0 <= evidence.start < evidence.end <= len(extracted.text)):
         return None
+    original = extracted.text
     quote = original[evidence.start : evidence.end]
     if normalize(quote).text != evidence.text:
         return None

@@ -7,7 +7,6 @@ entry with its reason, and the rest of the corpus is read as usual.
 
 from __future__ import annotations
 
-import dataclasses
 import errno
 import hashlib
 import json
@@ -191,10 +190,8 @@ def read_document(path: Path, root: Path, settings: IngestSettings) -> tuple[Doc
             f"{source}: unsupported type {path.suffix or '(none)'}; supported: {', '.join(settings.extensions)}"
         )
     data = _read_regular(path, settings.max_file_mb * 1024 * 1024)
-    extracted = extract(data, source)
+    extracted = extract(data, source)  # never empty: it refuses files without text, saying why
     text, warning = extracted.text, extracted.warning
-    if not text.strip():
-        raise BadInput(f"{source}: empty; skipped")
     meta, body_start = parse_header(text) if extracted.kind == "text" else ({}, 0)
     sidecar = path.with_name(path.name + META_SUFFIX)
     meta_bytes = _read_regular(sidecar, 1024 * 1024) if sidecar.is_file() else b""
@@ -206,5 +203,6 @@ def read_document(path: Path, root: Path, settings: IngestSettings) -> tuple[Doc
     # the reader's version is hashed in: a new version re-reads the file, so its quotes stay checkable
     sha = hashlib.sha256(data + b"\0" + meta_bytes + b"\0" + extractor(extracted.kind).encode()).hexdigest()
     title = meta.get("title") or extracted.title or heading(text[body_start:]) or path.stem
-    document = Document(source, path, root, text, title, meta.get("date", ""), sha, body_start, stamp)
-    return dataclasses.replace(document, kind=extracted.kind, pages=extracted.pages), warning
+    date = meta.get("date", "")
+    document = Document(source, path, root, text, title, date, sha, body_start, stamp, extracted.kind, extracted.pages)
+    return document, warning

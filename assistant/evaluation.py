@@ -9,9 +9,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from .errors import AssistantError
+from .answer import SourceReader
 from .exports import by_kind, intervals
-from .formats import extract
 from .scoring import contains, exact_match, mean, normalize_answer, percentile, retrieval_metrics, token_f1
 from .types import Answer
 
@@ -128,11 +127,16 @@ class Result:
     accepted: list[str] = field(default_factory=list)  # the gold answers (for exports' "reference")
 
 
+# extracted texts of the files quoted, kept while a file is unchanged (a PDF is not read again for each quote)
+_FILES = SourceReader()
+
+
 def _quote_valid(c: dict[str, Any], corpus_dir: Path) -> bool:
     """The quote is the file's text at its offsets (for a PDF, DOCX or web page: the text extracted again)."""
     try:
-        return extract((corpus_dir / c["source"]).read_bytes(), c["source"]).text[c["start"] : c["end"]] == c["quote"]
-    except (OSError, KeyError, TypeError, AssistantError):
+        text = _FILES.text(str(corpus_dir / c["source"]))
+        return text is not None and text[c["start"] : c["end"]] == c["quote"]
+    except (KeyError, TypeError):
         return False
 
 

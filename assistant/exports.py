@@ -103,14 +103,18 @@ def write_trec(run: dict[str, Any], directory: Path, name: str) -> list[Path]:
     return [run_path, qrels_path]
 
 
-def read_back_trec(run_path: Path, qrels_path: Path) -> dict[str, float]:
-    """The written run scored by ir_measures (trec_eval underneath), an independent reader of the files:
-    hit@1, hit@5, MRR and nDCG@10 as this harness names them."""
-    import ir_measures
-    from ir_measures import RR, Success, nDCG
+HARNESS_MEASURES = {"hit@1": "Success@1", "hit@5": "Success@5", "mrr": "RR", "ndcg@10": "nDCG@10"}
 
-    names = {Success @ 1: "hit@1", Success @ 5: "hit@5", RR: "mrr", nDCG @ 10: "ndcg@10"}
+
+def read_back_trec(
+    run_path: Path, qrels_path: Path, measures: Mapping[str, str] = HARNESS_MEASURES
+) -> dict[str, float]:
+    """The written run scored by ir_measures (trec_eval underneath), an independent reader of the files:
+    ``measures`` maps this harness's names to ir_measures' (by default hit@1, hit@5, MRR and nDCG@10)."""
+    import ir_measures
+
+    parsed = {ir_measures.parse_measure(theirs): ours for ours, theirs in measures.items()}
     qrels = list(ir_measures.read_trec_qrels(str(qrels_path)))
     run = list(ir_measures.read_trec_run(str(run_path)))
-    found = ir_measures.calc_aggregate(list(names), qrels, run)
-    return {names[measure]: float(value) for measure, value in found.items()}
+    found = ir_measures.calc_aggregate(list(parsed), qrels, run)
+    return {parsed[measure]: float(value) for measure, value in found.items()}

@@ -13,6 +13,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
+from functools import cache
 from html.parser import HTMLParser
 from importlib.metadata import version
 
@@ -49,6 +50,7 @@ def section_of(extracted: Extracted, offset: int) -> str | None:
     return found
 
 
+@cache  # asked for every file read: the installed version is looked up once
 def extractor(kind: str) -> str:
     """The reader of a kind and its version: part of a document's hash, so a new version re-reads the file."""
     package = {"pdf": "pypdfium2", "docx": "python-docx"}.get(kind)

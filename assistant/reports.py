@@ -62,6 +62,9 @@ def write_reports(runs: Sequence[dict[str, Any]], directory: Path, title: str) -
     return paths
 
 
+BLUE = "#4a7bd0"
+
+
 def file_name(system: str) -> str:
     """A system's name as it appears in the report's file names."""
     return re.sub(r"[^a-z0-9]+", "-", system.lower()).strip("-")
@@ -95,71 +98,66 @@ def _markdown(runs: Sequence[dict[str, Any]], title: str) -> str:
     return "\n".join(parts)
 
 
-def _histogram(values: Sequence[float], label: str, bins: int = 12, width: int = 360, height: int = 120) -> str:
-    values = [v for v in values if not math.isnan(v)]
-    if not values:
+def _histogram(
+    series: Sequence[tuple[Sequence[float], str]],
+    label: str,
+    mark: float | None = None,
+    bins: int = 12,
+    width: int = 360,
+    height: int = 120,
+) -> str:
+    """Bars of one or more (values, colour) series over a shared range, overlaid; ``mark`` draws a dashed red
+    line at that value (a threshold)."""
+    series = [([v for v in values if not math.isnan(v)], colour) for values, colour in series]
+    every = [v for values, _ in series for v in values] + ([mark] if mark is not None else [])
+    if not any(values for values, _ in series):
         return ""
-    lo, hi = min(values), max(values)
+    lo, hi = min(every), max(every)
     span = (hi - lo) or 1.0
-    counts = [0] * bins
-    for v in values:
-        counts[min(bins - 1, int((v - lo) / span * bins))] += 1
-    top = max(counts)
+    counted = []
+    for values, colour in series:
+        counts = [0] * bins
+        for v in values:
+            counts[min(bins - 1, int((v - lo) / span * bins))] += 1
+        counted.append((counts, colour))
+    top = max(max(counts) for counts, _ in counted)
     bar = width / bins
+    opacity = ' fill-opacity="0.55"' if len(series) > 1 else ""
     rects = "".join(
         f'<rect x="{i * bar:.1f}" y="{height - 20 - c / top * (height - 30):.1f}" width="{bar - 2:.1f}" '
-        f'height="{c / top * (height - 30):.1f}" fill="#4a7bd0"><title>{c}</title></rect>'
+        f'height="{c / top * (height - 30):.1f}" fill="{colour}"{opacity}><title>{c}</title></rect>'
+        for counts, colour in counted
         for i, c in enumerate(counts)
     )
+    line = ""
+    if mark is not None:
+        x = (mark - lo) / span * width
+        line = (
+            f'<line x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{height - 20}" stroke="#d1242f" stroke-dasharray="4 3" '
+            f'stroke-width="2"><title>threshold {mark:.3g}</title></line>'
+        )
+    n = f" (n={len(series[0][0])})" if len(series) == 1 else ""
     return (
-        f'<figure><svg width="{width}" height="{height}" role="img">{rects}'
+        f'<figure><svg width="{width}" height="{height}" role="img">{rects}{line}'
         f'<text x="0" y="{height - 4}" font-size="11">{lo:.3g}</text>'
         f'<text x="{width - 40}" y="{height - 4}" font-size="11">{hi:.3g}</text></svg>'
-        f"<figcaption>{html.escape(label)} (n={len(values)})</figcaption></figure>"
+        f"<figcaption>{html.escape(label)}{n}</figcaption></figure>"
     )
 
 
-def _answerability(rows: Sequence[dict[str, Any]], threshold: float | None, width: int = 360, height: int = 140) -> str:
+def _answerability(rows: Sequence[dict[str, Any]], threshold: float | None) -> str:
     """The best sentence's score of answerable (blue) and unanswerable (orange) questions on one axis, the
     answer threshold marked: how far apart the two are is how well the score can decide to refuse."""
     scored = [(r["best_score"], r["answerable"]) for r in rows if not math.isnan(r.get("best_score", math.nan))]
-    if not any(a for _, a in scored) or all(a for _, a in scored):
+    answerable = [v for v, a in scored if a]
+    unanswerable = [v for v, a in scored if not a]
+    if not answerable or not unanswerable:
         return ""
-    values = [v for v, _ in scored] + ([threshold] if threshold is not None else [])
-    lo, hi, bins = min(values), max(values), 20
-    span = (hi - lo) or 1.0
-    bar = width / bins
-
-    def counts(answerable: bool) -> list[int]:
-        out = [0] * bins
-        for v, a in scored:
-            if a == answerable:
-                out[min(bins - 1, int((v - lo) / span * bins))] += 1
-        return out
-
-    series = [(counts(True), "#4a7bd0"), (counts(False), "#e8853d")]
-    top = max(max(c) for c, _ in series)
-    rects = "".join(
-        f'<rect x="{i * bar:.1f}" y="{height - 20 - c / top * (height - 30):.1f}" width="{bar - 2:.1f}" '
-        f'height="{c / top * (height - 30):.1f}" fill="{colour}" fill-opacity="0.55"><title>{c}</title></rect>'
-        for values_, colour in series
-        for i, c in enumerate(values_)
+    label = (
+        f"best sentence score: answerable (blue, n={len(answerable)}) and unanswerable (orange, "
+        f"n={len(unanswerable)}); red: the answer threshold"
     )
-    mark = ""
-    if threshold is not None:
-        x = (threshold - lo) / span * width
-        mark = (
-            f'<line x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{height - 20}" stroke="#d1242f" stroke-dasharray="4 3" '
-            f'stroke-width="2"><title>threshold {threshold:.3g}</title></line>'
-        )
-    answerable = sum(a for _, a in scored)
-    return (
-        f'<figure><svg width="{width}" height="{height}" role="img">{rects}{mark}'
-        f'<text x="0" y="{height - 4}" font-size="11">{lo:.3g}</text>'
-        f'<text x="{width - 40}" y="{height - 4}" font-size="11">{hi:.3g}</text></svg>'
-        f"<figcaption>best sentence score: answerable (blue, n={answerable}) and unanswerable (orange, "
-        f"n={len(scored) - answerable}); red: the answer threshold</figcaption></figure>"
-    )
+    return _histogram([(answerable, BLUE), (unanswerable, "#e8853d")], label, threshold, bins=20, height=140)
 
 
 def _risk_coverage(rows: Sequence[dict[str, Any]], width: int = 360, height: int = 200) -> str:
@@ -206,9 +204,13 @@ def _html(runs: Sequence[dict[str, Any]], title: str) -> str:
     for run in runs:
         rows = sorted(run["results"] + run["dialogue_turns"], key=lambda r: (r["correct"], r["id"]))
         body.append(f"<h2>{e(run['system'])}</h2><div class=plots>")
-        body.append(_histogram([r["timings_ms"].get("total", float("nan")) for r in rows], "latency, ms"))
-        body.append(_histogram([r["f1"] for r in rows if r["answerable"]], "token F1 of answerable questions"))
-        body.append(_histogram([c["score"] for r in rows for c in r["answer"]["citations"]], "citation scores"))
+        latencies = [r["timings_ms"].get("total", float("nan")) for r in rows]
+        body.append(_histogram([(latencies, BLUE)], "latency, ms"))
+        body.append(
+            _histogram([([r["f1"] for r in rows if r["answerable"]], BLUE)], "token F1 of answerable questions")
+        )
+        scores = [c["score"] for r in rows for c in r["answer"]["citations"]]
+        body.append(_histogram([(scores, BLUE)], "citation scores"))
         body.append(_answerability(run["results"], run.get("threshold")))
         body.append(_risk_coverage(run["results"]))
         body.append(

@@ -22,7 +22,7 @@ from typing import Any
 from assistant import Assistant, IndexMismatch, Settings
 from assistant.eval_engines import cross_check
 from assistant.evaluation import AssistantSystem, GoldItem, evaluate
-from assistant.exports import trec_qrels, trec_run
+from assistant.exports import read_back_trec, trec_qrels, trec_run
 from assistant.reports import file_name, table, write_reports
 from assistant.scoring import ndcg
 from evals.squad_official import write_official
@@ -212,17 +212,10 @@ def beir_scores(
     (trec / "run.trec").write_text(trec_run(rankings, trec.name), encoding="utf-8")
     judged = {qid: {f"d{d}": r for d, r in rels.items()} for qid, rels in qrels.items()}
     (trec / "qrels.trec").write_text(trec_qrels(judged), encoding="utf-8")
-    import ir_measures
-    from ir_measures import R, nDCG
-
-    read = ir_measures.calc_aggregate(
-        [nDCG @ 10, R @ 100],
-        list(ir_measures.read_trec_qrels(str(trec / "qrels.trec"))),
-        list(ir_measures.read_trec_run(str(trec / "run.trec"))),
-    )
+    read = read_back_trec(trec / "run.trec", trec / "qrels.trec", {"ndcg@10": "nDCG@10", "recall@100": "R@100"})
     print(
         f"{trec.name}: nDCG@10 {mean_ndcg:.4f} recall@100 {mean_recall:.4f}; read back from {trec} by ir_measures: "
-        f"nDCG@10 {read[nDCG @ 10]:.4f} recall@100 {read[R @ 100]:.4f}"
+        f"nDCG@10 {read['ndcg@10']:.4f} recall@100 {read['recall@100']:.4f}"
     )
     return mean_ndcg, mean_recall, took[len(took) // 2]
 

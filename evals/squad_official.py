@@ -71,13 +71,8 @@ def score_v1(dataset: list[Mapping[str, Any]], predictions: Mapping[str, str]) -
 
 
 def _f1_v1(gold: str, prediction: str) -> float:
-    # v1.1's f1_score has no special case for empty answers: no common token is 0
-    predicted, gold_tokens = normalize_answer(prediction).split(), normalize_answer(gold).split()
-    same = sum((collections.Counter(predicted) & collections.Counter(gold_tokens)).values())
-    if same == 0:
-        return 0.0
-    precision, recall = same / len(predicted), same / len(gold_tokens)
-    return 2 * precision * recall / (precision + recall)
+    # v1.1's f1_score has no special case for empty answers: two empty answers share no token, so score 0
+    return f1(gold, prediction) if _tokens(gold) or _tokens(prediction) else 0.0
 
 
 def score_v2(dataset: list[Mapping[str, Any]], predictions: Mapping[str, str]) -> dict[str, float]:

@@ -134,9 +134,8 @@ def citation_card(source_text: SourceText, c: Citation, n: int, turn: int | None
     """A compact card: the title and date, the quote in about a line of context, then file and offsets."""
     e = _text
     original = source_text(c.source)
-    if original is not None:  # a PDF's page ends show as paragraph ends (same length: offsets hold)
-        original = original.replace(PAGE_BREAK, "\n")
-    if original is not None and original[c.start : c.end] == c.quote.replace(PAGE_BREAK, "\n"):
+    if original is not None and original[c.start : c.end] == c.quote:
+        original = original.replace(PAGE_BREAK, "\n")  # a PDF's page ends show as paragraph ends (offsets hold)
         before, quote, after = _context(original, c.start, c.end)
     else:
         before, quote, after = "", c.quote, ""
@@ -190,7 +189,7 @@ def source_html(source_text: SourceText, answer: dict[str, Any] | None, n: int) 
         return "<p>That document changed or is gone since the answer was given; ask again.</p>"
     e = html.escape
     date = f" · {e(c['date'])}" if c.get("date") else ""
-    # a PDF is shown a page at a time: the page the quote is on (pages are separated by form feeds)
+    # a PDF is shown a page at a time: the page the quote is on (each page ends with a form feed)
     first = original.rfind(PAGE_BREAK, 0, c["start"]) + 1
     last = original.find(PAGE_BREAK, c["end"])
     last = len(original) if last < 0 else last
