@@ -43,7 +43,7 @@ def add_eval_parser(sub: Any) -> None:
         help="also evaluate a llama-index query or chat engine made by FACTORY(corpus_dir), e.g. "
         "evals.engines:vector_index (repeatable)",
     )
-    p.add_argument("--split", choices=["dev", "test", "all"], default="all")
+    p.add_argument("--split", choices=["dev", "test", "fresh", "all"], default="all")
     p.add_argument("--limit", type=int, help="only the first N questions")
     p.add_argument("--check", type=Path, help="thresholds (JSON); exit 1 when a metric falls below its threshold")
     p.set_defaults(func=cmd_eval)
