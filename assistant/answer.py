@@ -98,6 +98,7 @@ class Bar:
     min_score: float
     min_coverage: float = 0.0
     min_similarity: float = 0.0
+    names_required: bool = True  # the question's names and numbers must stand around the sentence
 
     @classmethod
     def of_rules(cls, settings: RetrievalSettings) -> Bar:
@@ -110,7 +111,7 @@ def supported(question: str, evidence: Sequence[Evidence], bar: Bar) -> list[Evi
     return [
         ev
         for ev in evidence
-        if not ev.missing
+        if not (ev.missing and bar.names_required)
         and ev.score >= bar.min_score
         and ev.coverage >= bar.min_coverage
         and ev.similarity >= bar.min_similarity

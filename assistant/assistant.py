@@ -95,8 +95,9 @@ class Assistant:
         name = f"keywords-{self.settings.store.collection}-{store_kind(self.settings.store)}.json"
         retriever = Retriever(self.index, self.embedder, self.settings.data_dir / name)
         cache, chosen = self.settings.embed.cache_dir, self.settings.retrieval
-        judge = AnswerJudge(cache) if chosen.judge == "learned" else None
-        spans = SpanReader(cache) if chosen.short_answers else None
+        reader = SpanReader(cache) if chosen.short_answers or chosen.judge == "learned" else None
+        judge = AnswerJudge(reader) if reader and chosen.judge == "learned" else None
+        spans = reader if chosen.short_answers else None
         parts = (retriever, self._reader, self.prompts, self.settings, self.get_llm)
         return AnswerEngine(*parts, judge, spans)
 

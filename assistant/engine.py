@@ -7,7 +7,6 @@ answer, or a generated one through the quote gate; every quote verified against 
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import time
 from collections.abc import Callable, Generator, Iterator, Sequence
@@ -100,7 +99,8 @@ class AnswerEngine:
                 return
         query = self.retriever.correct(clean_question(query, None) if query else question)
         evidence = self.evidence(query, timings, sources)
-        bar = Bar(self.judge.threshold) if self.judge else Bar.of_rules(self.settings.retrieval)
+        # the judge weighs missing names itself; the rules decline any sentence without them
+        bar = Bar(self.judge.threshold, names_required=False) if self.judge else Bar.of_rules(self.settings.retrieval)
         judge = self.judge.name if self.judge else "rules"
         base: dict[str, Any] = {
             "question": question,
@@ -212,7 +212,7 @@ class AnswerEngine:
         evidence = self.retriever.evidence(query, chunks, vector)
         timings["evidence"] = _since(clock) - timings["retrieve"]
         if self.judge:
-            evidence = self._judged(self.judge, query, evidence)
+            evidence = self.judge.judged(query, evidence[: self.settings.retrieval.judged_sentences])
             timings["judge"] = _since(clock) - timings["retrieve"] - timings["evidence"]
         return evidence
 
@@ -220,13 +220,6 @@ class AnswerEngine:
         """The best ``limit`` sentences for ``query`` whose quotes match the files: retrieval without an answer."""
         query = self.retriever.correct(clean_question(query, self.settings.max_question_chars))
         return verified(self.evidence(query, None, sources)[: limit * 2], self.reader)[:limit]
-
-    def _judged(self, judge: AnswerJudge, query: str, evidence: list[Evidence]) -> list[Evidence]:
-        """The best sentences by the rule score, re-scored by the judge's probability and ranked by it."""
-        top = evidence[: self.settings.retrieval.judged_sentences]
-        probabilities = judge.probabilities(query, [e.text for e in top])
-        judged = [dataclasses.replace(e, score=p) for e, p in zip(top, probabilities, strict=True)]
-        return sorted(judged, key=lambda e: -e.score)
 
     def _verified_or_note(self, chosen: Sequence[Evidence], notes: list[str]) -> list[Evidence]:
         cited = verified(chosen, self.reader)

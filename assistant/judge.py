@@ -1,38 +1,87 @@
-"""The answer judge: a probability that a sentence answers a question, read together by a cross-encoder.
+"""The answer judge: the probability that a sentence holds the answer, and so whether the documents answer at all.
 
-It is the packaged all-MiniLM-L6-v2 with its top two layers fine-tuned and a scoring head on the mean-pooled
-tokens, trained on SQuAD's training articles by ``python -m evals.train_judge`` (``backends/finetuned.py``: how
-the artifact ships and runs).
+The span reader reads the question with each of the best sentences by the rule score and says how much more it
+believes its best answer span than "no answer in this sentence" (``Span.margin``: it learned that from SQuAD
+v2.0's unanswerable questions and from sentences beside the answer). A logistic model weighs that margin together
+with the retrieval evidence (cosine, key-term coverage, missing names, whether the sentence holds the kind of
+thing asked for) into a probability. The weights, the threshold and the figures they were chosen by are in
+``models/judge-v2.json``, written by ``python -m evals.train_judge`` from SQuAD training questions asked in the
+open setting; nothing of it comes from the corpus gold set.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import math
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-from .backends.finetuned import ARTIFACT_DIR, MAX_TOKENS, FineTuned, pair_tokenizer
+from .answer import answers_the_kind_asked
+from .backends.finetuned import ARTIFACT_DIR
+from .errors import ConfigError
+from .reader import Span, SpanReader
+from .retrieval import Evidence
 
-__all__ = ["ARTIFACT_DIR", "JUDGE_VERSION", "MAX_TOKENS", "TRAINED_LAYERS", "AnswerJudge", "pair_tokenizer"]
+JUDGE_VERSION = 2
+MARGIN_CLIP = 15.0  # the reader's margins beyond this say nothing more
 
-JUDGE_VERSION = 1
-TRAINED_LAYERS = (4, 5)
+
+def features(question: str, ev: Evidence, span: Span | None, rank: int, best_margin: float) -> list[float]:
+    """What the judge weighs for one sentence (the same list in training and at run time)."""
+    margin = max(-MARGIN_CLIP, min(MARGIN_CLIP, span.margin)) if span else -MARGIN_CLIP
+    return [
+        margin,
+        float(margin >= best_margin),  # the reader's favourite among the sentences read
+        ev.score,
+        ev.similarity,
+        ev.coverage,
+        float(bool(ev.missing)),
+        float(answers_the_kind_asked(question, ev.text)),
+        math.log1p(rank),
+    ]
+
+
+FEATURES = ("margin", "reader_best", "rule_score", "similarity", "coverage", "missing", "kind_ok", "log_rank")
 
 
 class AnswerJudge:
-    """Scores (question, sentence) pairs; ``threshold`` is the probability below which nothing answers."""
+    """Re-scores the best sentences of the evidence with the probability that each holds the answer."""
 
-    def __init__(self, cache_dir: Path, artifact_dir: Path = ARTIFACT_DIR) -> None:
-        self._model = FineTuned("judge", JUDGE_VERSION, "score", cache_dir, artifact_dir)
-        self.name = self._model.name
-        self.meta = self._model.meta
+    def __init__(self, reader: SpanReader, artifact_dir: Path = ARTIFACT_DIR) -> None:
+        path = artifact_dir / f"judge-v{JUDGE_VERSION}.json"
+        try:
+            self.meta: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ConfigError(f"the answer judge's weights {path} cannot be read ({exc}); reinstall") from exc
+        if self.meta.get("version") != JUDGE_VERSION or tuple(self.meta.get("features", ())) != FEATURES:
+            raise ConfigError(f"the answer judge at {path} is not version {JUDGE_VERSION}; reinstall")
+        self.name = f"judge-v{JUDGE_VERSION}+{reader.name}"
+        self.reader = reader
         self.threshold = float(self.meta["threshold"])
-        self._platt = tuple(float(x) for x in self.meta["platt"])
+        self._weights = [float(w) for w in self.meta["weights"]]
+        self._bias = float(self.meta["bias"])
 
-    def probabilities(self, question: str, sentences: Sequence[str]) -> list[float]:
-        """For each sentence, the calibrated probability that it answers the question."""
-        if not sentences:
-            return []
-        _, logits = self._model.run([(question, s) for s in sentences])
-        a, b = self._platt
-        return [1.0 / (1.0 + math.exp(-(a * float(x) + b))) for x in logits]
+    def judged(self, question: str, evidence: Sequence[Evidence]) -> list[Evidence]:
+        """The sentences with ``score`` replaced by the judge's probability, best first."""
+        spans = self.reader.spans(question, [e.text for e in evidence])
+        probabilities = self.probabilities(question, evidence, spans)
+        judged = [dataclasses.replace(e, score=p) for e, p in zip(evidence, probabilities, strict=True)]
+        return sorted(judged, key=lambda e: -e.score)
+
+    def probabilities(self, question: str, evidence: Sequence[Evidence], spans: Sequence[Span | None]) -> list[float]:
+        rows = rows_of(question, evidence, spans)
+        return [probability(self._weights, self._bias, row) for row in rows]
+
+
+def rows_of(question: str, evidence: Sequence[Evidence], spans: Sequence[Span | None]) -> list[list[float]]:
+    """The feature rows of sentences in their rule-score order, with their reader spans."""
+    margins = [s.margin if s else -MARGIN_CLIP for s in spans]
+    best = max(margins, default=-MARGIN_CLIP)
+    return [features(question, e, s, rank, best) for rank, (e, s) in enumerate(zip(evidence, spans, strict=True))]
+
+
+def probability(weights: Sequence[float], bias: float, row: Sequence[float]) -> float:
+    z = bias + sum(w * x for w, x in zip(weights, row, strict=True))
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))

@@ -20,7 +20,7 @@ from .retrieval import Evidence
 from .text import normalize
 from .types import ShortAnswer
 
-READER_VERSION = 1
+READER_VERSION = 2
 TRAINED_LAYERS = (0, 1, 2, 3, 4, 5)
 MAX_SPAN_TOKENS = 16
 # The short answer, for questions a phrase can answer (``kinds.Kind.phrase``): read from the best SHORT_SENTENCES
@@ -43,6 +43,7 @@ class Span:
     end: int
     score: float  # start logit + end logit
     probability: float = 1.0  # P(start) * P(end), each a softmax over the sentence's tokens: the reader's confidence
+    margin: float = 0.0  # span score minus the no-answer score ([CLS] as both ends): > 0, the sentence answers
 
 
 class SpanReader:
@@ -50,13 +51,20 @@ class SpanReader:
         self._model = FineTuned("reader", READER_VERSION, "span", cache_dir, artifact_dir)
         self.name = self._model.name
         self.meta = self._model.meta
+        # the last question's spans: the judge reads the best sentences, then the short answer reads some again
+        self._recent: dict[tuple[str, str], Span | None] = {}
 
     def spans(self, question: str, sentences: Sequence[str]) -> list[Span | None]:
         """The best answer span of each sentence (None when nothing inside it can be an answer)."""
-        if not sentences:
-            return []
-        encoded, logits = self._model.run([(question, s) for s in sentences])
-        return [best_span(s, e, x) for s, e, x in zip(sentences, encoded, logits, strict=True)]
+        recent = self._recent  # one snapshot: another thread may replace it meanwhile
+        todo = [s for s in dict.fromkeys(sentences) if (question, s) not in recent]
+        found: dict[tuple[str, str], Span | None] = {}
+        if todo:
+            encoded, logits = self._model.run([(question, s) for s in todo])
+            found = {(question, s): best_span(s, e, x) for s, e, x in zip(todo, encoded, logits, strict=True)}
+            self._recent = {k: v for k, v in recent.items() if k[0] == question} | found
+        known = recent | found
+        return [known[(question, s)] for s in sentences]
 
     def short_answer(
         self, question: str, candidates: Sequence[Evidence], source: SourceReader
@@ -100,7 +108,10 @@ def best_span(sentence: str, encoding: Any, logits: Any) -> Span | None:
     p_start = np.exp(start - start.max()) / np.exp(start - start.max()).sum()
     p_end = np.exp(end - end.max()) / np.exp(end - end.max()).sum()
     span = _tidy(sentence, a, b, float(score[i, j]))
-    return dataclasses.replace(span, probability=float(p_start[i] * p_end[j])) if span else None
+    if span is None:
+        return None
+    margin = float(score[i, j] - table[0, 0] - table[0, 1])
+    return dataclasses.replace(span, probability=float(p_start[i] * p_end[j]), margin=margin)
 
 
 def _tidy(sentence: str, a: int, b: int, score: float) -> Span | None:

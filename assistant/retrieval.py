@@ -17,6 +17,7 @@ Vector = list[float]
 _WORD = re.compile(r"[A-Za-z]+")
 
 RRF_K = 60
+SENTENCE_VECTORS = 20_000  # sentence vectors kept in memory (about 30 MB): a collection's sentences recur across questions
 COMMON_SHARE = 0.3  # a name in more than this share of chunks is not required in the evidence
 _ENDS_SENTENCE = re.compile(r"[.!?][\"')\]]*$")
 
@@ -52,6 +53,7 @@ class Retriever:
         self._keyword_cache = keyword_cache
         self._keywords: KeywordIndex | None = None
         self._collection: tuple[list[Evidence], list[Vector], list[int]] | None = None  # collection_sentences()
+        self._vectors: dict[str, Vector] = {}  # sentence text -> its vector; the model is fixed, so never stale
 
     def invalidate(self) -> None:
         """Forget the keyword index and the overview's sentences after the store changed."""
@@ -161,7 +163,7 @@ class Retriever:
             lexical.append((covered / total_weight, rank, missing))
         # only the lexically closest sentences are embedded: the model's time is the cost of a question
         keep = sorted(range(len(candidates)), key=lambda i: (-lexical[i][0], lexical[i][1]))[:max_sentences]
-        vectors = self._embedder.embed([candidates[i][1] for i in keep])
+        vectors = self._sentence_vectors([candidates[i][1] for i in keep])
         out = []
         for i, vec in zip(keep, vectors, strict=True):
             chunk, text, start, end, previous, previous_start = candidates[i]
@@ -189,6 +191,15 @@ class Retriever:
                 )
             )
         return sorted(out, key=lambda e: -e.score)
+
+    def _sentence_vectors(self, texts: Sequence[str]) -> list[Vector]:
+        known = self._vectors  # one snapshot: another thread may replace it meanwhile
+        todo = [t for t in dict.fromkeys(texts) if t not in known]
+        found = dict(zip(todo, self._embedder.embed(todo), strict=True)) if todo else {}
+        if found:
+            kept = known if len(known) + len(found) <= SENTENCE_VECTORS else {}  # full: start again
+            self._vectors = kept | found
+        return [found[t] if t in found else known[t] for t in texts]
 
     @property
     def index(self) -> ChunkIndex:

@@ -1,20 +1,19 @@
-"""Train the answer judge: does this sentence answer this question?
+"""Train the answer judge: the weights that turn the reader's margin and the evidence into a probability.
 
-    python -m evals.train_judge            # about 30 minutes on 2 cores; writes assistant/models/judge-v1.*
-    python -m evals.train_judge --quick    # a tiny slice, to prove the script works (tests use it)
+    python -m evals.train_judge            # about 10 minutes on 2 cores; writes assistant/models/judge-v2.json
+    python -m evals.train_judge --quick    # a few questions, to prove the script works (tests use it)
 
-A cross-encoder made from the packaged all-MiniLM-L6-v2: the question and a candidate sentence are read together
-([CLS] question [SEP] sentence [SEP]); the lower four layers stay frozen (their outputs are computed once with
-onnxruntime), the top two layers and a linear head on the mean-pooled tokens are trained. Only what changed is
-stored: the two layers and the head in float16 (about 7 MB), a delta over the packaged weights.
+Each question is asked as a user would, in the open setting: against the index of every paragraph of its SQuAD
+file (built by ``python -m evals.benchmarks squad``), the best ``judged_sentences`` sentences by the rule score
+read by the span reader. Every sentence is a row (``assistant.judge.features``), labelled 1 when it holds a gold
+answer. A logistic regression (Newton's method, a little L2) fits the rows; the threshold is the highest
+probability that still answers all but MAX_DECLINED of the answerable questions, so that refusals come from
+unanswerable ones.
 
-Data (../shared/data/README.md, training splits only): SQuAD v1.1 dev articles 0-23 and the SQuAD v2.0 dev
-articles with the same titles. Positives are the sentences that hold a gold answer; negatives are the other
-sentences of the paragraph (the two closest in words), the closest sentence of another paragraph of the article
-(out of 40 drawn), and the two closest
-sentences of the paragraph a v2.0 unanswerable question was written against. Articles 0-19 train;
-articles 20-23 (still training data) calibrate the probability and choose the operating threshold. Nothing
-here reads the held-out articles 24-47, SciFact test or the corpus gold set.
+Data (../shared/data/README.md, training splits only): the questions of SQuAD v1.1 dev articles 20-23 and of the
+SQuAD v2.0 dev articles with their titles (about half of those unanswerable). The reader learned from articles
+0-19, so its margins here are as on new questions. Nothing here reads the held-out articles 24-47 or the corpus
+gold set.
 """
 
 from __future__ import annotations
@@ -24,222 +23,141 @@ import json
 import random
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from assistant.judge import ARTIFACT_DIR, JUDGE_VERSION, MAX_TOKENS, TRAINED_LAYERS, pair_tokenizer
-from assistant.text import normalize
-from assistant.words import terms
+from assistant.judge import FEATURES, JUDGE_VERSION, rows_of
+from assistant.reader import READER_VERSION
+from assistant.scoring import contains
 
-from .finetune import (
-    ALL_LAYERS,
-    HIDDEN,
-    fit,
-    frozen_states,
-    length_batches,
-    padded,
-    prepare,
-    save_artifact,
-    sentences,
-    top_layers,
-    training_articles,
-)
+from .benchmarks import BUILD, DATA, assistant_for, progress_bar, write_corpus
+from .train_reader import auc
 
-FROZEN_LAYERS = ALL_LAYERS - len(TRAINED_LAYERS)
+MAX_DECLINED = 0.05
+SEED = 13
 
 
-@dataclass(frozen=True)
-class Pair:
-    qid: str
-    question: str
-    sentence: str
-    label: int
-    answerable: bool  # the question has an answer in its paragraph (v2.0 unanswerable: False)
+def questions(version: str, titles: set[str]) -> list[tuple[str, tuple[str, ...], bool]]:
+    data = json.loads((DATA / "squad" / f"dev-v{version}.json").read_text(encoding="utf-8"))["data"]
+    return [
+        (qa["question"], tuple(a["text"] for a in qa["answers"]), not qa.get("is_impossible"))
+        for article in data
+        if article["title"] in titles
+        for paragraph in article["paragraphs"]
+        for qa in paragraph["qas"]
+    ]
 
 
-def overlap(question: set[str], sentence: str) -> int:
-    return len(question & set(terms(sentence)))
+def quick_index(version: str, title: str) -> str:
+    """A small index for --quick: the paragraphs of one article (the full one takes minutes to build)."""
+    data = json.loads((DATA / "squad" / f"dev-v{version}.json").read_text(encoding="utf-8"))["data"]
+    article = next(a for a in data if a["title"] == title)
+    docs = {f"p{p:03d}": (title, paragraph["context"]) for p, paragraph in enumerate(article["paragraphs"])}
+    write_corpus(BUILD / f"judge-quick-{version}" / "corpus", docs)
+    return f"judge-quick-{version}"
 
 
-def build_pairs(articles: list[dict[str, Any]], unanswerable: list[dict[str, Any]], seed: int) -> list[Pair]:
-    """Labelled (question, sentence) pairs from SQuAD v1.1 articles and v2.0 articles of the same titles."""
-    rng = random.Random(seed)
-    pairs: list[Pair] = []
-    for article in articles:
-        split = [sentences(p["context"]) for p in article["paragraphs"]]
-        for i, paragraph in enumerate(article["paragraphs"]):
-            for qa in paragraph["qas"]:
-                answers = [normalize(a["text"]).text.lower() for a in qa["answers"]]
-                labels = [int(any(a and a in s.lower() for a in answers)) for s in split[i]]
-                if not any(labels):  # the answer crosses a sentence boundary: no clean label
-                    continue
-                q_terms = set(terms(qa["question"]))
-                for s, y in zip(split[i], labels, strict=True):
-                    if y:
-                        pairs.append(Pair(qa["id"], qa["question"], s, 1, True))
-                negatives = [s for s, y in zip(split[i], labels, strict=True) if not y]
-                negatives.sort(key=lambda s: -overlap(q_terms, s))
-                for s in negatives[:2]:
-                    pairs.append(Pair(qa["id"], qa["question"], s, 0, True))
-                others = [s for j, sents in enumerate(split) if j != i for s in sents]
-                if others:
-                    sample = rng.sample(others, min(40, len(others)))
-                    pairs.append(
-                        Pair(qa["id"], qa["question"], max(sample, key=lambda s: overlap(q_terms, s)), 0, True)
-                    )
-    for article in unanswerable:
-        for paragraph in article["paragraphs"]:
-            split_one = sentences(paragraph["context"])
-            for qa in paragraph["qas"]:
-                if not qa.get("is_impossible"):
-                    continue
-                q_terms = set(terms(qa["question"]))
-                for s in sorted(split_one, key=lambda s: -overlap(q_terms, s))[:2]:
-                    pairs.append(Pair(qa["id"], qa["question"], s, 0, False))
-    return pairs
+def collect(index: str, rows: list[tuple[str, tuple[str, ...], bool]]) -> list[dict[str, Any]]:
+    """Per question: its feature rows, their labels, and whether it is answerable."""
+    assistant = assistant_for(index, "rules")
+    engine, settings = assistant.engine, assistant.settings.retrieval
+    reader = engine.span_reader
+    assert reader is not None, "the span reader is needed (short_answers on)"
+    out = []
+    bar = progress_bar(f"questions {index}")
+    for n, (question, answers, answerable) in enumerate(rows, 1):
+        query = engine.retriever.correct(question)
+        evidence = engine.evidence(query)[: settings.judged_sentences]
+        spans = reader.spans(query, [e.text for e in evidence])
+        labels = [answerable and contains(e.text, answers) for e in evidence]
+        out.append({"rows": rows_of(query, evidence, spans), "labels": labels, "answerable": answerable})
+        bar(n, len(rows))
+    return out
 
 
-def encode(pairs: list[Pair]) -> list[Any]:
-    return pair_tokenizer().encode_batch([(p.question, p.sentence) for p in pairs])
-
-
-def judge_model(weights: dict[str, np.ndarray]) -> Any:
-    """The trainable top layers, then a linear head on the mean-pooled tokens: one logit per pair."""
-    from torch import nn
-
-    class Judge(nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.top = top_layers(weights, TRAINED_LAYERS)
-            self.head = nn.Linear(HIDDEN, 1)
-            nn.init.normal_(self.head.weight, std=0.02)
-            nn.init.zeros_(self.head.bias)
-
-        def forward(self, x: Any, mask: Any) -> Any:
-            x = self.top(x, mask)
-            pooled = (x * mask[..., None]).sum(1) / mask.sum(1, keepdim=True).clamp(min=1e-9)
-            return self.head(pooled).squeeze(-1)
-
-    return Judge()
-
-
-def auc(scores: np.ndarray, labels: np.ndarray) -> float:
-    """Area under the ROC curve (the probability that a random positive outranks a random negative)."""
-    order = np.argsort(scores)
-    ranks = np.empty(len(scores))
-    ranks[order] = np.arange(1, len(scores) + 1)
-    pos = labels == 1
-    n_pos, n_neg = pos.sum(), (~pos).sum()
-    return float((ranks[pos].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg)) if n_pos and n_neg else float("nan")
-
-
-def platt(logits: np.ndarray, labels: np.ndarray, steps: int = 2000) -> tuple[float, float]:
-    """Fit p = sigmoid(a * logit + b) to the labels by gradient descent on the log loss."""
-    a, b = 1.0, 0.0
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-2, steps: int = 30) -> tuple[np.ndarray, float]:
+    """Weights and bias by Newton's method on the mean log-loss plus ``l2`` times the squared weights."""
+    design = np.hstack([x, np.ones((len(x), 1))])
+    w = np.zeros(design.shape[1])
+    penalty = np.diag([l2] * x.shape[1] + [0.0])
     for _ in range(steps):
-        p = 1 / (1 + np.exp(-(a * logits + b)))
-        a -= 0.05 * float(((p - labels) * logits).mean())
-        b -= 0.05 * float((p - labels).mean())
-    return a, b
+        p = 1.0 / (1.0 + np.exp(-np.clip(design @ w, -30, 30)))
+        gradient = design.T @ (p - y) / len(y) + penalty @ w
+        hessian = (design.T * (p * (1 - p))) @ design / len(y) + penalty
+        w -= np.linalg.solve(hessian, gradient)
+    return w[:-1], float(w[-1])
+
+
+def operating_point(cases: list[dict[str, Any]], best: list[float], threshold: float) -> dict[str, float]:
+    """Declined shares and how often the best sentence holds the answer, at ``threshold``."""
+    answerable = [(c, b) for c, b in zip(cases, best, strict=True) if c["answerable"]]
+    unanswerable = [b for c, b in zip(cases, best, strict=True) if not c["answerable"]]
+    return {
+        "answerable_declined": round(float(np.mean([b < threshold for _, b in answerable])), 4),
+        "unanswerable_declined": round(float(np.mean([b < threshold for b in unanswerable])), 4) if unanswerable else 0,
+        "best_sentence_holds_answer": round(
+            float(np.mean([b >= threshold and c["top_label"] for c, b in answerable])), 4
+        ),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seed", type=int, default=13)
-    parser.add_argument("--epochs", type=int, default=2)
-    parser.add_argument("--quick", action="store_true", help="a small slice, one epoch: proves the script runs")
-    parser.add_argument("--out", type=Path, default=ARTIFACT_DIR)
-    parser.add_argument(
-        "--target-declined",
-        type=float,
-        default=0.08,
-        help="share of answerable calibration questions the threshold may decline",
-    )
+    parser.add_argument("--quick", action="store_true", help="a few questions: proves the script runs")
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "assistant" / "models")
     args = parser.parse_args(argv)
-    import torch
+    began = time.perf_counter()
+    v11 = json.loads((DATA / "squad" / "dev-v1.1.json").read_text(encoding="utf-8"))["data"]
+    titles = {a["title"] for a in v11[20:24]}
+    if args.quick:  # one article's questions against its own paragraphs
+        title = v11[20]["title"]
+        rng = random.Random(SEED)
+        indexes = {v: quick_index(v, title) for v in ("1.1", "2.0")}
+        asked = {v: rng.sample(questions(v, {title}), 40) for v in indexes}
+    else:
+        indexes = {v: f"squad{v}" for v in ("1.1", "2.0")}
+        asked = {v: questions(v, titles) for v in indexes}
+    cases = [c for version, rows in asked.items() for c in collect(indexes[version], rows)]
 
-    rng, began, base, scratch = prepare(args.seed, args.out, ".scratch")
-    v11, v20 = training_articles()
-    train_articles, calib_articles = (v11[:2], v11[20:21]) if args.quick else (v11[:20], v11[20:24])
-    titles = lambda arts: {a["title"] for a in arts}  # noqa: E731
-    train = build_pairs(train_articles, [a for a in v20 if a["title"] in titles(train_articles)], args.seed)
-    calib = build_pairs(calib_articles, [a for a in v20 if a["title"] in titles(calib_articles)], args.seed)
-    if args.quick:  # enough to run every step, not to learn much
-        train, calib = rng.sample(train, min(800, len(train))), rng.sample(calib, min(300, len(calib)))
-    print(
-        f"pairs: {len(train)} train ({sum(p.label for p in train)} positive), {len(calib)} calibration", file=sys.stderr
-    )
-
-    train_states = frozen_states(encode(train), scratch, FROZEN_LAYERS)
-    calib_states = frozen_states(encode(calib), scratch, FROZEN_LAYERS)
-    y_train = np.array([p.label for p in train])
-    y_calib = np.array([p.label for p in calib])
-
-    model = judge_model(base)
-    head_params = list(model.head.parameters())
-    layer_params = [p for n, p in model.named_parameters() if not n.startswith("head")]
-    optimizer = torch.optim.AdamW(
-        [{"params": layer_params, "lr": 5e-5}, {"params": head_params, "lr": 1e-3}], weight_decay=0.01
-    )
-    epochs = 1 if args.quick else args.epochs
-    loss_fn = torch.nn.BCEWithLogitsLoss()
-
-    def batch_loss(chunk: list[int], x: Any, mask: Any) -> Any:
-        return loss_fn(model(x, mask), torch.from_numpy(y_train[chunk].astype(np.float32)))
-
-    fit(model, optimizer, train_states, epochs, batch_loss, rng, began, every=200)
-    logits = np.zeros(len(calib_states), np.float32)
-    with torch.no_grad():
-        for chunk in length_batches([len(s) for s in calib_states], 64, None):
-            logits[chunk] = model(*padded(calib_states, chunk)).numpy()
-    a, b = platt(logits, y_calib)
-    probs = 1 / (1 + np.exp(-(a * logits + b)))
-    # question level: the best sentence's probability decides "the documents answer this"
-    best: dict[str, tuple[float, bool]] = {}
-    for p, prob in zip(calib, probs, strict=True):
-        best[p.qid] = (max(best.get(p.qid, (0.0, True))[0], float(prob)), p.answerable)
-    answerable = np.array(sorted(v[0] for v in best.values() if v[1]))
-    unanswerable = np.array([v[0] for v in best.values() if not v[1]])
-    threshold = float(np.quantile(answerable, args.target_declined)) if len(answerable) else 0.5
+    x = np.array([row for c in cases for row in c["rows"]], float)
+    y = np.array([label for c in cases for label in c["labels"]], float)
+    weights, bias = fit_logistic(x, y)
+    for c in cases:
+        scores = [1.0 / (1.0 + np.exp(-(bias + float(np.dot(weights, row))))) for row in c["rows"]]
+        top = int(np.argmax(scores)) if scores else -1
+        c["best"] = max(scores, default=0.0)
+        c["top_label"] = bool(top >= 0 and c["labels"][top])
+    best = [c["best"] for c in cases]
+    answerable_best = sorted(b for c, b in zip(cases, best, strict=True) if c["answerable"])
+    threshold = float(answerable_best[int(MAX_DECLINED * len(answerable_best))]) if answerable_best else 0.5
+    sentence_scores = [1.0 / (1.0 + np.exp(-(bias + float(np.dot(weights, row))))) for row in x]
     figures = {
-        "sentence_auc": round(auc(logits, y_calib), 4),
-        "question_auc_answerable_vs_not": round(
-            auc(
-                np.concatenate([answerable, unanswerable]),
-                np.concatenate([np.ones(len(answerable)), np.zeros(len(unanswerable))]),
-            ),
-            4,
-        ),
-        "answerable_declined": round(float((answerable < threshold).mean()), 4) if len(answerable) else None,
-        "unanswerable_declined": round(float((unanswerable < threshold).mean()), 4) if len(unanswerable) else None,
-        "calibration_pairs": len(calib),
-        "calibration_questions": {"answerable": int(len(answerable)), "unanswerable": int(len(unanswerable))},
+        "questions": {"answerable": len(answerable_best), "unanswerable": len(cases) - len(answerable_best)},
+        "sentences": len(y),
+        "sentence_auc": round(auc(sentence_scores, [bool(v) for v in y]), 4),
+        "question_auc_answerable_vs_not": round(auc(best, [c["answerable"] for c in cases]), 4),
+        **operating_point(cases, best, threshold),
     }
-    meta = save_artifact(
-        args.out,
-        "judge",
-        JUDGE_VERSION,
-        model.top.delta(),
-        ("head", model.head),
-        scratch,
-        trained_layers=list(TRAINED_LAYERS),
-        max_tokens=MAX_TOKENS,
-        platt=[a, b],
-        threshold=threshold,
-        seed=args.seed,
-        epochs=epochs,
-        data={
-            "train": "SQuAD v1.1 dev articles 0-19 (+ v2.0 dev, same titles)" if not args.quick else "quick slice",
-            "calibration": "SQuAD v1.1 dev articles 20-23 (+ v2.0 dev, same titles)" if not args.quick else "quick",
-            "train_pairs": len(train),
-        },
-        calibration_figures=figures,
-        seconds=round(time.perf_counter() - began),
-        command="python -m evals.train_judge" + (" --quick" if args.quick else ""),
-    )
+    meta = {
+        "version": JUDGE_VERSION,
+        "features": list(FEATURES),
+        "weights": [round(float(w), 6) for w in weights],
+        "bias": round(bias, 6),
+        "threshold": round(threshold, 6),
+        "reader": f"reader-v{READER_VERSION}",
+        "seed": SEED,
+        "max_declined": MAX_DECLINED,
+        "data": "SQuAD v1.1 dev articles 20-23 and SQuAD v2.0 dev questions of the same titles, open setting"
+        if not args.quick
+        else "quick slice",
+        "figures_on_the_training_questions": figures,
+        "seconds": round(time.perf_counter() - began),
+        "command": "python -m evals.train_judge" + (" --quick" if args.quick else ""),
+    }
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / f"judge-v{JUDGE_VERSION}.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(meta, indent=2))
     return 0
 

@@ -33,6 +33,7 @@ from assistant.backends.finetuned import ARTIFACT_DIR, MAX_TOKENS, pair_tokenize
 from assistant.reader import READER_VERSION, TRAINED_LAYERS, best_span
 from assistant.scoring import exact_match, token_f1
 from assistant.text import normalize, sentence_spans
+from assistant.words import content_words
 
 from .finetune import (
     ALL_LAYERS,
@@ -43,6 +44,7 @@ from .finetune import (
     padded,
     prepare,
     save_artifact,
+    sentences,
     top_layers,
     training_articles,
 )
@@ -53,7 +55,7 @@ class Example:
     qid: str
     question: str
     sentence: str
-    start: int  # the answer's characters in the sentence
+    start: int  # the answer's characters in the sentence; -1, -1: the sentence does not answer (target [CLS])
     end: int
     answers: tuple[str, ...]  # every gold answer of the question, for scoring
 
@@ -78,11 +80,39 @@ def build_examples(articles: list[dict[str, Any]], every_answer: bool) -> list[E
     return examples
 
 
+def _overlap(question: str, sentence: str) -> int:
+    return len({w.lower() for w in content_words(question)} & {w.lower() for w in content_words(sentence)})
+
+
+def build_negatives(v11: list[dict[str, Any]], v20: list[dict[str, Any]]) -> list[Example]:
+    """Sentences that do not answer, each the one of its paragraph sharing the most words with the question: for
+    every SQuAD v2.0 unanswerable question, and for every v1.1 question a sentence without its answer."""
+    examples: list[Example] = []
+    for articles, unanswerable in ((v20, True), (v11, False)):
+        for article in articles:
+            for paragraph in article["paragraphs"]:
+                said = sentences(paragraph["context"])
+                for qa in paragraph["qas"]:
+                    if bool(qa.get("is_impossible")) != unanswerable:
+                        continue
+                    answers = tuple(normalize(a["text"]).text.strip() for a in qa["answers"])
+                    options = [s for s in said if not any(a and a in s for a in answers)]
+                    if options:
+                        best = max(options, key=lambda s: _overlap(qa["question"], s))
+                        examples.append(Example(qa["id"], qa["question"], best, -1, -1, ()))
+    return examples
+
+
 def labelled(examples: list[Example]) -> tuple[list[Any], list[Example], np.ndarray]:
     """Tokenised pairs with the answer's first and last token (examples whose answer was cut off are dropped)."""
     encoded = pair_tokenizer().encode_batch([(e.question, e.sentence) for e in examples])
     kept_enc, kept, targets = [], [], []
     for enc, ex in zip(encoded, examples, strict=True):
+        if ex.start < 0:  # no answer here: both ends on [CLS]
+            kept_enc.append(enc)
+            kept.append(ex)
+            targets.append((0, 0))
+            continue
         first, last = enc.char_to_token(ex.start, 1), enc.char_to_token(ex.end - 1, 1)
         if first is not None and last is not None and first <= last:
             kept_enc.append(enc)
@@ -115,8 +145,32 @@ def inside_mask(encoded: list[Any], chunk: list[int], width: int) -> Any:
     mask = torch.zeros((len(chunk), width), dtype=torch.bool)
     for row, i in enumerate(chunk):
         for t, s in enumerate(encoded[i].sequence_ids):
-            mask[row, t] = s == 1
+            mask[row, t] = s == 1 or t == 0  # [CLS] stands for "no answer in this sentence"
     return mask
+
+
+def load_delta(model: Any, path: Path) -> None:
+    """Start from a stored reader: its trained layers and span head."""
+    import torch
+    from safetensors.numpy import load_file
+
+    stored = load_file(str(path))
+    for key, value in stored.items():
+        tensor = torch.tensor(value.astype(np.float32))
+        if key.startswith("span_head."):
+            getattr(model.span_head, key.split(".")[1]).data.copy_(tensor)
+        else:
+            model.top.params[key.replace(".", "__")].data.copy_(tensor)
+
+
+def auc(scores: list[float], positive: list[bool]) -> float:
+    """The chance that a sentence with the answer scores above one without."""
+    pos = [s for s, p in zip(scores, positive, strict=True) if p]
+    neg = [s for s, p in zip(scores, positive, strict=True) if not p]
+    if not pos or not neg:
+        return float("nan")
+    order = np.argsort(np.argsort(np.array(pos + neg))) + 1.0
+    return float((order[: len(pos)].sum() - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg)))
 
 
 def command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> str:
@@ -132,20 +186,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--epochs", type=int, default=4)
     parser.add_argument("--lr", type=float, default=1e-4, help="learning rate of the trained layers")
     parser.add_argument("--layers", type=int, default=len(TRAINED_LAYERS), help="top layers trained (the rest frozen)")
+    parser.add_argument("--init", type=Path, help="start from this reader artifact (.safetensors) instead of MiniLM")
     parser.add_argument("--quick", action="store_true", help="a small slice, one epoch: proves the script runs")
     parser.add_argument("--out", type=Path, default=ARTIFACT_DIR)
     args = parser.parse_args(argv)
     import torch
 
     rng, began, base, scratch = prepare(args.seed, args.out, ".scratch-reader")
-    v11, _ = training_articles()
+    v11, v20 = training_articles()
     train_articles, check_articles = (v11[:2], v11[20:21]) if args.quick else (v11[:20], v11[20:24])
+    check_titles = {a["title"] for a in check_articles}
+    train_v20 = [a for a in v20 if a["title"] in {t["title"] for t in train_articles}]
     train = build_examples(train_articles, every_answer=True)
+    train += build_negatives(train_articles, train_v20)
     check = build_examples(check_articles, every_answer=False)
+    check_negatives = build_negatives(check_articles, [a for a in v20 if a["title"] in check_titles])
     if args.quick:  # enough to run every step, not to learn much
         train, check = rng.sample(train, min(600, len(train))), rng.sample(check, min(200, len(check)))
+        check_negatives = rng.sample(check_negatives, min(200, len(check_negatives)))
     train_enc, train, targets = labelled(train)
-    check_enc, check, _ = labelled(check)
+    check_enc, check, _ = labelled(check + check_negatives)
     print(f"examples: {len(train)} train, {len(check)} check", file=sys.stderr)
 
     trained = tuple(range(ALL_LAYERS - args.layers, ALL_LAYERS))
@@ -153,6 +213,8 @@ def main(argv: list[str] | None = None) -> int:
     check_states = frozen_states(check_enc, scratch, trained[0])
 
     model = reader_model(base, trained)
+    if args.init:
+        load_delta(model, args.init)
     optimizer = torch.optim.AdamW(
         [
             {"params": list(model.top.parameters()), "lr": args.lr},
@@ -169,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
         return (loss_fn(logits[..., 0], y[:, 0]) + loss_fn(logits[..., 1], y[:, 1])) / 2
 
     fit(model, optimizer, train_states, epochs, batch_loss, rng, began)
-    em, f1 = [], []
+    em, f1, margins, answered = [], [], [], []
     with torch.no_grad():
         for chunk in length_batches([len(s) for s in check_states], 64, None):
             x, mask = padded(check_states, chunk)
@@ -177,13 +239,19 @@ def main(argv: list[str] | None = None) -> int:
             for row, i in enumerate(chunk):
                 ex = check[i]
                 span = best_span(ex.sentence, check_enc[i], logits[row, : len(check_enc[i].ids)])
+                margins.append(span.margin if span else -1e4)
+                answered.append(ex.start >= 0)
+                if ex.start < 0:
+                    continue
                 said = ex.sentence[span.start : span.end] if span else ""
                 em.append(exact_match(said, ex.answers))
                 f1.append(token_f1(said, ex.answers))
     figures = {
         "given_the_sentence_em": round(100 * float(np.mean(em)), 1),
         "given_the_sentence_f1": round(100 * float(np.mean(f1)), 1),
-        "check_questions": len(check),
+        "answers_vs_not_auc": round(auc(margins, answered), 4),
+        "check_questions": len(em),
+        "check_sentences_without_answer": len(check) - len(em),
     }
     meta = save_artifact(
         args.out,
@@ -198,8 +266,15 @@ def main(argv: list[str] | None = None) -> int:
         epochs=epochs,
         learning_rate=args.lr,
         data={
-            "train": "SQuAD v1.1 dev articles 0-19, every distinct answer" if not args.quick else "quick slice",
-            "check": "SQuAD v1.1 dev articles 20-23, first answer's sentence" if not args.quick else "quick slice",
+            "train": "SQuAD v1.1 dev articles 0-19, every distinct answer; sentences without the answer: the closest "
+            "one of the paragraph, for each v1.1 question and each v2.0 unanswerable question of the same titles"
+            if not args.quick
+            else "quick slice",
+            "check": "SQuAD v1.1 dev articles 20-23, first answer's sentence, and sentences without the answer as in "
+            "training"
+            if not args.quick
+            else "quick slice",
+            "initialised_from": args.init.name if args.init else "all-MiniLM-L6-v2",
             "train_examples": len(train),
         },
         check_figures=figures,
