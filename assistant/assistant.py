@@ -21,7 +21,7 @@ from .ingest import Progress, Reading, fingerprint, sync, writer_lock
 from .judge import AnswerJudge
 from .library import Generation, resolve_sources, set_aside
 from .prompts import Prompts, load_prompts
-from .reader import SpanReader
+from .reader import JUDGE_READER_VERSION, SpanReader
 from .retrieval import Retriever
 from .types import Answer, Citation, IngestReport
 
@@ -95,9 +95,8 @@ class Assistant:
         name = f"keywords-{self.settings.store.collection}-{store_kind(self.settings.store)}.json"
         retriever = Retriever(self.index, self.embedder, self.settings.data_dir / name)
         cache, chosen = self.settings.embed.cache_dir, self.settings.retrieval
-        reader = SpanReader(cache) if chosen.short_answers or chosen.judge == "learned" else None
-        judge = AnswerJudge(reader) if reader and chosen.judge == "learned" else None
-        spans = reader if chosen.short_answers else None
+        judge = AnswerJudge(SpanReader(cache, version=JUDGE_READER_VERSION)) if chosen.judge == "learned" else None
+        spans = SpanReader(cache) if chosen.short_answers else None
         parts = (retriever, self._reader, self.prompts, self.settings, self.get_llm)
         return AnswerEngine(*parts, judge, spans)
 

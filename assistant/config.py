@@ -73,10 +73,11 @@ class RetrievalSettings(BaseModel):
     # an extractive answer cites a second or third sentence only when it scores this close to the best one;
     # on SQuAD v1.1 articles 0-23, 0.93 instead of 0.90 cut wrong extra citations with 0.2 points less containment
     runner_up_ratio: float = Field(0.93, ge=0.5, le=1.0)
-    # "learned": a sentence answers when the answer judge's probability reaches its threshold (the span reader's
-    # no-answer margin and the evidence below, weighed by python -m evals.train_judge on SQuAD training questions);
-    # "rules": when 0.55 x cosine + 0.45 x IDF-weighted key-term coverage and each part reach the thresholds below
-    judge: Literal["learned", "rules"] = "learned"
+    # "rules": a sentence answers when 0.55 x cosine + 0.45 x IDF-weighted key-term coverage and each part reach
+    # the thresholds below; "learned": when the answer judge's probability reaches its threshold (the span reader's
+    # no-answer margin and the evidence, weighed by python -m evals.train_judge on SQuAD training questions). Not
+    # yet the default: runner-up citations, conflicts and short answers still weigh rule scores, not probabilities
+    judge: Literal["learned", "rules"] = "rules"
     judged_sentences: int = Field(8, ge=1, le=50)  # the best sentences by the rule score that the judge reads
     # chosen on SQuAD training questions by python -m evals.tune_thresholds (the most v2.0 unanswerable questions
     # declined while at most 10% of answerable ones are); never fitted on the gold set

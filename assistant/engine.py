@@ -99,8 +99,8 @@ class AnswerEngine:
                 return
         query = self.retriever.correct(clean_question(query, None) if query else question)
         evidence = self.evidence(query, timings, sources)
-        # the judge weighs missing names itself; the rules decline any sentence without them
-        bar = Bar(self.judge.threshold, names_required=False) if self.judge else Bar.of_rules(self.settings.retrieval)
+        rules = Bar.of_rules(self.settings.retrieval)
+        bar = Bar(self.judge.threshold, names_required=self.judge.names_required) if self.judge else rules
         judge = self.judge.name if self.judge else "rules"
         base: dict[str, Any] = {
             "question": question,

@@ -60,6 +60,9 @@ class AnswerJudge:
         self.name = f"judge-v{JUDGE_VERSION}+{reader.name}"
         self.reader = reader
         self.threshold = float(self.meta["threshold"])
+        # whether a sentence missing a name or number of the question may still answer: chosen in training by
+        # which way declines more unanswerable questions at the same share of answerable ones
+        self.names_required = bool(self.meta.get("names_required", False))
         self._weights = [float(w) for w in self.meta["weights"]]
         self._bias = float(self.meta["bias"])
 

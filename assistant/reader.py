@@ -20,7 +20,8 @@ from .retrieval import Evidence
 from .text import normalize
 from .types import ShortAnswer
 
-READER_VERSION = 2
+READER_VERSION = 1  # the short answers: reader-v1, trained on answers only (the better at picking the words)
+JUDGE_READER_VERSION = 2  # the answer judge's: reader-v2 also learned to say "no answer in this sentence"
 TRAINED_LAYERS = (0, 1, 2, 3, 4, 5)
 MAX_SPAN_TOKENS = 16
 # The short answer, for questions a phrase can answer (``kinds.Kind.phrase``): read from the best SHORT_SENTENCES
@@ -47,8 +48,8 @@ class Span:
 
 
 class SpanReader:
-    def __init__(self, cache_dir: Path, artifact_dir: Path = ARTIFACT_DIR) -> None:
-        self._model = FineTuned("reader", READER_VERSION, "span", cache_dir, artifact_dir)
+    def __init__(self, cache_dir: Path, artifact_dir: Path = ARTIFACT_DIR, version: int = READER_VERSION) -> None:
+        self._model = FineTuned("reader", version, "span", cache_dir, artifact_dir)
         self.name = self._model.name
         self.meta = self._model.meta
         # the last question's spans: the judge reads the best sentences, then the short answer reads some again

@@ -17,7 +17,8 @@ Vector = list[float]
 _WORD = re.compile(r"[A-Za-z]+")
 
 RRF_K = 60
-SENTENCE_VECTORS = 20_000  # sentence vectors kept in memory (about 30 MB): a collection's sentences recur across questions
+# sentence vectors kept in memory (about 30 MB): a collection's sentences recur across questions
+SENTENCE_VECTORS = 20_000
 COMMON_SHARE = 0.3  # a name in more than this share of chunks is not required in the evidence
 _ENDS_SENTENCE = re.compile(r"[.!?][\"')\]]*$")
 

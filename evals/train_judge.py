@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from assistant.judge import FEATURES, JUDGE_VERSION, rows_of
-from assistant.reader import READER_VERSION
+from assistant.reader import JUDGE_READER_VERSION, SpanReader
 from assistant.scoring import contains
 
 from .benchmarks import BUILD, DATA, assistant_for, progress_bar, write_corpus
@@ -63,8 +63,7 @@ def collect(index: str, rows: list[tuple[str, tuple[str, ...], bool]]) -> list[d
     """Per question: its feature rows, their labels, and whether it is answerable."""
     assistant = assistant_for(index, "rules")
     engine, settings = assistant.engine, assistant.settings.retrieval
-    reader = engine.span_reader
-    assert reader is not None, "the span reader is needed (short_answers on)"
+    reader = SpanReader(assistant.settings.embed.cache_dir, version=JUDGE_READER_VERSION)
     out = []
     bar = progress_bar(f"questions {index}")
     for n, (question, answers, answerable) in enumerate(rows, 1):
@@ -103,6 +102,34 @@ def operating_point(cases: list[dict[str, Any]], best: list[float], threshold: f
     }
 
 
+def decide(cases: list[dict[str, Any]], weights: np.ndarray, bias: float, names_required: bool) -> dict[str, Any]:
+    """The threshold that declines MAX_DECLINED of the answerable questions, and the figures there; with
+    ``names_required``, a sentence missing a name or number of the question cannot answer (the rules' hard test)."""
+    missing = FEATURES.index("missing")
+    sentence_scores: list[float] = []
+    for c in cases:
+        scores = [float(1.0 / (1.0 + np.exp(-(bias + float(np.dot(weights, row)))))) for row in c["rows"]]
+        sentence_scores += scores
+        rows = c["rows"]
+        allowed = [-1.0 if names_required and row[missing] else p for p, row in zip(scores, rows, strict=True)]
+        top = int(np.argmax(allowed)) if allowed else -1
+        c["best"] = max(allowed, default=-1.0)  # -1: no sentence may answer, declined at any threshold
+        c["top_label"] = bool(top >= 0 and c["labels"][top])
+    best = [c["best"] for c in cases]
+    answerable_best = sorted(b for c, b in zip(cases, best, strict=True) if c["answerable"])
+    # the names rule alone may decline more than MAX_DECLINED: then no threshold is left to choose (0)
+    threshold = max(0.0, answerable_best[int(MAX_DECLINED * len(answerable_best))]) if answerable_best else 0.5
+    labels = [bool(label) for c in cases for label in c["labels"]]
+    return {
+        "threshold": round(threshold, 6),
+        "questions": {"answerable": len(answerable_best), "unanswerable": len(cases) - len(answerable_best)},
+        "sentences": len(labels),
+        "sentence_auc": round(auc(sentence_scores, labels), 4),
+        "question_auc_answerable_vs_not": round(auc(best, [c["answerable"] for c in cases]), 4),
+        **operating_point(cases, best, threshold),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="a few questions: proves the script runs")
@@ -124,35 +151,26 @@ def main(argv: list[str] | None = None) -> int:
     x = np.array([row for c in cases for row in c["rows"]], float)
     y = np.array([label for c in cases for label in c["labels"]], float)
     weights, bias = fit_logistic(x, y)
-    for c in cases:
-        scores = [1.0 / (1.0 + np.exp(-(bias + float(np.dot(weights, row))))) for row in c["rows"]]
-        top = int(np.argmax(scores)) if scores else -1
-        c["best"] = max(scores, default=0.0)
-        c["top_label"] = bool(top >= 0 and c["labels"][top])
-    best = [c["best"] for c in cases]
-    answerable_best = sorted(b for c, b in zip(cases, best, strict=True) if c["answerable"])
-    threshold = float(answerable_best[int(MAX_DECLINED * len(answerable_best))]) if answerable_best else 0.5
-    sentence_scores = [1.0 / (1.0 + np.exp(-(bias + float(np.dot(weights, row))))) for row in x]
-    figures = {
-        "questions": {"answerable": len(answerable_best), "unanswerable": len(cases) - len(answerable_best)},
-        "sentences": len(y),
-        "sentence_auc": round(auc(sentence_scores, [bool(v) for v in y]), 4),
-        "question_auc_answerable_vs_not": round(auc(best, [c["answerable"] for c in cases]), 4),
-        **operating_point(cases, best, threshold),
-    }
+    figures = decide(cases, weights, bias, names_required=False)
+    strict = decide(cases, weights, bias, names_required=True)
+    feasible = strict["answerable_declined"] <= MAX_DECLINED + 0.005  # the names rule alone may decline more
+    names_required = feasible and strict["unanswerable_declined"] > figures["unanswerable_declined"]
+    chosen = strict if names_required else figures
     meta = {
         "version": JUDGE_VERSION,
         "features": list(FEATURES),
         "weights": [round(float(w), 6) for w in weights],
         "bias": round(bias, 6),
-        "threshold": round(threshold, 6),
-        "reader": f"reader-v{READER_VERSION}",
+        "threshold": chosen.pop("threshold"),
+        "names_required": names_required,
+        "reader": f"reader-v{JUDGE_READER_VERSION}",
         "seed": SEED,
         "max_declined": MAX_DECLINED,
         "data": "SQuAD v1.1 dev articles 20-23 and SQuAD v2.0 dev questions of the same titles, open setting"
         if not args.quick
         else "quick slice",
-        "figures_on_the_training_questions": figures,
+        "figures_on_the_training_questions": chosen,
+        "figures_the_other_way": {"names_required": not names_required, **(figures if names_required else strict)},
         "seconds": round(time.perf_counter() - began),
         "command": "python -m evals.train_judge" + (" --quick" if args.quick else ""),
     }

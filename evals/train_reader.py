@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from assistant.backends.finetuned import ARTIFACT_DIR, MAX_TOKENS, pair_tokenizer
-from assistant.reader import READER_VERSION, TRAINED_LAYERS, best_span
+from assistant.reader import JUDGE_READER_VERSION, TRAINED_LAYERS, best_span
 from assistant.scoring import exact_match, token_f1
 from assistant.text import normalize, sentence_spans
 from assistant.words import content_words
@@ -256,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
     meta = save_artifact(
         args.out,
         "reader",
-        READER_VERSION,
+        JUDGE_READER_VERSION,
         model.top.delta(),
         ("span_head", model.span_head),
         scratch,

@@ -10,14 +10,14 @@ import pytest
 from assistant.backends.finetuned import ARTIFACT_DIR
 from assistant.judge import FEATURES, JUDGE_VERSION, AnswerJudge
 from assistant.keywords import KeywordIndex
-from assistant.reader import READER_VERSION, SpanReader
+from assistant.reader import JUDGE_READER_VERSION, SpanReader
 from assistant.retrieval import Evidence
 
 
 def test_the_committed_judge_says_how_it_was_made():
     meta = json.loads((ARTIFACT_DIR / f"judge-v{JUDGE_VERSION}.json").read_text(encoding="utf-8"))
     assert meta["version"] == JUDGE_VERSION and meta["features"] == list(FEATURES)
-    assert meta["reader"] == f"reader-v{READER_VERSION}" and len(meta["weights"]) == len(FEATURES)
+    assert meta["reader"] == f"reader-v{JUDGE_READER_VERSION}" and len(meta["weights"]) == len(FEATURES)
     assert meta["command"] == "python -m evals.train_judge" and "articles 20-23" in meta["data"]
     assert 0.0 < meta["threshold"] < 1.0
     figures = meta["figures_on_the_training_questions"]
@@ -41,7 +41,7 @@ def _evidence(text: str, score: float, similarity: float, coverage: float) -> Ev
 
 @pytest.mark.slow
 def test_the_judge_prefers_the_sentence_that_answers(tmp_path: Path):
-    judge = AnswerJudge(SpanReader(cache_dir=tmp_path))
+    judge = AnswerJudge(SpanReader(cache_dir=tmp_path, version=JUDGE_READER_VERSION))
     question = "Which company built the bridge over the harbour?"
     evidence = [  # in rule-score order: the closest in words does not say who built it
         _evidence("The bridge over the harbour opened in 1932 after eight years of work.", 0.62, 0.7, 0.55),
@@ -62,5 +62,5 @@ def test_the_training_script_runs_on_a_tiny_slice(tmp_path: Path):
     assert train_judge.main(["--quick", "--out", str(tmp_path)]) == 0
     meta = json.loads((tmp_path / f"judge-v{JUDGE_VERSION}.json").read_text(encoding="utf-8"))
     assert meta["data"] == "quick slice" and meta["figures_on_the_training_questions"]["questions"]["answerable"] > 0
-    judge = AnswerJudge(SpanReader(cache_dir=tmp_path / "cache"), artifact_dir=tmp_path)
+    judge = AnswerJudge(SpanReader(cache_dir=tmp_path / "cache", version=JUDGE_READER_VERSION), artifact_dir=tmp_path)
     assert 0.0 < judge.threshold < 1.0

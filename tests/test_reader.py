@@ -7,14 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from assistant.reader import ARTIFACT_DIR, READER_VERSION, TRAINED_LAYERS, SpanReader
+from assistant.reader import ARTIFACT_DIR, JUDGE_READER_VERSION, READER_VERSION, TRAINED_LAYERS, SpanReader
 
 
-def test_the_committed_reader_is_small_and_says_how_it_was_made():
-    meta = json.loads((ARTIFACT_DIR / f"reader-v{READER_VERSION}.json").read_text(encoding="utf-8"))
-    size = sum(p.stat().st_size for p in ARTIFACT_DIR.glob(f"reader-v{READER_VERSION}.*"))
+@pytest.mark.parametrize("version", [READER_VERSION, JUDGE_READER_VERSION])
+def test_the_committed_readers_are_small_and_say_how_they_were_made(version: int):
+    meta = json.loads((ARTIFACT_DIR / f"reader-v{version}.json").read_text(encoding="utf-8"))
+    size = sum(p.stat().st_size for p in ARTIFACT_DIR.glob(f"reader-v{version}.*"))
     assert size <= 24 * 1024 * 1024
-    assert meta["version"] == READER_VERSION and meta["trained_layers"] == list(TRAINED_LAYERS)
+    assert meta["version"] == version and meta["trained_layers"] == list(TRAINED_LAYERS)
     assert meta["command"].startswith("python -m evals.train_reader") and meta["seed"] == 13
     assert "articles 0-19" in meta["data"]["train"] and "articles 20-23" in meta["data"]["check"]
     assert meta["check_figures"]["given_the_sentence_f1"] > 50
@@ -37,7 +38,7 @@ def test_the_training_script_runs_on_a_tiny_slice(tmp_path: Path):
     if not finetune.DATA.is_dir():
         pytest.skip(f"{finetune.DATA} is not here (the shared benchmark data sits beside the checkout)")
     assert train_reader.main(["--quick", "--out", str(tmp_path)]) == 0
-    meta = json.loads((tmp_path / f"reader-v{READER_VERSION}.json").read_text(encoding="utf-8"))
+    meta = json.loads((tmp_path / f"reader-v{JUDGE_READER_VERSION}.json").read_text(encoding="utf-8"))
     assert meta["data"]["train"] == "quick slice" and meta["check_figures"]["check_questions"] > 0
-    reader = SpanReader(cache_dir=tmp_path / "cache", artifact_dir=tmp_path)
+    reader = SpanReader(cache_dir=tmp_path / "cache", artifact_dir=tmp_path, version=JUDGE_READER_VERSION)
     assert len(reader.spans("Who built it?", ["Dorman Long built it.", "It opened in 1932."])) == 2
