@@ -125,15 +125,19 @@ def extractive_choice(candidates: Sequence[Evidence], limit: int, runner_up_rati
     return [best] + [ev for ev in candidates[1:limit] if ev.score >= runner_up_ratio * best.score]
 
 
-def conflicting(question: str, candidates: Sequence[Evidence]) -> list[Evidence] | None:
-    """Strong answers from different documents that give different numbers for a quantity or a time."""
+CONFLICT_RATIO = 0.8  # with the rule score: how close to the best answer a disagreeing one must score
+
+
+def conflicting(question: str, candidates: Sequence[Evidence], ratio: float = CONFLICT_RATIO) -> list[Evidence] | None:
+    """Strong answers (scoring at least ``ratio`` of the best) from different documents that give different numbers
+    for a quantity or a time."""
     if asks_for(question) is None or not candidates:
         return None
     best = candidates[0]
     picked: dict[str, Evidence] = {}
     for ev in candidates:
         numbers = frozenset(NUMBER.findall(ev.text))
-        if ev.score >= 0.8 * best.score and numbers and ev.source not in picked:
+        if ev.score >= ratio * best.score and numbers and ev.source not in picked:
             if all(numbers.isdisjoint(NUMBER.findall(other.text)) for other in picked.values()):
                 picked[ev.source] = ev
     return list(picked.values()) if len(picked) > 1 else None

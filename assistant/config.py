@@ -70,13 +70,15 @@ class LLMSettings(BaseModel):
 class RetrievalSettings(BaseModel):
     top_k: int = Field(6, ge=1, le=50)  # chunks handed to evidence selection
     max_citations: int = Field(3, ge=1, le=10)  # sentences cited at most
-    # an extractive answer cites a second or third sentence only when it scores this close to the best one;
+    # the rule judge: an extractive answer cites a second or third sentence only when it scores this close to the
+    # best one (the learned judge has its own ratio);
     # on SQuAD v1.1 articles 0-23, 0.93 instead of 0.90 cut wrong extra citations with 0.2 points less containment
     runner_up_ratio: float = Field(0.93, ge=0.5, le=1.0)
     # "rules": a sentence answers when 0.55 x cosine + 0.45 x IDF-weighted key-term coverage and each part reach
     # the thresholds below; "learned": when the answer judge's probability reaches its threshold (the span reader's
-    # no-answer margin and the evidence, weighed by python -m evals.train_judge on SQuAD training questions). Not
-    # yet the default: runner-up citations, conflicts and short answers still weigh rule scores, not probabilities
+    # no-answer margin and the evidence, weighed by python -m evals.train_judge on SQuAD training questions, which
+    # also chose its runner-up ratio). Not yet the default: its probabilities put a second sentence or a
+    # disagreeing source below the bar more often, so answers cite fewer sentences and miss disagreements
     judge: Literal["learned", "rules"] = "rules"
     judged_sentences: int = Field(8, ge=1, le=50)  # the best sentences by the rule score that the judge reads
     # chosen on SQuAD training questions by python -m evals.tune_thresholds (the most v2.0 unanswerable questions

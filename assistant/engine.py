@@ -13,6 +13,7 @@ from collections.abc import Callable, Generator, Iterator, Sequence
 from typing import Any
 
 from .answer import (
+    CONFLICT_RATIO,
     REFUSAL,
     Bar,
     SourceReader,
@@ -120,7 +121,8 @@ class AnswerEngine:
             yield from _emit(self._refusal(query, evidence, base, clock))
             return
         limit = max_citations or self.settings.retrieval.max_citations
-        conflict = conflicting(query, candidates)
+        strong = self.judge.runner_up_ratio if self.judge else CONFLICT_RATIO
+        conflict = conflicting(query, candidates, strong)
         if conflict:  # the documents disagree: set them side by side, whatever the mode
             cited = verified(conflict[:limit], self.reader)
             if len(cited) > 1:
@@ -137,7 +139,7 @@ class AnswerEngine:
                 yield _answer(text, used, base, clock, notes)
                 return
             base["mode"] = "extractive"
-        ratio = self.settings.retrieval.runner_up_ratio
+        ratio = self.judge.runner_up_ratio if self.judge else self.settings.retrieval.runner_up_ratio
         cited = self._verified_or_note(extractive_choice(candidates, limit, ratio), notes)
         if not cited:
             notes.append("the passages changed on disk since they were indexed; run `assistant ingest`")

@@ -63,6 +63,9 @@ class AnswerJudge:
         # whether a sentence missing a name or number of the question may still answer: chosen in training by
         # which way declines more unanswerable questions at the same share of answerable ones
         self.names_required = bool(self.meta.get("names_required", False))
+        # a further sentence is cited (or set beside the best as a disagreeing source) when its probability is
+        # at least this share of the best one's: chosen on the same training questions
+        self.runner_up_ratio = float(self.meta["runner_up_ratio"])
         self._weights = [float(w) for w in self.meta["weights"]]
         self._bias = float(self.meta["bias"])
 

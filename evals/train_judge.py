@@ -36,6 +36,7 @@ from .benchmarks import BUILD, DATA, assistant_for, progress_bar, write_corpus
 from .train_reader import auc
 
 MAX_DECLINED = 0.05
+MAX_CITATIONS = 3  # as RetrievalSettings.max_citations
 SEED = 13
 
 
@@ -114,6 +115,7 @@ def decide(cases: list[dict[str, Any]], weights: np.ndarray, bias: float, names_
         allowed = [-1.0 if names_required and row[missing] else p for p, row in zip(scores, rows, strict=True)]
         top = int(np.argmax(allowed)) if allowed else -1
         c["best"] = max(allowed, default=-1.0)  # -1: no sentence may answer, declined at any threshold
+        c["allowed"] = allowed
         c["top_label"] = bool(top >= 0 and c["labels"][top])
     best = [c["best"] for c in cases]
     answerable_best = sorted(b for c, b in zip(cases, best, strict=True) if c["answerable"])
@@ -128,6 +130,27 @@ def decide(cases: list[dict[str, Any]], weights: np.ndarray, bias: float, names_
         "question_auc_answerable_vs_not": round(auc(best, [c["answerable"] for c in cases]), 4),
         **operating_point(cases, best, threshold),
     }
+
+
+def runner_up_ratio(cases: list[dict[str, Any]], threshold: float) -> tuple[float, dict[str, Any]]:
+    """The share of the best sentence's probability a further sentence needs to be cited too: the one that gives
+    the most (answers holding a gold answer + the share of cited sentences that hold one) on answered questions."""
+    table = []
+    for ratio in [r / 100 for r in range(30, 101, 5)]:
+        contained, precise = [], []
+        for c in cases:
+            p = c["allowed"]
+            order = sorted(range(len(p)), key=lambda i: -p[i])
+            if not c["answerable"] or not order or p[order[0]] < threshold:
+                continue
+            top = order[0]
+            cited = [top] + [i for i in order[1:MAX_CITATIONS] if p[i] >= threshold and p[i] >= ratio * p[top]]
+            labels = [bool(c["labels"][i]) for i in cited]
+            contained.append(any(labels))
+            precise.append(sum(labels) / len(labels))
+        table.append((float(np.mean(contained) + np.mean(precise)), ratio, np.mean(contained), np.mean(precise)))
+    _, ratio, contained_share, precision = max(table)
+    return ratio, {"contained": round(float(contained_share), 4), "citation_precision": round(float(precision), 4)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -155,7 +178,8 @@ def main(argv: list[str] | None = None) -> int:
     strict = decide(cases, weights, bias, names_required=True)
     feasible = strict["answerable_declined"] <= MAX_DECLINED + 0.005  # the names rule alone may decline more
     names_required = feasible and strict["unanswerable_declined"] > figures["unanswerable_declined"]
-    chosen = strict if names_required else figures
+    chosen = decide(cases, weights, bias, names_required)  # the chosen way's probabilities stay on the cases
+    ratio, citing = runner_up_ratio(cases, chosen["threshold"])
     meta = {
         "version": JUDGE_VERSION,
         "features": list(FEATURES),
@@ -163,6 +187,7 @@ def main(argv: list[str] | None = None) -> int:
         "bias": round(bias, 6),
         "threshold": chosen.pop("threshold"),
         "names_required": names_required,
+        "runner_up_ratio": ratio,
         "reader": f"reader-v{JUDGE_READER_VERSION}",
         "seed": SEED,
         "max_declined": MAX_DECLINED,
@@ -170,6 +195,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.quick
         else "quick slice",
         "figures_on_the_training_questions": chosen,
+        "runner_ups_on_the_training_questions": citing,
         "figures_the_other_way": {"names_required": not names_required, **(figures if names_required else strict)},
         "seconds": round(time.perf_counter() - began),
         "command": "python -m evals.train_judge" + (" --quick" if args.quick else ""),
