@@ -100,8 +100,7 @@ class AnswerEngine:
                 return
         query = self.retriever.correct(clean_question(query, None) if query else question)
         evidence = self.evidence(query, timings, sources)
-        rules = Bar.of_rules(self.settings.retrieval)
-        bar = Bar(self.judge.threshold, names_required=self.judge.names_required) if self.judge else rules
+        bar = self.judge.bar if self.judge else Bar.of_rules(self.settings.retrieval)
         judge = self.judge.name if self.judge else "rules"
         base: dict[str, Any] = {
             "question": question,

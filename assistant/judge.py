@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .answer import answers_the_kind_asked
+from .answer import Bar, answers_the_kind_asked
 from .backends.finetuned import ARTIFACT_DIR
 from .errors import ConfigError
 from .reader import Span, SpanReader
@@ -68,6 +68,10 @@ class AnswerJudge:
         self.runner_up_ratio = float(self.meta["runner_up_ratio"])
         self._weights = [float(w) for w in self.meta["weights"]]
         self._bias = float(self.meta["bias"])
+
+    @property
+    def bar(self) -> Bar:
+        return Bar(self.threshold, names_required=self.names_required)
 
     def judged(self, question: str, evidence: Sequence[Evidence]) -> list[Evidence]:
         """The sentences with ``score`` replaced by the judge's probability, best first."""

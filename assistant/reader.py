@@ -52,20 +52,13 @@ class SpanReader:
         self._model = FineTuned("reader", version, "span", cache_dir, artifact_dir)
         self.name = self._model.name
         self.meta = self._model.meta
-        # the last question's spans: the judge reads the best sentences, then the short answer reads some again
-        self._recent: dict[tuple[str, str], Span | None] = {}
 
     def spans(self, question: str, sentences: Sequence[str]) -> list[Span | None]:
         """The best answer span of each sentence (None when nothing inside it can be an answer)."""
-        recent = self._recent  # one snapshot: another thread may replace it meanwhile
-        todo = [s for s in dict.fromkeys(sentences) if (question, s) not in recent]
-        found: dict[tuple[str, str], Span | None] = {}
-        if todo:
-            encoded, logits = self._model.run([(question, s) for s in todo])
-            found = {(question, s): best_span(s, e, x) for s, e, x in zip(todo, encoded, logits, strict=True)}
-            self._recent = {k: v for k, v in recent.items() if k[0] == question} | found
-        known = recent | found
-        return [known[(question, s)] for s in sentences]
+        if not sentences:
+            return []
+        encoded, logits = self._model.run([(question, s) for s in sentences])
+        return [best_span(s, e, x) for s, e, x in zip(sentences, encoded, logits, strict=True)]
 
     def short_answer(
         self, question: str, candidates: Sequence[Evidence], source: SourceReader

@@ -194,12 +194,12 @@ class Retriever:
         return sorted(out, key=lambda e: -e.score)
 
     def _sentence_vectors(self, texts: Sequence[str]) -> list[Vector]:
-        known = self._vectors  # one snapshot: another thread may replace it meanwhile
+        known = self._vectors  # one snapshot: another thread may start a new cache meanwhile
         todo = [t for t in dict.fromkeys(texts) if t not in known]
         found = dict(zip(todo, self._embedder.embed(todo), strict=True)) if todo else {}
-        if found:
-            kept = known if len(known) + len(found) <= SENTENCE_VECTORS else {}  # full: start again
-            self._vectors = kept | found
+        if len(known) + len(found) > SENTENCE_VECTORS:
+            self._vectors = {}  # full: start again
+        self._vectors.update(found)
         return [found[t] if t in found else known[t] for t in texts]
 
     @property

@@ -74,6 +74,25 @@ def ndcg(ranked: Sequence[str], relevant: set[str], k: int = 10) -> float:
     return dcg / ideal if ideal else 0.0
 
 
+def auc(scores: Sequence[float], positive: Sequence[bool]) -> float:
+    """The chance that a positive scores above a negative, ties counting half (Mann-Whitney, from average ranks)."""
+    n_pos = sum(bool(p) for p in positive)
+    n_neg = len(positive) - n_pos
+    if not n_pos or not n_neg:
+        return float("nan")
+    order = sorted(range(len(scores)), key=lambda i: scores[i])
+    ranks = [0.0] * len(scores)
+    i = 0
+    while i < len(order):
+        j = i
+        while j + 1 < len(order) and scores[order[j + 1]] == scores[order[i]]:
+            j += 1
+        for k in range(i, j + 1):
+            ranks[order[k]] = (i + j) / 2 + 1
+        i = j + 1
+    return (sum(r for r, p in zip(ranks, positive, strict=True) if p) - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg)
+
+
 def risk_coverage(rows: Sequence[tuple[float, bool]]) -> list[tuple[float, float, float]]:
     """(threshold, coverage, accuracy of the answered questions) as the answer threshold moves down.
 

@@ -24,7 +24,7 @@ from assistant.eval_engines import cross_check
 from assistant.evaluation import AssistantSystem, GoldItem, evaluate
 from assistant.exports import read_back_trec, trec_qrels, trec_run
 from assistant.reports import file_name, table, write_reports
-from assistant.scoring import ndcg
+from assistant.scoring import auc, ndcg
 from evals.squad_official import write_official
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -162,16 +162,9 @@ def squad_titles(which: str | None) -> set[str]:
 
 def best_score_auc(run: dict[str, Any]) -> float:
     """How well the best sentence's score (the judge's probability) separates answerable from unanswerable."""
-    rows = [
-        (max((c["score"] for c in r["answer"]["citations"] + r["answer"]["nearest"]), default=0.0), r["answerable"])
-        for r in run["results"]
-    ]
-    pos = [x for x, y in rows if y]
-    neg = [x for x, y in rows if not y]
-    if not pos or not neg:
-        return float("nan")
-    wins = sum((p > n) + 0.5 * (p == n) for p in pos for n in neg)
-    return wins / (len(pos) * len(neg))
+    rows = run["results"]
+    best = [max((c["score"] for c in r["answer"]["citations"] + r["answer"]["nearest"]), default=0.0) for r in rows]
+    return auc(best, [r["answerable"] for r in rows])
 
 
 def _refused_share(run: dict[str, Any]) -> float:

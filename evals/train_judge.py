@@ -28,12 +28,11 @@ from typing import Any
 
 import numpy as np
 
-from assistant.judge import FEATURES, JUDGE_VERSION, rows_of
+from assistant.judge import FEATURES, JUDGE_VERSION, probability, rows_of
 from assistant.reader import JUDGE_READER_VERSION, SpanReader
-from assistant.scoring import contains
+from assistant.scoring import auc, contains
 
 from .benchmarks import BUILD, DATA, assistant_for, progress_bar, write_corpus
-from .train_reader import auc
 
 MAX_DECLINED = 0.05
 MAX_CITATIONS = 3  # as RetrievalSettings.max_citations
@@ -109,7 +108,7 @@ def decide(cases: list[dict[str, Any]], weights: np.ndarray, bias: float, names_
     missing = FEATURES.index("missing")
     sentence_scores: list[float] = []
     for c in cases:
-        scores = [float(1.0 / (1.0 + np.exp(-(bias + float(np.dot(weights, row)))))) for row in c["rows"]]
+        scores = [probability(weights, bias, row) for row in c["rows"]]
         sentence_scores += scores
         rows = c["rows"]
         allowed = [-1.0 if names_required and row[missing] else p for p, row in zip(scores, rows, strict=True)]

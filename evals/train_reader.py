@@ -31,7 +31,7 @@ import numpy as np
 
 from assistant.backends.finetuned import ARTIFACT_DIR, MAX_TOKENS, pair_tokenizer
 from assistant.reader import JUDGE_READER_VERSION, TRAINED_LAYERS, best_span
-from assistant.scoring import exact_match, token_f1
+from assistant.scoring import auc, exact_match, token_f1
 from assistant.text import normalize, sentence_spans
 from assistant.words import content_words
 
@@ -161,16 +161,6 @@ def load_delta(model: Any, path: Path) -> None:
             getattr(model.span_head, key.split(".")[1]).data.copy_(tensor)
         else:
             model.top.params[key.replace(".", "__")].data.copy_(tensor)
-
-
-def auc(scores: list[float], positive: list[bool]) -> float:
-    """The chance that a sentence with the answer scores above one without."""
-    pos = [s for s, p in zip(scores, positive, strict=True) if p]
-    neg = [s for s, p in zip(scores, positive, strict=True) if not p]
-    if not pos or not neg:
-        return float("nan")
-    order = np.argsort(np.argsort(np.array(pos + neg))) + 1.0
-    return float((order[: len(pos)].sum() - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg)))
 
 
 def command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> str:

@@ -173,3 +173,13 @@ def test_beir_scores_write_the_ranking_and_ir_measures_reads_the_same_figures(tm
     printed = capsys.readouterr().out
     assert "read back from" in printed and printed.count(f"nDCG@10 {ndcg10:.4f} recall@100 0.7500") == 2
     assert (tmp_path / "trec" / "run.trec").read_text().splitlines()[0] == "1 Q0 d1 1 3 trec"
+
+
+def test_auc_counts_ties_half_as_the_pairwise_definition_does():
+    from assistant.scoring import auc
+
+    scores, positive = [0.9, 0.5, 0.5, 0.2, 0.5, 0.1], [True, True, False, True, False, False]
+    labelled = list(zip(scores, positive, strict=True))
+    pairs = [(p, n) for p, yp in labelled for n, yn in labelled if yp and not yn]
+    assert auc(scores, positive) == sum((p > n) + 0.5 * (p == n) for p, n in pairs) / len(pairs)
+    assert auc([0.1, 0.2], [True, True]) != auc([0.1, 0.2], [True, True])  # nan: no negatives to compare
