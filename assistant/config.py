@@ -77,8 +77,8 @@ class RetrievalSettings(BaseModel):
     # "rules": a sentence answers when 0.55 x cosine + 0.45 x IDF-weighted key-term coverage and each part reach
     # the thresholds below; "learned": when the answer judge's probability reaches its threshold (the span reader's
     # no-answer margin and the evidence, weighed by python -m evals.train_judge on SQuAD training questions, which
-    # also chose its runner-up ratio). Not yet the default: its probabilities put a second sentence or a
-    # disagreeing source below the bar more often, so answers cite fewer sentences and miss disagreements
+    # also chose its runner-up ratio). Not yet the default: on the corpus it answers far more of the questions
+    # put in other words, but declines fewer of those the documents do not answer, and cites fewer runner-ups
     judge: Literal["learned", "rules"] = "rules"
     judged_sentences: int = Field(8, ge=1, le=50)  # the best sentences by the rule score that the judge reads
     # chosen on SQuAD training questions by python -m evals.tune_thresholds (the most v2.0 unanswerable questions

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .backends.embeddings import Embedder
+from .backends.finetuned import english_words
 from .index import Chunk, ChunkIndex, parse_chunk_id
 from .keywords import KeywordIndex
 from .text import looks_like_instruction
@@ -21,6 +22,17 @@ RRF_K = 60
 SENTENCE_VECTORS = 20_000
 COMMON_SHARE = 0.3  # a name in more than this share of chunks is not required in the evidence
 _ENDS_SENTENCE = re.compile(r"[.!?][\"')\]]*$")
+
+# Two words one edit apart whose vectors are at least this close are one word spelt two ways ("center"/"centre"
+# 0.91, "neighbouring"/"neighboring" 0.87, "job"/"jobs" 0.81); different words fall well below ("lose"/"loose"
+# 0.59, "might"/"fight" 0.30, "buses"/"abuses" 0.15), on 24 such pairs of common English words
+SAME_WORD = 0.75
+
+
+def same_word(word: str, other: str, embedder: Embedder) -> bool:
+    """Whether two spellings are one word (a variant or an inflection), by the cosine of their vectors."""
+    a, b = embedder.embed([word, other])
+    return sum(x * y for x, y in zip(a, b, strict=True)) >= SAME_WORD
 
 
 @dataclass(frozen=True)
@@ -69,13 +81,16 @@ class Retriever:
 
     def correct(self, query: str) -> str:
         """The query with misspelt lower-case words replaced by the corpus's word one edit away ("recoverd" ->
-        "recovered"); names (capitalised words) are left alone: their variants are matched by ``same_term``."""
+        "recovered", "neighbouring" -> "neighboring"); names (capitalised words) are left alone: their variants are
+        matched by ``same_term``."""
 
         def fix(match: re.Match[str]) -> str:
             word = match.group(0)
             if word.lower() in STOPWORDS or (match.start() > 0 and word[0].isupper()):
                 return word
             better = self.keywords.spelling(word.lower())
+            if better and word.lower() in english_words() and not same_word(word.lower(), better, self._embedder):
+                return word  # an English word of its own ("buses", "might"), not a misspelt "abuses" or "fight"
             return (better.capitalize() if word[0].isupper() else better) if better else word
 
         return _WORD.sub(fix, query)

@@ -2,7 +2,7 @@
 onnxruntime), its top layers trained in torch with the same arithmetic as the ONNX graph (``onnx_bert``), and the
 SQuAD training articles read into sentences.
 
-Only the trained top layers and a head are stored (float16), as a delta over the packaged weights.
+Only the trained top layers and a head are stored, as a delta over the packaged weights (``assistant.backends.packed``).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import numpy as np
 
 from assistant.backends.embeddings import _model_dir, weights_key
 from assistant.backends.onnx_bert import build_bert_onnx
+from assistant.backends.packed import pack
 from assistant.text import normalize, sentence_spans
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "squad"
@@ -125,8 +126,8 @@ def top_layers(weights: dict[str, np.ndarray], layers: Sequence[int]) -> Any:
             return x
 
         def delta(self) -> dict[str, np.ndarray]:
-            """The trained tensors under their packaged names, float16."""
-            return {k.replace("__", "."): v.detach().numpy().astype(np.float16) for k, v in self.params.items()}
+            """The trained tensors under their packaged names."""
+            return {k.replace("__", "."): v.detach().numpy().astype(np.float32) for k, v in self.params.items()}
 
     return Top()
 
@@ -198,15 +199,15 @@ def fit(
 def save_artifact(
     out: Path, name: str, version: int, delta: dict[str, np.ndarray], head: tuple[str, Any], scratch: Path, **meta: Any
 ) -> dict[str, Any]:
-    """Write ``<name>-v<version>.safetensors`` (the trained layers and the head, float16) and its metadata; remove
-    the scratch folder. Returns the metadata."""
-    from safetensors.numpy import save_file
+    """Write ``<name>-v<version>.safetensors`` (the trained layers, packed as differences from the packaged
+    weights, and the head) and its metadata; remove the scratch folder. Returns the metadata."""
+    from safetensors.numpy import load_file, save_file
 
     prefix, layer = head
-    delta[f"{prefix}.weight"] = layer.weight.detach().numpy().astype(np.float16)
-    delta[f"{prefix}.bias"] = layer.bias.detach().numpy().astype(np.float16)
+    delta[f"{prefix}.weight"] = layer.weight.detach().numpy()
+    delta[f"{prefix}.bias"] = layer.bias.detach().numpy()
     stem = f"{name}-v{version}"
-    save_file(delta, str(out / f"{stem}.safetensors"))
+    save_file(pack(delta, load_file(str(_model_dir() / "model.safetensors"))), str(out / f"{stem}.safetensors"))
     base = {"version": version, "base_model": "all-MiniLM-L6-v2"}
     written = {**base, "base_weights": weights_key(_model_dir() / "model.safetensors", scratch), **meta}
     (out / f"{stem}.json").write_text(json.dumps(written, indent=2) + "\n", encoding="utf-8")

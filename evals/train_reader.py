@@ -1,26 +1,31 @@
-"""Train the span reader: which words of a sentence answer the question?
+"""Train the span reader: which words of a sentence answer the question, and whether any do?
 
-    python -m evals.train_reader            # about 35 minutes on 2 cores; writes assistant/models/reader-v1.*
+    python -m evals.train_reader --epochs 2 --init assistant/models/reader-v2.safetensors
+        # how the shipped reader-v3 was made (23 minutes on 2 cores, from reader-v2 of the history)
     python -m evals.train_reader --quick    # a tiny slice, to prove the script works (tests use it)
 
 The packaged all-MiniLM-L6-v2 reads [CLS] question [SEP] sentence [SEP]; the embeddings stay frozen (computed once
 with onnxruntime, as are any frozen lower layers: --layers), the layers and a start/end head on every token are
-trained with
-the usual SQuAD loss (cross-entropy of the answer's first and last token among the sentence's tokens). Only what
-changed is stored: the trained layers and the head in float16 (about 21 MB for all six). On the check articles,
-three layers for three epochs gave EM 55.4 / F1 70.2; four layers for four epochs 64.1 / 77.4; all six layers for
-four epochs, the default, 66.3 / 78.8.
+trained with the usual SQuAD loss (cross-entropy of the answer's first and last token among the sentence's tokens;
+both on [CLS] when the sentence does not answer). Only what changed is stored: the trained layers as 4-bit
+differences from the packaged weights, and the head (5.5 MB for all six; ``assistant.backends.packed``). On the
+check articles, three layers for three epochs gave EM 55.4 / F1 70.2; four layers for four epochs 64.1 / 77.4; all
+six layers for four epochs 66.3 / 78.8 (reader-v1, answers only, still the short answers' reader).
 
 Data (../shared/data/README.md, training splits only): SQuAD v1.1 dev articles 0-19 train, each distinct gold
-answer a sentence example (the sentence of the normalised paragraph that holds it); articles 20-23 (still
-training data) give the figures in the metadata: EM/F1 with the official normalisation when the reader is given
-the sentence that holds the answer. Nothing here reads the held-out articles 24-47 or the corpus gold set.
+answer a sentence example (the sentence of the normalised paragraph that holds it); sentences that do not answer
+(``build_negatives``: the closest other sentence of the paragraph, for v1.1 questions and for the v2.0 unanswerable
+questions of the same titles) and near misses (``build_swapped``). Articles 20-23 (still training data) give the
+figures in the metadata: EM/F1 with the official normalisation when the reader is given the sentence that holds
+the answer, and the no-answer margin's AUC. Nothing here reads the held-out articles 24-47 or the corpus gold set.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import random
+import re
 import sys
 import time
 from dataclasses import dataclass
@@ -30,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from assistant.backends.finetuned import ARTIFACT_DIR, MAX_TOKENS, pair_tokenizer
+from assistant.backends.packed import unpack
 from assistant.reader import JUDGE_READER_VERSION, TRAINED_LAYERS, best_span
 from assistant.scoring import auc, exact_match, token_f1
 from assistant.text import normalize, sentence_spans
@@ -103,6 +109,42 @@ def build_negatives(v11: list[dict[str, Any]], v20: list[dict[str, Any]]) -> lis
     return examples
 
 
+def _shape(word: str) -> str:
+    return "number" if any(c.isdigit() for c in word) else "name" if word[0].isupper() else "word"
+
+
+def build_swapped(articles: list[dict[str, Any]], rng: random.Random) -> list[Example]:
+    """Near misses, as SQuAD v2.0's unanswerable questions are made: a question with its answer's own sentence, one
+    of the question's names or numbers that the sentence holds swapped for another of the same article that the
+    sentence lacks (a name for a name, a number for a number). "How many French soldiers
+    died?" is not answered by "47 Malian soldiers died"."""
+    examples: list[Example] = []
+    for article in articles:
+        vocabulary: dict[str, set[str]] = {"number": set(), "name": set(), "word": set()}
+        for paragraph in article["paragraphs"]:
+            for word in content_words(paragraph["context"]):
+                if len(word) >= 3:
+                    vocabulary[_shape(word)].add(word)
+        pools = {shape: sorted(words) for shape, words in vocabulary.items()}
+        for ex in build_examples([article], every_answer=False):
+            held = {w.lower() for w in content_words(ex.sentence)}
+            answer = {w.lower() for w in content_words(ex.sentence[ex.start : ex.end])}
+            asked = content_words(ex.question)
+            first = ex.question.split()[0]  # capitalised as the question's first word, not as a name
+            options = [w for w in asked if w.lower() in held and w.lower() not in answer and len(w) >= 3 and w != first]
+            named = [w for w in options if _shape(w) != "word"]
+            if not named:  # a common word swapped is too often a paraphrase, or nonsense
+                continue
+            word = rng.choice(named)
+            lowered = {w.lower() for w in asked} | held
+            pool = [w for w in pools[_shape(word)] if w.lower() not in lowered and w[:4].lower() != word[:4].lower()]
+            if not pool:
+                continue
+            question = re.sub(rf"\b{re.escape(word)}\b", rng.choice(pool), ex.question, count=1)
+            examples.append(Example(f"{ex.qid}-swapped", question, ex.sentence, -1, -1, ()))
+    return examples
+
+
 def labelled(examples: list[Example]) -> tuple[list[Any], list[Example], np.ndarray]:
     """Tokenised pairs with the answer's first and last token (examples whose answer was cut off are dropped)."""
     encoded = pair_tokenizer().encode_batch([(e.question, e.sentence) for e in examples])
@@ -149,18 +191,23 @@ def inside_mask(encoded: list[Any], chunk: list[int], width: int) -> Any:
     return mask
 
 
-def load_delta(model: Any, path: Path) -> None:
+def load_delta(model: Any, path: Path, base: dict[str, np.ndarray]) -> None:
     """Start from a stored reader: its trained layers and span head."""
     import torch
     from safetensors.numpy import load_file
 
-    stored = load_file(str(path))
-    for key, value in stored.items():
-        tensor = torch.tensor(value.astype(np.float32))
+    for key, value in unpack(load_file(str(path)), base).items():
+        tensor = torch.tensor(value)
         if key.startswith("span_head."):
             getattr(model.span_head, key.split(".")[1]).data.copy_(tensor)
         else:
             model.top.params[key.replace(".", "__")].data.copy_(tensor)
+
+
+def _auc_without(margins: list[float], answered: list[bool], swapped: list[bool], leave_out: bool) -> float:
+    """The margin's AUC, answering sentences against the other negatives (the near misses left out, or only them)."""
+    kept = [i for i, s in enumerate(swapped) if s != leave_out or answered[i]]
+    return round(auc([margins[i] for i in kept], [answered[i] for i in kept]), 4)
 
 
 def command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> str:
@@ -177,6 +224,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lr", type=float, default=1e-4, help="learning rate of the trained layers")
     parser.add_argument("--layers", type=int, default=len(TRAINED_LAYERS), help="top layers trained (the rest frozen)")
     parser.add_argument("--init", type=Path, help="start from this reader artifact (.safetensors) instead of MiniLM")
+    parser.add_argument(
+        "--no-swapped", dest="swapped", action="store_false", help="without the near misses (build_swapped)"
+    )
     parser.add_argument("--quick", action="store_true", help="a small slice, one epoch: proves the script runs")
     parser.add_argument("--out", type=Path, default=ARTIFACT_DIR)
     args = parser.parse_args(argv)
@@ -189,8 +239,11 @@ def main(argv: list[str] | None = None) -> int:
     train_v20 = [a for a in v20 if a["title"] in {t["title"] for t in train_articles}]
     train = build_examples(train_articles, every_answer=True)
     train += build_negatives(train_articles, train_v20)
+    if args.swapped:
+        train += build_swapped(train_articles, rng)
     check = build_examples(check_articles, every_answer=False)
     check_negatives = build_negatives(check_articles, [a for a in v20 if a["title"] in check_titles])
+    check_negatives += build_swapped(check_articles, rng)
     if args.quick:  # enough to run every step, not to learn much
         train, check = rng.sample(train, min(600, len(train))), rng.sample(check, min(200, len(check)))
         check_negatives = rng.sample(check_negatives, min(200, len(check_negatives)))
@@ -204,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
 
     model = reader_model(base, trained)
     if args.init:
-        load_delta(model, args.init)
+        load_delta(model, args.init, base)
     optimizer = torch.optim.AdamW(
         [
             {"params": list(model.top.parameters()), "lr": args.lr},
@@ -221,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
         return (loss_fn(logits[..., 0], y[:, 0]) + loss_fn(logits[..., 1], y[:, 1])) / 2
 
     fit(model, optimizer, train_states, epochs, batch_loss, rng, began)
-    em, f1, margins, answered = [], [], [], []
+    em, f1, margins, answered, swapped = [], [], [], [], []
     with torch.no_grad():
         for chunk in length_batches([len(s) for s in check_states], 64, None):
             x, mask = padded(check_states, chunk)
@@ -231,6 +284,7 @@ def main(argv: list[str] | None = None) -> int:
                 span = best_span(ex.sentence, check_enc[i], logits[row, : len(check_enc[i].ids)])
                 margins.append(span.margin if span else -1e4)
                 answered.append(ex.start >= 0)
+                swapped.append(ex.qid.endswith("-swapped"))
                 if ex.start < 0:
                     continue
                 said = ex.sentence[span.start : span.end] if span else ""
@@ -239,9 +293,11 @@ def main(argv: list[str] | None = None) -> int:
     figures = {
         "given_the_sentence_em": round(100 * float(np.mean(em)), 1),
         "given_the_sentence_f1": round(100 * float(np.mean(f1)), 1),
-        "answers_vs_not_auc": round(auc(margins, answered), 4),
+        "answers_vs_not_auc": _auc_without(margins, answered, swapped, True),
+        "answers_vs_near_misses_auc": _auc_without(margins, answered, swapped, False),
         "check_questions": len(em),
-        "check_sentences_without_answer": len(check) - len(em),
+        "check_sentences_without_answer": len(check) - len(em) - sum(swapped),
+        "check_near_misses": sum(swapped),
     }
     meta = save_artifact(
         args.out,
@@ -258,10 +314,11 @@ def main(argv: list[str] | None = None) -> int:
         data={
             "train": "SQuAD v1.1 dev articles 0-19, every distinct answer; sentences without the answer: the closest "
             "one of the paragraph, for each v1.1 question and each v2.0 unanswerable question of the same titles"
+            + ("; near misses: v1.1 questions with a name or number swapped (build_swapped)" if args.swapped else "")
             if not args.quick
             else "quick slice",
-            "check": "SQuAD v1.1 dev articles 20-23, first answer's sentence, and sentences without the answer as in "
-            "training"
+            "check": "SQuAD v1.1 dev articles 20-23, first answer's sentence, sentences without the answer and near "
+            "misses as in training"
             if not args.quick
             else "quick slice",
             "initialised_from": args.init.name if args.init else "all-MiniLM-L6-v2",

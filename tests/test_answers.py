@@ -171,6 +171,15 @@ def test_unusable_questions_get_a_clear_message(real: Assistant, question: str, 
         real.ask(question)
 
 
+def test_typos_and_spelling_variants_are_corrected_and_english_words_kept(real: Assistant):
+    correct = real.retriever.correct
+    assert correct("who recoverd the bodys") == "who recovered the bodys"  # "bodys" already stems as "bodies"
+    assert correct("Which neighbouring country was accused?") == "Which neighboring country was accused?"
+    # one edit from the corpus's "abuses" and "fight", but words of their own
+    assert correct("Were the public buses bombed?") == "Were the public buses bombed?"
+    assert correct("What might the strike be?") == "What might the strike be?"
+
+
 def test_control_characters_and_lone_surrogates_are_cleaned(real: Assistant):
     answer = real.ask("who recovered\x00 the bodies\ud800 after Tinzaouatene?")
     assert not answer.refused and answer.question == HEADLINE

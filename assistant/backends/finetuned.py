@@ -1,8 +1,8 @@
 """The packaged MiniLM with a trained delta (top layers and a head), run by onnxruntime over (question, text) pairs.
 
-The answer judge and the span reader are both made this way by training scripts under ``evals/``. Only the
-changed tensors ship with the package (``models/<name>.safetensors``, float16), beside a metadata file naming the
-data, the seed and the figures on held-back training articles. The ONNX graph is built once from the packaged
+The span reader is made this way by ``python -m evals.train_reader``. Only the changed tensors ship with the
+package (``models/<name>.safetensors``, packed small by ``packed.pack``), beside a metadata file naming the data,
+the seed and the figures on held-back training articles. The ONNX graph is built once from the packaged
 weights plus the delta and cached beside the embedder's, keyed by both.
 """
 
@@ -34,6 +34,13 @@ def pair_tokenizer() -> Any:
     return tokenizer
 
 
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """The whole words of the model's vocabulary (about 22,500 common English words): a word among them is no typo,
+    even where the corpus does not use it ("buses" is not a misspelt "abuses")."""
+    return frozenset(w for w in pair_tokenizer().get_vocab() if w.isalpha())
+
+
 class FineTuned:
     """One trained artifact: ``output`` is "score" (a logit per pair) or "span" (start/end logits per token)."""
 
@@ -60,12 +67,12 @@ class FineTuned:
         delta = hashlib.sha256(self._delta.read_bytes()).hexdigest()[:16]
         path = self._cache_dir / f"{self.name}-{base}-{delta}.onnx"
         if not path.is_file():
-            import numpy as np
             from safetensors.numpy import load_file
 
             from .onnx_bert import build_bert_onnx
+            from .packed import unpack
 
-            overrides = {k: v.astype(np.float32) for k, v in load_file(str(self._delta)).items()}
+            overrides = unpack(load_file(str(self._delta)), load_file(str(model_dir / "model.safetensors")))
             self._cache_dir.mkdir(parents=True, exist_ok=True)
             with tempfile.TemporaryDirectory(dir=self._cache_dir) as scratch:
                 partial = Path(scratch) / path.name

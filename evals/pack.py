@@ -1,0 +1,103 @@
+"""Pack a span reader stored in float16 (as readers were before ``assistant.backends.packed``) and show what packing
+costs: the check figures of both forms, read by the run-time reader.
+
+    python -m evals.pack 3      # assistant/models/reader-v3.safetensors, packed in place after the figures
+    python -m evals.pack 3 --dry-run
+
+The check questions are those of ``evals.train_reader`` (SQuAD v1.1 dev articles 20-23, training data the reader
+did not learn from): EM/F1 given the answer's sentence, and the margin's AUC against sentences without the answer
+and against near misses.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+from safetensors.numpy import load_file, save_file
+
+from assistant.backends.embeddings import _model_dir
+from assistant.backends.finetuned import ARTIFACT_DIR
+from assistant.backends.packed import QUANT, pack
+from assistant.config import Settings
+from assistant.reader import SpanReader
+from assistant.scoring import auc, exact_match, token_f1
+
+from .finetune import training_articles
+from .train_reader import Example, build_examples, build_negatives, build_swapped
+
+
+def check_examples() -> list[Example]:
+    v11, v20 = training_articles()
+    check = v11[20:24]
+    titles = {a["title"] for a in check}
+    return (
+        build_examples(check, every_answer=False)
+        + build_negatives(check, [a for a in v20 if a["title"] in titles])
+        + build_swapped(check, random.Random(13))
+    )
+
+
+def figures(reader: SpanReader, examples: list[Example]) -> tuple[dict[str, float], np.ndarray]:
+    """EM/F1 on the answering sentences, the margin's AUCs, and every margin (to compare two forms)."""
+    spans = [reader.spans(e.question, [e.sentence])[0] for e in examples]
+    margins = np.array([s.margin if s else -1e4 for s in spans])
+    answering = [e.start >= 0 for e in examples]
+    said = [e.sentence[s.start : s.end] if s else "" for e, s in zip(examples, spans, strict=True)]
+    near = [e.qid.endswith("-swapped") for e in examples]
+    apart = [i for i, e in enumerate(examples) if e.start >= 0 or not near[i]]
+    misses = [i for i, e in enumerate(examples) if e.start >= 0 or near[i]]
+    answered = [i for i, e in enumerate(examples) if e.start >= 0]
+    return {
+        "em": round(100 * float(np.mean([exact_match(said[i], examples[i].answers) for i in answered])), 1),
+        "f1": round(100 * float(np.mean([token_f1(said[i], examples[i].answers) for i in answered])), 1),
+        "answers_vs_not_auc": round(auc(list(margins[apart]), [answering[i] for i in apart]), 4),
+        "answers_vs_near_misses_auc": round(auc(list(margins[misses]), [answering[i] for i in misses]), 4),
+    }, margins
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("version", type=int)
+    parser.add_argument("--dry-run", action="store_true", help="print the figures, leave the artifact as it is")
+    args = parser.parse_args(argv)
+    stem = f"reader-v{args.version}"
+    stored = load_file(str(ARTIFACT_DIR / f"{stem}.safetensors"))
+    if any(k.endswith(QUANT) for k in stored):
+        print(f"{stem} is packed already", file=sys.stderr)
+        return 0
+    cache = Settings().embed.cache_dir
+    examples = check_examples()
+    with tempfile.TemporaryDirectory() as scratch:
+        packed_dir = Path(scratch)
+        save_file(
+            pack(stored, load_file(str(_model_dir() / "model.safetensors"))), str(packed_dir / f"{stem}.safetensors")
+        )
+        shutil.copy(ARTIFACT_DIR / f"{stem}.json", packed_dir / f"{stem}.json")
+        before, margins_before = figures(SpanReader(cache, ARTIFACT_DIR, args.version), examples)
+        after, margins_after = figures(SpanReader(cache, packed_dir, args.version), examples)
+        size = (packed_dir / f"{stem}.safetensors").stat().st_size
+        report = {
+            "float16": {**before, "megabytes": round((ARTIFACT_DIR / f"{stem}.safetensors").stat().st_size / 1e6, 1)},
+            "packed": {**after, "megabytes": round(size / 1e6, 1)},
+            "largest_margin_change": round(float(np.abs(margins_before - margins_after).max()), 3),
+            "check_pairs": len(examples),
+        }
+        print(json.dumps(report, indent=2))
+        if not args.dry_run:
+            shutil.copy(packed_dir / f"{stem}.safetensors", ARTIFACT_DIR / f"{stem}.safetensors")
+            meta_path = ARTIFACT_DIR / f"{stem}.json"
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            meta["packed"] = report
+            meta_path.write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
