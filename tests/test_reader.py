@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.errors import ConfigError
 from assistant.reader import ARTIFACT_DIR, JUDGE_READER_VERSION, READER_VERSION, TRAINED_LAYERS, SpanReader
 
 
@@ -22,6 +23,16 @@ def test_the_committed_readers_are_small_and_say_how_they_were_made(version: int
     assert meta["command"].startswith("python -m evals.train_reader") and meta["seed"] == 13
     assert "articles 0-19" in meta["data"]["train"] and "articles 20-23" in meta["data"]["check"]
     assert meta["check_figures"]["given_the_sentence_f1"] > 50
+
+
+def test_a_damaged_reader_file_says_so(tmp_path: Path):
+    (tmp_path / f"reader-v{READER_VERSION}.json").write_bytes(
+        (ARTIFACT_DIR / f"reader-v{READER_VERSION}.json").read_bytes()
+    )
+    (tmp_path / f"reader-v{READER_VERSION}.safetensors").write_bytes(b"\x10\x00 not a tensor file")
+    reader = SpanReader(cache_dir=tmp_path / "cache", artifact_dir=tmp_path)
+    with pytest.raises(ConfigError, match="cannot be read .*reinstall"):
+        reader.spans("Who built it?", ["Dorman Long built it."])
 
 
 @pytest.mark.slow

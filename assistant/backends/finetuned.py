@@ -67,12 +67,16 @@ class FineTuned:
         delta = hashlib.sha256(self._delta.read_bytes()).hexdigest()[:16]
         path = self._cache_dir / f"{self.name}-{base}-{delta}.onnx"
         if not path.is_file():
+            from safetensors import SafetensorError
             from safetensors.numpy import load_file
 
             from .onnx_bert import build_bert_onnx
             from .packed import unpack
 
-            overrides = unpack(load_file(str(self._delta)), load_file(str(model_dir / "model.safetensors")))
+            try:
+                overrides = unpack(load_file(str(self._delta)), load_file(str(model_dir / "model.safetensors")))
+            except (OSError, SafetensorError, KeyError, ValueError) as exc:
+                raise ConfigError(f"the {self.name} weights {self._delta} cannot be read ({exc}); reinstall") from exc
             self._cache_dir.mkdir(parents=True, exist_ok=True)
             with tempfile.TemporaryDirectory(dir=self._cache_dir) as scratch:
                 partial = Path(scratch) / path.name
