@@ -49,7 +49,7 @@ class Span:
 
 class SpanReader:
     def __init__(self, cache_dir: Path, artifact_dir: Path = ARTIFACT_DIR, version: int = READER_VERSION) -> None:
-        self._model = FineTuned("reader", version, "span", cache_dir, artifact_dir)
+        self._model = FineTuned("reader", version, cache_dir, artifact_dir)
         self.name = self._model.name
         self.meta = self._model.meta
 

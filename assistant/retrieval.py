@@ -29,9 +29,8 @@ _ENDS_SENTENCE = re.compile(r"[.!?][\"')\]]*$")
 SAME_WORD = 0.75
 
 
-def same_word(word: str, other: str, embedder: Embedder) -> bool:
-    """Whether two spellings are one word (a variant or an inflection), by the cosine of their vectors."""
-    a, b = embedder.embed([word, other])
+def same_word(a: Vector, b: Vector) -> bool:
+    """Whether two spellings are one word (a variant or an inflection), by the cosine of their unit vectors."""
     return sum(x * y for x, y in zip(a, b, strict=True)) >= SAME_WORD
 
 
@@ -66,7 +65,8 @@ class Retriever:
         self._keyword_cache = keyword_cache
         self._keywords: KeywordIndex | None = None
         self._collection: tuple[list[Evidence], list[Vector], list[int]] | None = None  # collection_sentences()
-        self._vectors: dict[str, Vector] = {}  # sentence text -> its vector; the model is fixed, so never stale
+        # text (a sentence, or a word ``correct`` weighs) -> its vector; the model is fixed, so never stale
+        self._vectors: dict[str, Vector] = {}
 
     def invalidate(self) -> None:
         """Forget the keyword index and the overview's sentences after the store changed."""
@@ -89,7 +89,7 @@ class Retriever:
             if word.lower() in STOPWORDS or (match.start() > 0 and word[0].isupper()):
                 return word
             better = self.keywords.spelling(word.lower())
-            if better and word.lower() in english_words() and not same_word(word.lower(), better, self._embedder):
+            if better and word.lower() in english_words() and not same_word(*self._vectors_of([word.lower(), better])):
                 return word  # an English word of its own ("buses", "might"), not a misspelt "abuses" or "fight"
             return (better.capitalize() if word[0].isupper() else better) if better else word
 
@@ -179,7 +179,7 @@ class Retriever:
             lexical.append((covered / total_weight, rank, missing))
         # only the lexically closest sentences are embedded: the model's time is the cost of a question
         keep = sorted(range(len(candidates)), key=lambda i: (-lexical[i][0], lexical[i][1]))[:max_sentences]
-        vectors = self._sentence_vectors([candidates[i][1] for i in keep])
+        vectors = self._vectors_of([candidates[i][1] for i in keep])
         out = []
         for i, vec in zip(keep, vectors, strict=True):
             chunk, text, start, end, previous, previous_start = candidates[i]
@@ -208,7 +208,7 @@ class Retriever:
             )
         return sorted(out, key=lambda e: -e.score)
 
-    def _sentence_vectors(self, texts: Sequence[str]) -> list[Vector]:
+    def _vectors_of(self, texts: Sequence[str]) -> list[Vector]:
         known = self._vectors  # one snapshot: another thread may start a new cache meanwhile
         todo = [t for t in dict.fromkeys(texts) if t not in known]
         found = dict(zip(todo, self._embedder.embed(todo), strict=True)) if todo else {}

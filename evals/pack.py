@@ -27,10 +27,10 @@ from assistant.backends.finetuned import ARTIFACT_DIR
 from assistant.backends.packed import QUANT, pack
 from assistant.config import Settings
 from assistant.reader import SpanReader
-from assistant.scoring import auc, exact_match, token_f1
+from assistant.scoring import exact_match, token_f1
 
 from .finetune import training_articles
-from .train_reader import Example, build_examples, build_negatives, build_swapped
+from .train_reader import Example, auc_without, build_examples, build_negatives, build_swapped
 
 
 def check_examples() -> list[Example]:
@@ -51,14 +51,12 @@ def figures(reader: SpanReader, examples: list[Example]) -> tuple[dict[str, floa
     answering = [e.start >= 0 for e in examples]
     said = [e.sentence[s.start : s.end] if s else "" for e, s in zip(examples, spans, strict=True)]
     near = [e.qid.endswith("-swapped") for e in examples]
-    apart = [i for i, e in enumerate(examples) if e.start >= 0 or not near[i]]
-    misses = [i for i, e in enumerate(examples) if e.start >= 0 or near[i]]
     answered = [i for i, e in enumerate(examples) if e.start >= 0]
     return {
         "em": round(100 * float(np.mean([exact_match(said[i], examples[i].answers) for i in answered])), 1),
         "f1": round(100 * float(np.mean([token_f1(said[i], examples[i].answers) for i in answered])), 1),
-        "answers_vs_not_auc": round(auc(list(margins[apart]), [answering[i] for i in apart]), 4),
-        "answers_vs_near_misses_auc": round(auc(list(margins[misses]), [answering[i] for i in misses]), 4),
+        "answers_vs_not_auc": auc_without(list(margins), answering, near, True),
+        "answers_vs_near_misses_auc": auc_without(list(margins), answering, near, False),
     }, margins
 
 

@@ -204,7 +204,7 @@ def load_delta(model: Any, path: Path, base: dict[str, np.ndarray]) -> None:
             model.top.params[key.replace(".", "__")].data.copy_(tensor)
 
 
-def _auc_without(margins: list[float], answered: list[bool], swapped: list[bool], leave_out: bool) -> float:
+def auc_without(margins: list[float], answered: list[bool], swapped: list[bool], leave_out: bool) -> float:
     """The margin's AUC, answering sentences against the other negatives (the near misses left out, or only them)."""
     kept = [i for i, s in enumerate(swapped) if s != leave_out or answered[i]]
     return round(auc([margins[i] for i in kept], [answered[i] for i in kept]), 4)
@@ -293,8 +293,8 @@ def main(argv: list[str] | None = None) -> int:
     figures = {
         "given_the_sentence_em": round(100 * float(np.mean(em)), 1),
         "given_the_sentence_f1": round(100 * float(np.mean(f1)), 1),
-        "answers_vs_not_auc": _auc_without(margins, answered, swapped, True),
-        "answers_vs_near_misses_auc": _auc_without(margins, answered, swapped, False),
+        "answers_vs_not_auc": auc_without(margins, answered, swapped, True),
+        "answers_vs_near_misses_auc": auc_without(margins, answered, swapped, False),
         "check_questions": len(em),
         "check_sentences_without_answer": len(check) - len(em) - sum(swapped),
         "check_near_misses": sum(swapped),

@@ -42,10 +42,10 @@ def english_words() -> frozenset[str]:
 
 
 class FineTuned:
-    """One trained artifact: ``output`` is "score" (a logit per pair) or "span" (start/end logits per token)."""
+    """One trained artifact with a span head: start and end logits for every token of each pair."""
 
     def __init__(
-        self, name: str, version: int, output: str, cache_dir: Path, artifact_dir: Path = ARTIFACT_DIR, batch: int = 32
+        self, name: str, version: int, cache_dir: Path, artifact_dir: Path = ARTIFACT_DIR, batch: int = 32
     ) -> None:
         self.name = f"{name}-v{version}"
         self._delta = artifact_dir / f"{self.name}.safetensors"
@@ -56,7 +56,6 @@ class FineTuned:
             raise ConfigError(f"the {name}'s metadata {meta_path} cannot be read ({exc}); reinstall") from exc
         if self.meta.get("version") != version or not self._delta.is_file():
             raise ConfigError(f"the {name} at {artifact_dir} is not version {version}; reinstall")
-        self._output = output
         self._cache_dir = cache_dir
         self._batch = batch
         self._session: Any = None
@@ -80,7 +79,7 @@ class FineTuned:
             self._cache_dir.mkdir(parents=True, exist_ok=True)
             with tempfile.TemporaryDirectory(dir=self._cache_dir) as scratch:
                 partial = Path(scratch) / path.name
-                build_bert_onnx(model_dir, partial, overrides=overrides, output=self._output)
+                build_bert_onnx(model_dir, partial, overrides=overrides, output="span")
                 partial.replace(path)  # atomic: another process sees no file or the whole file
         return path
 
@@ -111,5 +110,5 @@ class FineTuned:
             }
             result = self._session.run(None, feed)[0]
             for row, i in enumerate(picked):
-                outputs[i] = result[row] if self._output == "score" else result[row, : lengths[i]]
+                outputs[i] = result[row, : lengths[i]]
         return encoded, outputs

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 INPUTS = ("input_ids", "attention_mask", "token_type_ids")
-OUTPUTS = {"embedding": "embedding", "hidden": "hidden", "score": "score", "span": "span"}
+OUTPUTS = {"embedding": "embedding", "hidden": "hidden", "span": "span"}
 
 
 def build_bert_onnx(
@@ -26,11 +26,10 @@ def build_bert_onnx(
 ) -> None:
     """Write the encoder of ``model_dir`` (config.json + model.safetensors) as an ONNX model at ``target``.
 
-    ``overrides`` replaces tensors by name (a fine-tuned delta, plus ``head.weight``/``head.bias`` for a score);
+    ``overrides`` replaces tensors by name (a fine-tuned delta, plus ``span_head.weight``/``span_head.bias``);
     ``layers`` stops after that many layers; ``output`` is "embedding" (mean-pooled, unit length, [batch, 384]),
-    "hidden" (the last layer's token states, [batch, seq, 384]), "score" (mean-pooled, then the linear head:
-    one logit per input, [batch]) or "span" (the linear ``span_head`` on every token: start and end logits,
-    [batch, seq, 2]).
+    "hidden" (the last layer's token states, [batch, seq, 384]) or "span" (the linear ``span_head`` on every token:
+    start and end logits, [batch, seq, 2]).
     """
     import numpy as np
     import onnx
@@ -116,23 +115,18 @@ def build_bert_onnx(
         )
         x = layer_norm(op("Add", [linear(gelu, f"{p}.output.dense"), attended]), f"{p}.output.LayerNorm")
 
-    # mean over the attended tokens (sentence-transformers' pooling), then unit length or the scoring head
-    mask3 = op("Unsqueeze", [mask, const("axis_last", np.array([-1], dtype=np.int64))])
-    axis1 = const("axis_1", np.array([1], dtype=np.int64))
-    total = op("ReduceSum", [op("Mul", [x, mask3]), axis1], keepdims=0)
-    count = op("Clip", [op("ReduceSum", [mask3, axis1], keepdims=0), const("tiny", np.array(1e-9, np.float32))])
-    pooled = op("Div", [total, count])
     if output == "hidden":
         nodes.append(helper.make_node("Identity", [x], [OUTPUTS[output]]))
         shape: list[str | int | None] = ["batch", "sequence", hidden]
     elif output == "span":
         nodes.append(helper.make_node("Identity", [linear(x, "span_head")], ["span"]))
         shape = ["batch", "sequence", 2]
-    elif output == "score":
-        logit = linear(pooled, "head")
-        nodes.append(helper.make_node("Squeeze", [logit, const("axis_last3", np.array([-1], np.int64))], ["score"]))
-        shape = ["batch"]
-    else:
+    else:  # mean over the attended tokens (sentence-transformers' pooling), then unit length
+        mask3 = op("Unsqueeze", [mask, const("axis_last", np.array([-1], dtype=np.int64))])
+        axis1 = const("axis_1", np.array([1], dtype=np.int64))
+        total = op("ReduceSum", [op("Mul", [x, mask3]), axis1], keepdims=0)
+        count = op("Clip", [op("ReduceSum", [mask3, axis1], keepdims=0), const("tiny", np.array(1e-9, np.float32))])
+        pooled = op("Div", [total, count])
         norm = op("ReduceL2", [pooled], axes=[-1], keepdims=1)  # opset 17: ReduceL2 takes axes as an attribute
         floor = const("norm_floor", np.array(1e-12, np.float32))
         nodes.append(helper.make_node("Div", [pooled, op("Clip", [norm, floor])], [OUTPUTS[output]]))
