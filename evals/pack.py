@@ -3,6 +3,8 @@ costs: the check figures of both forms, read by the run-time reader.
 
     python -m evals.pack 3      # assistant/models/reader-v3.safetensors, packed in place after the figures
     python -m evals.pack 3 --dry-run
+    git show ace17f8:assistant/models/reader-v1.safetensors > build/reader-v1-float16.safetensors
+    python -m evals.pack 1 --bits 3 --source build/reader-v1-float16.safetensors   # how reader-v1 ships
 
 The check questions are those of ``evals.train_reader`` (SQuAD v1.1 dev articles 20-23, training data the reader
 did not learn from): EM/F1 given the answer's sentence, and the margin's AUC against sentences without the answer
@@ -24,7 +26,7 @@ from safetensors.numpy import load_file, save_file
 
 from assistant.backends.embeddings import _model_dir
 from assistant.backends.finetuned import ARTIFACT_DIR
-from assistant.backends.packed import QUANT, pack
+from assistant.backends.packed import BITS, is_packed, pack
 from assistant.config import Settings
 from assistant.reader import SpanReader
 from assistant.scoring import exact_match, token_f1
@@ -64,26 +66,31 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("version", type=int)
     parser.add_argument("--dry-run", action="store_true", help="print the figures, leave the artifact as it is")
+    parser.add_argument("--bits", type=int, choices=(2, 3, 4, 5, 6), default=BITS, help="bits per step (default 4)")
+    parser.add_argument("--source", type=Path, help="the float16 weights to pack (default: the artifact itself)")
     args = parser.parse_args(argv)
     stem = f"reader-v{args.version}"
-    stored = load_file(str(ARTIFACT_DIR / f"{stem}.safetensors"))
-    if any(k.endswith(QUANT) for k in stored):
-        print(f"{stem} is packed already", file=sys.stderr)
-        return 0
+    source = args.source or ARTIFACT_DIR / f"{stem}.safetensors"
+    stored = load_file(str(source))
+    if is_packed(stored):
+        print(f"{source} is packed already; give the float16 weights with --source", file=sys.stderr)
+        return 1
     cache = Settings().embed.cache_dir
     examples = check_examples()
     with tempfile.TemporaryDirectory() as scratch:
-        packed_dir = Path(scratch)
-        save_file(
-            pack(stored, load_file(str(_model_dir() / "model.safetensors"))), str(packed_dir / f"{stem}.safetensors")
-        )
-        shutil.copy(ARTIFACT_DIR / f"{stem}.json", packed_dir / f"{stem}.json")
-        before, margins_before = figures(SpanReader(cache, ARTIFACT_DIR, args.version), examples)
+        float_dir, packed_dir = Path(scratch) / "float16", Path(scratch) / "packed"
+        for folder in (float_dir, packed_dir):
+            folder.mkdir()
+            shutil.copy(ARTIFACT_DIR / f"{stem}.json", folder / f"{stem}.json")
+        shutil.copy(source, float_dir / f"{stem}.safetensors")
+        base = load_file(str(_model_dir() / "model.safetensors"))
+        save_file(pack(stored, base, args.bits), str(packed_dir / f"{stem}.safetensors"))
+        before, margins_before = figures(SpanReader(cache, float_dir, args.version), examples)
         after, margins_after = figures(SpanReader(cache, packed_dir, args.version), examples)
-        size = (packed_dir / f"{stem}.safetensors").stat().st_size
         report = {
-            "float16": {**before, "megabytes": round((ARTIFACT_DIR / f"{stem}.safetensors").stat().st_size / 1e6, 1)},
-            "packed": {**after, "megabytes": round(size / 1e6, 1)},
+            "float16": {**before, "megabytes": round(source.stat().st_size / 1e6, 1)},
+            "packed": {**after, "megabytes": round((packed_dir / f"{stem}.safetensors").stat().st_size / 1e6, 1)},
+            "bits": args.bits,
             "largest_margin_change": round(float(np.abs(margins_before - margins_after).max()), 3),
             "check_pairs": len(examples),
         }

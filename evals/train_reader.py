@@ -8,9 +8,10 @@ The packaged all-MiniLM-L6-v2 reads [CLS] question [SEP] sentence [SEP]; the emb
 with onnxruntime, as are any frozen lower layers: --layers), the layers and a start/end head on every token are
 trained with the usual SQuAD loss (cross-entropy of the answer's first and last token among the sentence's tokens;
 both on [CLS] when the sentence does not answer). Only what changed is stored: the trained layers as 4-bit
-differences from the packaged weights, and the head (5.5 MB for all six; ``assistant.backends.packed``). On the
-check articles, three layers for three epochs gave EM 55.4 / F1 70.2; four layers for four epochs 64.1 / 77.4; all
-six layers for four epochs 66.3 / 78.8 (reader-v1, answers only, still the short answers' reader).
+differences from the packaged weights, and the head (5.5 MB for all six; ``assistant.backends.packed``;
+``evals.pack`` measures other widths). On the check articles, three layers for three epochs gave EM 55.4 / F1 70.2;
+four layers for four epochs 64.1 / 77.4; all six layers for four epochs 66.3 / 78.8 (reader-v1, answers only, still
+the short answers' reader).
 
 Data (../shared/data/README.md, training splits only): SQuAD v1.1 dev articles 0-19 train, each distinct gold
 answer a sentence example (the sentence of the normalised paragraph that holds it); sentences that do not answer
