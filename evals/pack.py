@@ -1,10 +1,11 @@
 """Pack a span reader stored in float16 (as readers were before ``assistant.backends.packed``) and show what packing
 costs: the check figures of both forms, read by the run-time reader.
 
-    python -m evals.pack 3      # assistant/models/reader-v3.safetensors, packed in place after the figures
-    python -m evals.pack 3 --dry-run
     git show ace17f8:assistant/models/reader-v1.safetensors > build/reader-v1-float16.safetensors
     python -m evals.pack 1 --bits 3 --source build/reader-v1-float16.safetensors   # how reader-v1 ships
+    python -m evals.pack 1 --bits 4 --source build/reader-v1-float16.safetensors --dry-run   # figures only
+
+Without --source it packs assistant/models/reader-vN.safetensors in place, if that is still float16.
 
 The check questions are those of ``evals.train_reader`` (SQuAD v1.1 dev articles 20-23, training data the reader
 did not learn from): EM/F1 given the answer's sentence, and the margin's AUC against sentences without the answer

@@ -60,3 +60,14 @@ def test_the_training_script_runs_on_a_tiny_slice(tmp_path: Path):
     assert meta["data"]["train"] == "quick slice" and meta["check_figures"]["check_questions"] > 0
     reader = SpanReader(cache_dir=tmp_path / "cache", artifact_dir=tmp_path, version=JUDGE_READER_VERSION)
     assert len(reader.spans("Who built it?", ["Dorman Long built it.", "It opened in 1932."])) == 2
+
+
+def test_the_recorded_training_command_gives_the_options_as_typed():
+    from evals.train_reader import arguments, command
+
+    parser = arguments()
+    typed = ["--epochs", "2", "--unanswerable-sentences", "3", "--no-swapped", "--out", "elsewhere"]
+    assert command(parser, parser.parse_args(typed)) == (
+        "python -m evals.train_reader --epochs 2 --no-swapped --unanswerable-sentences 3"
+    )
+    assert command(parser, parser.parse_args([])) == "python -m evals.train_reader"
