@@ -21,7 +21,7 @@ from .text import normalize
 from .types import ShortAnswer
 
 READER_VERSION = 1  # the short answers: reader-v1, trained on answers only (the better at picking the words)
-JUDGE_READER_VERSION = 4  # the answer judge's: reader-v4 also learned to say "no answer in this sentence"
+JUDGE_READER_VERSION = 3  # the answer judge's: reader-v3 also learned to say "no answer in this sentence"
 TRAINED_LAYERS = (0, 1, 2, 3, 4, 5)
 MAX_SPAN_TOKENS = 16
 # The short answer, for questions a phrase can answer (``kinds.Kind.phrase``): read from the best SHORT_SENTENCES

@@ -1,6 +1,6 @@
 """Train the answer judge: the weights that turn the reader's margin and the evidence into a probability.
 
-    python -m evals.train_judge            # about 5 minutes on 2 cores; writes assistant/models/judge-v4.json
+    python -m evals.train_judge            # about 5 minutes on 2 cores; writes assistant/models/judge-v3.json
     python -m evals.train_judge --quick    # a few questions, to prove the script works (tests use it)
 
 Each question is asked as a user would, in the open setting: against the index of every paragraph of its SQuAD

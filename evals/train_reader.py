@@ -1,7 +1,7 @@
 """Train the span reader: which words of a sentence answer the question, and whether any do?
 
-    python -m evals.train_reader --epochs 2 --init assistant/models/reader-v3.safetensors --unanswerable-sentences 3
-        # how the shipped reader-v4 was made (28 minutes on 2 cores, from reader-v3 of the history, commit 2f7fc4c)
+    python -m evals.train_reader --epochs 2 --init assistant/models/reader-v2.safetensors
+        # how the shipped reader-v3 was made (23 minutes on 2 cores, from reader-v2 of the history)
     python -m evals.train_reader --quick    # a tiny slice, to prove the script works (tests use it)
 
 The packaged all-MiniLM-L6-v2 reads [CLS] question [SEP] sentence [SEP]; the embeddings stay frozen (computed once
@@ -13,12 +13,13 @@ differences from the packaged weights, and the head (5.5 MB for all six; ``assis
 four layers for four epochs 64.1 / 77.4; all six layers for four epochs 66.3 / 78.8 (reader-v1, answers only, still
 the short answers' reader).
 
-Data (../shared/data/README.md, training splits only): SQuAD v1.1 dev articles 0-19 train, each distinct gold
-answer a sentence example (the sentence of the normalised paragraph that holds it); sentences that do not answer
-(``build_negatives``: the closest other sentence of the paragraph, for v1.1 questions and for the v2.0 unanswerable
-questions of the same titles) and near misses (``build_swapped``). Articles 20-23 (still training data) give the
-figures in the metadata: EM/F1 with the official normalisation when the reader is given the sentence that holds
-the answer, and the no-answer margin's AUC. Nothing here reads the held-out articles 24-47 or the corpus gold set.
+Data (../shared/data/README.md, training splits only): SQuAD v1.1 dev articles 0-19 train, each distinct gold answer
+a sentence example (the sentence of the normalised paragraph that holds it); sentences that do not answer
+(``build_negatives``: the closest other sentence of the paragraph for v1.1 questions, the closest
+--unanswerable-sentences for the v2.0 unanswerable questions of the same titles) and near misses
+(``build_swapped``). Articles 20-23 (still training data) give the figures in the metadata: EM/F1 with the official
+normalisation when the reader is given the sentence that holds the answer, and the no-answer margin's AUC. Nothing
+here reads the held-out articles 24-47 or the corpus gold set.
 """
 
 from __future__ import annotations
