@@ -72,6 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     stem = f"reader-v{args.version}"
     source = args.source or ARTIFACT_DIR / f"{stem}.safetensors"
+    if not source.is_file() or not (ARTIFACT_DIR / f"{stem}.json").is_file():
+        print(f"no {source} (or no {stem}.json beside the shipped readers)", file=sys.stderr)
+        return 1
     stored = load_file(str(source))
     if is_packed(stored):
         print(f"{source} is packed already; give the float16 weights with --source", file=sys.stderr)
