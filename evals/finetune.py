@@ -197,17 +197,25 @@ def fit(
 
 
 def save_artifact(
-    out: Path, name: str, version: int, delta: dict[str, np.ndarray], head: tuple[str, Any], scratch: Path, **meta: Any
+    out: Path,
+    name: str,
+    version: int,
+    delta: dict[str, np.ndarray],
+    head: tuple[str, Any],
+    packaged: dict[str, np.ndarray],
+    scratch: Path,
+    **meta: Any,
 ) -> dict[str, Any]:
-    """Write ``<name>-v<version>.safetensors`` (the trained layers, packed as differences from the packaged
-    weights, and the head) and its metadata; remove the scratch folder. Returns the metadata."""
-    from safetensors.numpy import load_file, save_file
+    """Write ``<name>-v<version>.safetensors`` (the trained layers, packed as differences from the ``packaged``
+    weights that ``prepare`` loaded, and the head) and its metadata; remove the scratch folder. Returns the
+    metadata."""
+    from safetensors.numpy import save_file
 
     prefix, layer = head
     delta[f"{prefix}.weight"] = layer.weight.detach().numpy()
     delta[f"{prefix}.bias"] = layer.bias.detach().numpy()
     stem = f"{name}-v{version}"
-    save_file(pack(delta, load_file(str(_model_dir() / "model.safetensors"))), str(out / f"{stem}.safetensors"))
+    save_file(pack(delta, packaged), str(out / f"{stem}.safetensors"))
     base = {"version": version, "base_model": "all-MiniLM-L6-v2"}
     written = {**base, "base_weights": weights_key(_model_dir() / "model.safetensors", scratch), **meta}
     (out / f"{stem}.json").write_text(json.dumps(written, indent=2) + "\n", encoding="utf-8")

@@ -324,6 +324,7 @@ def main(argv: list[str] | None = None) -> int:
         JUDGE_READER_VERSION,
         model.top.delta(),
         ("span_head", model.span_head),
+        base,
         scratch,
         trained_layers=list(trained),
         max_tokens=MAX_TOKENS,
