@@ -99,10 +99,17 @@ def resolve_sources(names: Sequence[str], known: dict[str, Path]) -> list[str]:
     """The indexed sources ``names`` stand for: a source name, a path, or a file name when only one file has it.
     ``known`` maps each indexed source to its file."""
     chosen = []
+    by_path: dict[Path, list[str]] = {}
+    by_file_name: dict[str, list[str]] = {}
     for name in names:
-        as_path = Path(name).expanduser().resolve()
-        found = [s for s, p in known.items() if name == s or as_path == p.resolve()]
-        found = found or [s for s in known if Path(s).name == name]
+        if name in known:
+            chosen.append(name)
+            continue
+        if not by_path:  # built once, and only for a name that is not a source name: resolving paths hits the disk
+            for source, path in known.items():
+                by_path.setdefault(path.resolve(), []).append(source)
+                by_file_name.setdefault(Path(source).name, []).append(source)
+        found = by_path.get(Path(name).expanduser().resolve()) or by_file_name.get(name, [])
         if len(found) != 1:
             sample = ", ".join(sorted(known)[:5]) + (" …" if len(known) > 5 else "")
             why = "is not an indexed file" if not found else "names several indexed files; give its path"
