@@ -2,16 +2,20 @@
 
     python -m evals.benchmarks squad --version 1.1 --articles 24-47 --limit 1000
     python -m evals.benchmarks squad --version 2.0 --limit 1000
+    python -m evals.benchmarks squad --version 1.1 --articles 24-47 --limit 1000 --left-out
     python -m evals.benchmarks beir --split test [--baseline]
 
 Each paragraph (SQuAD) or abstract (BEIR) becomes a file of its own, ingested through the normal pipeline
 into an index under build/bench/ (re-runs reuse it: unchanged files are skipped). Questions are asked
-against the whole index, so the gold paragraph must be found among all of them.
+against the whole index, so the gold paragraph must be found among all of them. With ``--left-out``, each v1.1
+question is asked without its own paragraph (the search leaves that file out, as "ask within chosen files" does),
+so the documents do not answer it: questions whose answer another paragraph also holds are dropped.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import random
 import sys
@@ -24,7 +28,8 @@ from assistant.eval_engines import cross_check
 from assistant.evaluation import AssistantSystem, GoldItem, evaluate
 from assistant.exports import read_back_trec, trec_qrels, trec_run
 from assistant.reports import file_name, table, write_reports
-from assistant.scoring import auc, ndcg
+from assistant.scoring import auc, ndcg, normalize_answer
+from assistant.types import Answer
 from evals.squad_official import write_official
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -109,25 +114,31 @@ def squad(args: argparse.Namespace) -> dict[str, Any]:
                 )
     random.Random(args.seed).shuffle(items)
     items = items[: args.limit] if args.limit else items
+    items = left_out(items, docs) if args.left_out else items
     write_corpus(BUILD / f"squad{args.version}" / "corpus", docs)
     assistant = assistant_for(f"squad{args.version}", args.judge)
     corpus_dir = assistant.settings.corpus_dir
-    run = evaluate(AssistantSystem(assistant, "extractive"), items, [], corpus_dir, progress_bar("questions"))
+    system = LeftOut(assistant, items) if args.left_out else AssistantSystem(assistant, "extractive")
+    run = evaluate(system, items, [], corpus_dir, progress_bar("questions"))
     judge = assistant.engine.judge.name if assistant.engine.judge else "rules"
     run["system"] = f"assistant extractive, SQuAD v{args.version}"
     print(
         f"SQuAD v{args.version} open retrieval: {len(docs)} paragraphs indexed, {len(items)} questions "
-        f"(articles {first}-{last}{', ' + args.titles + ' titles' if titles else ''}, seed {args.seed}), "
+        f"(articles {first}-{last}{', ' + args.titles + ' titles' if titles else ''}, seed {args.seed}"
+        f"{', each without its own paragraph' if args.left_out else ''}), "
         f"judge {judge}"
     )
     print(table([run]))
+    report = BUILD / f"squad{args.version}-{args.titles or 'all'}{'-left-out' if args.left_out else ''}-report"
+    write_reports([run], report, f"SQuAD v{args.version} open retrieval, {len(items)} questions, judge {judge}")
+    if args.left_out:  # no question is answerable: no answer to score, no paragraph to find
+        print(f"declined without their paragraph {_refused_share(run):.3f} (report: {report / 'report.html'})")
+        return run
     s = run["summary"]
     print(
         f"paragraph hit@1 {s['hit@1']:.3f}  hit@5 {s['hit@5']:.3f}  EM {s['exact_match']:.1f}  F1 {s['f1']:.1f}  "
         f"containment {s['containment']:.3f}  answered {1 - _refused_share(run):.3f}"
     )
-    report = BUILD / f"squad{args.version}-{args.titles or 'all'}-report"
-    write_reports([run], report, f"SQuAD v{args.version} open retrieval, {len(items)} questions, judge {judge}")
     print(f"HTML report with the risk-coverage curve: {report / 'report.html'}")
     run["official"] = write_official(data, run, report)
     print(f"official SQuAD v{args.version} scoring of {report / 'predictions.json'}: {_figures(run['official'])}")
@@ -150,6 +161,33 @@ def _figures(figures: dict[str, Any]) -> str:
         for k, v in figures.items()
         if k != "version"
     )
+
+
+def left_out(items: list[GoldItem], docs: dict[str, tuple[str, str]]) -> list[GoldItem]:
+    """The answerable questions that no other paragraph answers (their answer stands nowhere else), made
+    unanswerable: ``LeftOut`` asks each without its own paragraph. Questions asked twice are dropped."""
+    texts = {f"{name}.txt": f" {normalize_answer(text)} " for name, (_, text) in docs.items()}
+    asked = [i.question for i in items]
+    kept = []
+    for item in items:
+        wanted = [f" {a} " for a in map(normalize_answer, item.answers) if a]
+        elsewhere = any(w in text for name, text in texts.items() if name not in item.sources for w in wanted)
+        if item.answerable and not elsewhere and asked.count(item.question) == 1:
+            kept.append(dataclasses.replace(item, answerable=False, kind="left out"))
+    return kept
+
+
+class LeftOut(AssistantSystem):
+    """Each question asked within every file but its own paragraph's, as a user would choose files."""
+
+    def __init__(self, assistant: Assistant, items: list[GoldItem]) -> None:
+        super().__init__(assistant, "extractive")
+        self.own = {i.question: set(i.sources) for i in items}
+        self.every = [d["source"] for d in assistant.documents()]
+
+    def answer(self, question: str) -> Answer:
+        others = [s for s in self.every if s not in self.own[question]]
+        return self.assistant.ask(question, mode=self.mode, sources=others)
 
 
 def squad_titles(which: str | None) -> set[str]:
@@ -265,6 +303,7 @@ def main() -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--titles", choices=["train", "heldout"], help="only questions of these articles' titles")
     p.add_argument("--judge", choices=["learned", "rules"], help="default: the setting (ASSISTANT_RETRIEVAL__JUDGE)")
+    p.add_argument("--left-out", action="store_true", help="v1.1: ask each question without its own paragraph")
     p = sub.add_parser("beir")
     p.add_argument("--dataset", default="scifact")
     p.add_argument("--split", default="test")

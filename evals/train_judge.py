@@ -1,6 +1,6 @@
 """Train the answer judge: the weights that turn the reader's margin and the evidence into a probability.
 
-    python -m evals.train_judge            # about 5 minutes on 2 cores; writes assistant/models/judge-v3.json
+    python -m evals.train_judge            # about 9 minutes on 2 cores; writes assistant/models/judge-v5.json
     python -m evals.train_judge --quick    # a few questions, to prove the script works (tests use it)
 
 Each question is asked as a user would, in the open setting: against the index of every paragraph of its SQuAD
@@ -9,6 +9,10 @@ read by the span reader. Every sentence is a row (``assistant.judge.features``),
 answer. A logistic regression (Newton's method, a little L2) fits the rows; the threshold is the highest
 probability that still answers all but MAX_DECLINED of the answerable questions, so that refusals come from
 unanswerable ones.
+
+Two kinds of questions the documents do not answer are asked: SQuAD v2.0's, written against a paragraph that
+nearly answers them, and the v1.1 questions asked once more with their own paragraph left out of the search
+(the topic is there, the fact is not: what a reader asks of a news collection that never reported it).
 
 Data (../shared/data/README.md, training splits only): the questions of SQuAD v1.1 dev articles 20-23 and of the
 SQuAD v2.0 dev articles with their titles (about half of those unanswerable). The reader learned from articles
@@ -24,7 +28,7 @@ import random
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -34,18 +38,36 @@ from assistant.scoring import auc, contains
 
 from .benchmarks import BUILD, DATA, assistant_for, progress_bar, write_corpus
 
-MAX_DECLINED = 0.05
+# the share of answerable questions the threshold declines: about what the rules decline of the same questions
+# (12.8%). At 5% (judge-v3), the judge answered 57% of the questions asked without their paragraph; counting a
+# declined answerable question, an answer whose best sentence lacks the gold answer and an answered unanswerable
+# question (one in four of all) as one mistake each, the fewest lay between declining 8% and 15%
+MAX_DECLINED = 0.10
 MAX_CITATIONS = 3  # as RetrievalSettings.max_citations
 SEED = 13
 
 
-def questions(version: str, titles: set[str]) -> list[tuple[str, tuple[str, ...], bool]]:
+class Question(NamedTuple):
+    text: str
+    answers: tuple[str, ...]
+    answerable: bool
+    own: str  # the file of its paragraph in the benchmark index
+
+
+def questions(version: str, titles: set[str], quick: bool = False) -> list[Question]:
+    """The questions of the articles with these titles; ``own`` as named by ``evals.benchmarks.squad`` (or, for
+    ``quick``, by ``quick_index``)."""
     data = json.loads((DATA / "squad" / f"dev-v{version}.json").read_text(encoding="utf-8"))["data"]
     return [
-        (qa["question"], tuple(a["text"] for a in qa["answers"]), not qa.get("is_impossible"))
-        for article in data
+        Question(
+            qa["question"],
+            tuple(a["text"] for a in qa["answers"]),
+            not qa.get("is_impossible"),
+            f"p{p:03d}.txt" if quick else f"a{n:02d}_p{p:03d}.txt",
+        )
+        for n, article in enumerate(data)
         if article["title"] in titles
-        for paragraph in article["paragraphs"]
+        for p, paragraph in enumerate(article["paragraphs"])
         for qa in paragraph["qas"]
     ]
 
@@ -59,20 +81,28 @@ def quick_index(version: str, title: str) -> str:
     return f"judge-quick-{version}"
 
 
-def collect(index: str, rows: list[tuple[str, tuple[str, ...], bool]]) -> list[dict[str, Any]]:
-    """Per question: its feature rows, their labels, and whether it is answerable."""
+def collect(index: str, rows: list[Question], left_out: bool = False) -> list[dict[str, Any]]:
+    """Per question: its feature rows, their labels, and its kind. With ``left_out``, each question is asked
+    without its own paragraph (the search leaves that file out) and becomes one the documents do not answer;
+    a question whose answer still stands in a sentence read is dropped (another paragraph says it too)."""
     assistant = assistant_for(index, "rules")
     engine, settings = assistant.engine, assistant.settings.retrieval
     reader = SpanReader(assistant.settings.embed.cache_dir, version=JUDGE_READER_VERSION)
+    every = [d["source"] for d in assistant.documents()]
     out = []
-    bar = progress_bar(f"questions {index}")
-    for n, (question, answers, answerable) in enumerate(rows, 1):
-        query = engine.retriever.correct(question)
-        evidence = engine.evidence(query)[: settings.judged_sentences]
-        spans = reader.spans(query, [e.text for e in evidence])
-        labels = [answerable and contains(e.text, answers) for e in evidence]
-        out.append({"rows": rows_of(query, evidence, spans), "labels": labels, "answerable": answerable})
+    bar = progress_bar(f"questions {index}" + (", own paragraph left out" if left_out else ""))
+    for n, question in enumerate(rows, 1):
+        query = engine.retriever.correct(question.text)
+        sources = [s for s in every if s != question.own] if left_out else None
+        evidence = engine.evidence(query, sources=sources)[: settings.judged_sentences]
+        labels = [question.answerable and contains(e.text, question.answers) for e in evidence]
         bar(n, len(rows))
+        if left_out and any(contains(e.text, question.answers) for e in evidence):
+            continue
+        kind = "left out" if left_out else "answerable" if question.answerable else "unanswerable"
+        spans = reader.spans(query, [e.text for e in evidence])
+        out.append({"rows": rows_of(query, evidence, spans), "labels": labels, "answerable": kind == "answerable"})
+        out[-1]["kind"] = kind
     return out
 
 
@@ -90,12 +120,18 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-2, steps: int = 30
 
 
 def operating_point(cases: list[dict[str, Any]], best: list[float], threshold: float) -> dict[str, float]:
-    """Declined shares and how often the best sentence holds the answer, at ``threshold``."""
+    """Declined shares of each kind of question, and how often the best sentence holds the answer, at
+    ``threshold``."""
+
+    def declined(kind: str) -> float:
+        scores = [b for c, b in zip(cases, best, strict=True) if c["kind"] == kind]
+        return round(float(np.mean([b < threshold for b in scores])), 4) if scores else 0.0
+
     answerable = [(c, b) for c, b in zip(cases, best, strict=True) if c["answerable"]]
-    unanswerable = [b for c, b in zip(cases, best, strict=True) if not c["answerable"]]
     return {
-        "answerable_declined": round(float(np.mean([b < threshold for _, b in answerable])), 4),
-        "unanswerable_declined": round(float(np.mean([b < threshold for b in unanswerable])), 4) if unanswerable else 0,
+        "answerable_declined": declined("answerable"),
+        "unanswerable_declined": declined("unanswerable"),
+        "left_out_declined": declined("left out"),
         "best_sentence_holds_answer": round(
             float(np.mean([b >= threshold and c["top_label"] for c, b in answerable])), 4
         ),
@@ -123,12 +159,18 @@ def decide(cases: list[dict[str, Any]], weights: np.ndarray, bias: float, names_
     labels = [bool(label) for c in cases for label in c["labels"]]
     return {
         "threshold": round(threshold, 6),
-        "questions": {"answerable": len(answerable_best), "unanswerable": len(cases) - len(answerable_best)},
+        "questions": {k: sum(c["kind"] == k for c in cases) for k in ("answerable", "unanswerable", "left out")},
         "sentences": len(labels),
         "sentence_auc": round(auc(sentence_scores, labels), 4),
-        "question_auc_answerable_vs_not": round(auc(best, [c["answerable"] for c in cases]), 4),
+        "question_auc_answerable_vs_not": _auc_against(cases, best, "unanswerable"),
+        "question_auc_answerable_vs_left_out": _auc_against(cases, best, "left out"),
         **operating_point(cases, best, threshold),
     }
+
+
+def _auc_against(cases: list[dict[str, Any]], best: list[float], kind: str) -> float:
+    pairs = [(b, c["answerable"]) for c, b in zip(cases, best, strict=True) if c["kind"] in ("answerable", kind)]
+    return round(auc([b for b, _ in pairs], [a for _, a in pairs]), 4)
 
 
 def runner_up_ratio(cases: list[dict[str, Any]], threshold: float) -> tuple[float, dict[str, Any]]:
@@ -152,6 +194,14 @@ def runner_up_ratio(cases: list[dict[str, Any]], threshold: float) -> tuple[floa
     return ratio, {"contained": round(float(contained_share), 4), "citation_precision": round(float(precision), 4)}
 
 
+def _declined_unanswerable(figures: dict[str, Any]) -> float:
+    """Both kinds of questions the documents do not answer, each weighed by its count."""
+    counts = figures["questions"]
+    return float(
+        figures["unanswerable_declined"] * counts["unanswerable"] + figures["left_out_declined"] * counts["left out"]
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="a few questions: proves the script runs")
@@ -164,11 +214,12 @@ def main(argv: list[str] | None = None) -> int:
         title = v11[20]["title"]
         rng = random.Random(SEED)
         indexes = {v: quick_index(v, title) for v in ("1.1", "2.0")}
-        asked = {v: rng.sample(questions(v, {title}), 40) for v in indexes}
+        asked = {v: rng.sample(questions(v, {title}, quick=True), 40) for v in indexes}
     else:
         indexes = {v: f"squad{v}" for v in ("1.1", "2.0")}
         asked = {v: questions(v, titles) for v in indexes}
     cases = [c for version, rows in asked.items() for c in collect(indexes[version], rows)]
+    cases += collect(indexes["1.1"], asked["1.1"], left_out=True)
 
     x = np.array([row for c in cases for row in c["rows"]], float)
     y = np.array([label for c in cases for label in c["labels"]], float)
@@ -176,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     figures = decide(cases, weights, bias, names_required=False)
     strict = decide(cases, weights, bias, names_required=True)
     feasible = strict["answerable_declined"] <= MAX_DECLINED + 0.005  # the names rule alone may decline more
-    names_required = feasible and strict["unanswerable_declined"] > figures["unanswerable_declined"]
+    names_required = feasible and _declined_unanswerable(strict) > _declined_unanswerable(figures)
     chosen = decide(cases, weights, bias, names_required)  # the chosen way's probabilities stay on the cases
     ratio, citing = runner_up_ratio(cases, chosen["threshold"])
     meta = {
@@ -190,7 +241,8 @@ def main(argv: list[str] | None = None) -> int:
         "reader": f"reader-v{JUDGE_READER_VERSION}",
         "seed": SEED,
         "max_declined": MAX_DECLINED,
-        "data": "SQuAD v1.1 dev articles 20-23 and SQuAD v2.0 dev questions of the same titles, open setting"
+        "data": "SQuAD v1.1 dev articles 20-23 (also asked with their own paragraph left out) and SQuAD v2.0 dev "
+        "questions of the same titles, open setting"
         if not args.quick
         else "quick slice",
         "figures_on_the_training_questions": chosen,

@@ -81,3 +81,10 @@ def minilm_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def real(minilm_index: Path) -> Assistant:
     return Assistant(Settings(corpus_dir=CORPUS, data_dir=minilm_index))
+
+
+@pytest.fixture
+def real_rules(minilm_index: Path) -> Assistant:
+    """The packaged models with the rule judge: for what needs an answer of several cited sentences (the learned
+    judge cites one for HEADLINE)."""
+    return Assistant(Settings(corpus_dir=CORPUS, data_dir=minilm_index, retrieval=RetrievalSettings(judge="rules")))

@@ -102,7 +102,8 @@ def test_unbacked_generation_falls_back_to_the_extractive_answer(real: Assistant
     assert_verified(answer)
 
 
-def test_streaming_yields_text_then_the_answer(real: Assistant):
+def test_streaming_yields_text_then_the_answer(real_rules: Assistant):
+    real = real_rules
     llm = ScriptedLLM(
         "Mali's armed forces recovered the remains of their brothers in arms [1]. "
         "The Malian armed forces and their Russian allies recovered the bodies [2]."
@@ -119,8 +120,8 @@ def test_streaming_yields_text_then_the_answer(real: Assistant):
     assert checked == items[-1].text
 
 
-def test_an_extractive_answer_streams_one_cited_sentence_at_a_time(real: Assistant):
-    items = list(real.stream(HEADLINE))
+def test_an_extractive_answer_streams_one_cited_sentence_at_a_time(real_rules: Assistant):
+    items = list(real_rules.stream(HEADLINE))
     answer, pieces = items[-1], items[:-1]
     assert isinstance(answer, Answer) and not answer.refused and len(answer.citations) >= 2
     assert "".join(pieces) == answer.text  # nothing lost or added between the pieces
@@ -216,7 +217,9 @@ def with_runner_up_ratio(real: Assistant, ratio: float) -> Assistant:
     return Assistant(settings, embedder=real.embedder)
 
 
-def test_runners_up_are_cited_only_when_they_score_close_to_the_best(real: Assistant):
+def test_runners_up_are_cited_only_when_they_score_close_to_the_best(real_rules: Assistant):
+    """The setting is the rule judge's (the learned judge chose its own ratio in training)."""
+    real = real_rules
     default = real.ask(HEADLINE)
     generous = with_runner_up_ratio(real, 0.5).ask(HEADLINE)
     strict = with_runner_up_ratio(real, 1.0).ask(HEADLINE)

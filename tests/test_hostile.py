@@ -78,13 +78,16 @@ class LongContextLLM(ScriptedLLM):
 
 
 def test_the_prompt_is_trimmed_to_fit_the_context(hostile: Assistant):
+    """With the rule judge, which gives the model several passages for HEADLINE (the learned judge one)."""
+    settings = hostile.settings.model_copy(deep=True)
+    settings.retrieval.judge = "rules"
     roomy = LongContextLLM(context_tokens=4096)
-    Assistant(hostile.settings, llm=roomy, mode="generative").ask(HEADLINE)
+    Assistant(settings, llm=roomy, mode="generative").ask(HEADLINE)
     full = sum(roomy.count_tokens(m["content"]) for m in roomy.prompts[0])
     assert "[2]" in roomy.prompts[0][-1]["content"]
     context = full + hostile.settings.llm.max_tokens  # one passage too many
     tight = LongContextLLM(context_tokens=context)
-    answer = Assistant(hostile.settings, llm=tight, mode="generative").ask(HEADLINE)
+    answer = Assistant(settings, llm=tight, mode="generative").ask(HEADLINE)
     used = sum(tight.count_tokens(m["content"]) for m in tight.prompts[0])
     assert used <= context - hostile.settings.llm.max_tokens and used < full
     assert not answer.refused

@@ -183,3 +183,22 @@ def test_auc_counts_ties_half_as_the_pairwise_definition_does():
     pairs = [(p, n) for p, yp in labelled for n, yn in labelled if yp and not yn]
     assert auc(scores, positive) == sum((p > n) + 0.5 * (p == n) for p, n in pairs) / len(pairs)
     assert auc([0.1, 0.2], [True, True]) != auc([0.1, 0.2], [True, True])  # nan: no negatives to compare
+
+
+def test_left_out_questions_are_those_no_other_paragraph_answers():
+    from assistant.evaluation import GoldItem
+    from evals.benchmarks import left_out
+
+    docs = {
+        "a00_p000": ("T", "The bridge opened in 1932. Dorman Long built it."),
+        "a00_p001": ("T", "Tourists climb the arch. It opened in 1932, guides say."),
+    }
+    items = [
+        GoldItem("1", "Who built the bridge?", ("Dorman Long",), ("a00_p000.txt",), True),
+        GoldItem("2", "When did it open?", ("1932",), ("a00_p000.txt",), True),  # the other paragraph says it too
+        GoldItem("3", "Who painted it?", (), ("a00_p000.txt",), False),  # not answerable to begin with
+        GoldItem("4", "What do tourists climb?", ("the arch",), ("a00_p001.txt",), True),
+        GoldItem("5", "What do tourists climb?", ("the arch",), ("a00_p001.txt",), True),  # asked twice
+    ]
+    kept = left_out(items, docs)
+    assert [(i.id, i.answerable, i.kind) for i in kept] == [("1", False, "left out")]
