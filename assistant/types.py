@@ -42,7 +42,7 @@ class Answer:
     mode: str = "extractive"
     notes: tuple[str, ...] = ()
     nearest: tuple[Citation, ...] = ()  # with a refusal: the closest passages, for the user to judge
-    judge: str = ""  # what decided which sentences answer: "judge-v1" (learned) or "rules"
+    judge: str = ""  # what decided which sentences answer: "judge-v5+reader-v3" (learned) or "rules"
     kind: str = "factoid"  # the question's kind (kinds.KINDS): it decides the answer's shape
     short: ShortAnswer | None = None  # factoid questions: the answer phrase, then the supporting quotes
 
