@@ -20,6 +20,7 @@ import json
 import random
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -167,12 +168,12 @@ def left_out(items: list[GoldItem], docs: dict[str, tuple[str, str]]) -> list[Go
     """The answerable questions that no other paragraph answers (their answer stands nowhere else), made
     unanswerable: ``LeftOut`` asks each without its own paragraph. Questions asked twice are dropped."""
     texts = {f"{name}.txt": f" {normalize_answer(text)} " for name, (_, text) in docs.items()}
-    asked = [i.question for i in items]
+    asked = Counter(i.question for i in items)
     kept = []
     for item in items:
         wanted = [f" {a} " for a in map(normalize_answer, item.answers) if a]
         elsewhere = any(w in text for name, text in texts.items() if name not in item.sources for w in wanted)
-        if item.answerable and not elsewhere and asked.count(item.question) == 1:
+        if item.answerable and not elsewhere and asked[item.question] == 1:
             kept.append(dataclasses.replace(item, answerable=False, kind="left out"))
     return kept
 

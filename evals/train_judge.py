@@ -39,7 +39,7 @@ from assistant.scoring import auc, contains
 from .benchmarks import BUILD, DATA, assistant_for, progress_bar, write_corpus
 
 # the share of answerable questions the threshold declines: about what the rules decline of the same questions
-# (12.8%). At 5% (judge-v3), the judge answered 57% of the questions asked without their paragraph; counting a
+# (12.8%). At 5% (judge-v3), the judge answered about 57% of the questions asked without their paragraph; counting a
 # declined answerable question, an answer whose best sentence lacks the gold answer and an answered unanswerable
 # question (one in four of all) as one mistake each, the fewest lay between declining 8% and 15%
 MAX_DECLINED = 0.10
@@ -101,8 +101,8 @@ def collect(index: str, rows: list[Question], left_out: bool = False) -> list[di
             continue
         kind = "left out" if left_out else "answerable" if question.answerable else "unanswerable"
         spans = reader.spans(query, [e.text for e in evidence])
-        out.append({"rows": rows_of(query, evidence, spans), "labels": labels, "answerable": kind == "answerable"})
-        out[-1]["kind"] = kind
+        rows_read = rows_of(query, evidence, spans)
+        out.append({"rows": rows_read, "labels": labels, "answerable": kind == "answerable", "kind": kind})
     return out
 
 
