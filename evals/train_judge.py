@@ -82,9 +82,10 @@ def quick_index(version: str, title: str) -> str:
 
 
 def collect(index: str, rows: list[Question], left_out: bool = False) -> list[dict[str, Any]]:
-    """Per question: its feature rows, their labels, and its kind. With ``left_out``, each question is asked
-    without its own paragraph (the search leaves that file out) and becomes one the documents do not answer;
-    a question whose answer still stands in a sentence read is dropped (another paragraph says it too)."""
+    """Per question: its feature rows, their labels, and its kind ("answerable", "unanswerable" or "left out").
+    With ``left_out``, each question is asked without its own paragraph (the search leaves that file out) and
+    becomes one the documents do not answer; a question whose answer still stands in a sentence read is dropped
+    (another paragraph says it too)."""
     assistant = assistant_for(index, "rules")
     engine, settings = assistant.engine, assistant.settings.retrieval
     reader = SpanReader(assistant.settings.embed.cache_dir, version=JUDGE_READER_VERSION)
@@ -102,7 +103,7 @@ def collect(index: str, rows: list[Question], left_out: bool = False) -> list[di
         kind = "left out" if left_out else "answerable" if question.answerable else "unanswerable"
         spans = reader.spans(query, [e.text for e in evidence])
         rows_read = rows_of(query, evidence, spans)
-        out.append({"rows": rows_read, "labels": labels, "answerable": kind == "answerable", "kind": kind})
+        out.append({"rows": rows_read, "labels": labels, "kind": kind})
     return out
 
 
@@ -127,7 +128,7 @@ def operating_point(cases: list[dict[str, Any]], best: list[float], threshold: f
         scores = [b for c, b in zip(cases, best, strict=True) if c["kind"] == kind]
         return round(float(np.mean([b < threshold for b in scores])), 4) if scores else 0.0
 
-    answerable = [(c, b) for c, b in zip(cases, best, strict=True) if c["answerable"]]
+    answerable = [(c, b) for c, b in zip(cases, best, strict=True) if c["kind"] == "answerable"]
     return {
         "answerable_declined": declined("answerable"),
         "unanswerable_declined": declined("unanswerable"),
@@ -153,7 +154,7 @@ def decide(cases: list[dict[str, Any]], weights: np.ndarray, bias: float, names_
         c["allowed"] = allowed
         c["top_label"] = bool(top >= 0 and c["labels"][top])
     best = [c["best"] for c in cases]
-    answerable_best = sorted(b for c, b in zip(cases, best, strict=True) if c["answerable"])
+    answerable_best = sorted(b for c, b in zip(cases, best, strict=True) if c["kind"] == "answerable")
     # the names rule alone may decline more than MAX_DECLINED: then no threshold is left to choose (0)
     threshold = max(0.0, answerable_best[int(MAX_DECLINED * len(answerable_best))]) if answerable_best else 0.5
     labels = [bool(label) for c in cases for label in c["labels"]]
@@ -169,7 +170,8 @@ def decide(cases: list[dict[str, Any]], weights: np.ndarray, bias: float, names_
 
 
 def _auc_against(cases: list[dict[str, Any]], best: list[float], kind: str) -> float:
-    pairs = [(b, c["answerable"]) for c, b in zip(cases, best, strict=True) if c["kind"] in ("answerable", kind)]
+    compared = [(b, c["kind"]) for c, b in zip(cases, best, strict=True) if c["kind"] in ("answerable", kind)]
+    pairs = [(b, k == "answerable") for b, k in compared]
     return round(auc([b for b, _ in pairs], [a for _, a in pairs]), 4)
 
 
@@ -182,7 +184,7 @@ def runner_up_ratio(cases: list[dict[str, Any]], threshold: float) -> tuple[floa
         for c in cases:
             p = c["allowed"]
             order = sorted(range(len(p)), key=lambda i: -p[i])
-            if not c["answerable"] or not order or p[order[0]] < threshold:
+            if c["kind"] != "answerable" or not order or p[order[0]] < threshold:
                 continue
             top = order[0]
             cited = [top] + [i for i in order[1:MAX_CITATIONS] if p[i] >= threshold and p[i] >= ratio * p[top]]

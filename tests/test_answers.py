@@ -103,17 +103,16 @@ def test_unbacked_generation_falls_back_to_the_extractive_answer(real: Assistant
 
 
 def test_streaming_yields_text_then_the_answer(real_rules: Assistant):
-    real = real_rules
     llm = ScriptedLLM(
         "Mali's armed forces recovered the remains of their brothers in arms [1]. "
         "The Malian armed forces and their Russian allies recovered the bodies [2]."
     )
-    items = list(Assistant(real.settings, llm=llm, mode="generative").stream(HEADLINE))
+    items = list(Assistant(real_rules.settings, llm=llm, mode="generative").stream(HEADLINE))
     assert isinstance(items[-1], Answer)
     streamed = "".join(i for i in items[:-1] if isinstance(i, str))
     assert streamed == items[-1].text and len(items) >= 3
     # with drafts, the model's tokens arrive as they come, marked unchecked, and the checked text is unchanged
-    items = list(Assistant(real.settings, llm=llm, mode="generative").stream(HEADLINE, drafts=True))
+    items = list(Assistant(real_rules.settings, llm=llm, mode="generative").stream(HEADLINE, drafts=True))
     drafts = [i for i in items if isinstance(i, Draft)]
     assert "".join(drafts) == llm.reply and isinstance(items[0], Draft)
     checked = "".join(i for i in items[:-1] if isinstance(i, str) and not isinstance(i, Draft))
@@ -219,10 +218,9 @@ def with_runner_up_ratio(real: Assistant, ratio: float) -> Assistant:
 
 def test_runners_up_are_cited_only_when_they_score_close_to_the_best(real_rules: Assistant):
     """The setting is the rule judge's (the learned judge chose its own ratio in training)."""
-    real = real_rules
-    default = real.ask(HEADLINE)
-    generous = with_runner_up_ratio(real, 0.5).ask(HEADLINE)
-    strict = with_runner_up_ratio(real, 1.0).ask(HEADLINE)
+    default = real_rules.ask(HEADLINE)
+    generous = with_runner_up_ratio(real_rules, 0.5).ask(HEADLINE)
+    strict = with_runner_up_ratio(real_rules, 1.0).ask(HEADLINE)
     assert len(generous.citations) > len(strict.citations) == 1
     assert generous.citations[0] == default.citations[0] == strict.citations[0]
     assert len(strict.citations) <= len(default.citations) <= len(generous.citations)
