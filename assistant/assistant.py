@@ -192,7 +192,11 @@ class Assistant:
 
     def resolve_sources(self, names: Sequence[str] | None) -> list[str] | None:
         """Indexed files named by their source name, their path, or their file name when that is unique."""
-        return resolve_sources(names, {d["source"]: Path(str(d["path"])) for d in self.documents()}) if names else None
+        if not names:
+            return None
+        if set(names) <= self.index.indexed_sources(names):  # the usual case: no need to list the whole index
+            return list(dict.fromkeys(names))
+        return resolve_sources(names, {d["source"]: Path(str(d["path"])) for d in self.documents()})
 
     def ready_engine(self) -> AnswerEngine:
         """The engine over the index as it is now (reopened if another process changed it, ingested if empty)."""

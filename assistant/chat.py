@@ -14,7 +14,7 @@ from .engine import AnswerEngine, last_answer
 from .errors import AssistantError
 from .prompts import Prompts
 from .types import Answer, Turn
-from .words import content_words, terms
+from .words import content_words, terms, words
 
 _ANAPHORA = re.compile(
     r"\b(he|she|it|they|them|his|her|hers|its|their|this|that|these|those|there|then|him)\b"
@@ -104,11 +104,16 @@ def rewrite_by_rules(question: str, history: list[Turn]) -> str:
         return question
     previous = history[-1].answer.query or history[-1].question
     own = set(terms(question))
-    elliptical = len(own) <= 2
+    # "Why?", "How many in total?": too few words to search alone. A short question that names its own subject
+    # ("What is the population of Kidal?") stands alone, unless it points back ("And Kidal?").
+    elliptical = len(own) <= 2 and not _names(question)
     if not (elliptical or _ANAPHORA.search(question)):
         return question
-    words = content_words(previous)
-    carried = [
-        w for i, w in enumerate(words) if (elliptical or (w[0].isupper() and i > 0)) and not set(terms(w)) <= own
-    ]
+    candidates = content_words(previous) if elliptical else _names(previous)
+    carried = [w for w in dict.fromkeys(candidates) if not set(terms(w)) <= own]
     return f"{question.rstrip()} ({' '.join(carried)})" if carried else question
+
+
+def _names(question: str) -> list[str]:
+    """The capitalised content words after the first (capitalised as a sentence starts): what a question names."""
+    return [w for w in words(question)[1:] if w[0].isupper() and terms(w)]

@@ -132,7 +132,7 @@ class AnswerEngine:
         if mode == "generative":
             cited = self._verified_or_note(candidates[:limit], notes)
             generated = (yield from self._generate(question, cited, notes, drafts)) if cited else None
-            timings["generate"] = _since(clock) - timings["retrieve"] - timings["evidence"]
+            timings["generate"] = _since(clock) - sum(timings.values())  # after retrieval, evidence and judge
             if generated:
                 text, used = generated
                 yield _answer(text, used, base, clock, notes)
@@ -155,7 +155,7 @@ class AnswerEngine:
         text = " ".join(with_markers(tidy_sentence(c.text), [i]) for i, c in enumerate(cited, 1))
         if short:
             text = f"{short.text} [1]\n\n{text}"
-            timings["short"] = _since(clock) - timings["retrieve"] - timings["evidence"]
+            timings["short"] = _since(clock) - sum(timings.values())
         yield from _emit(_answer(text, cited, base, clock, notes, short))
 
     def _broad(

@@ -214,6 +214,14 @@ class ChunkIndex:
             raise _wrap(exc, "finding a document") from exc
         return str(got["metadatas"][0]["path"]) if got["metadatas"] else None
 
+    def indexed_sources(self, names: Sequence[str]) -> set[str]:
+        """Those of ``names`` that are indexed source names (their chunks' metadata only, not the collection's)."""
+        try:
+            got = self._collection.get(where={"source": {"$in": list(names)}}, include=["metadatas"])
+        except Exception as exc:
+            raise _wrap(exc, "finding documents") from exc
+        return {str(meta["source"]) for meta in got["metadatas"]}
+
     def delete_path(self, path: str) -> None:
         try:
             self._collection.delete(where={"path": path})

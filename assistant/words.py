@@ -22,7 +22,9 @@ STOPWORDS = frozenset(
     # indefinite pronouns: "did they fight anyone" is about fighting, not about anyone
     "anyone anybody anything someone somebody something everyone everybody everything nobody nothing "
     # words that frame a question rather than say what it is about ("what is the full name of ...")
-    "name names full kind type sort year years number".split()
+    "name names full kind type sort year years number "
+    # contractions as terms() spells them (the apostrophe dropped): "what's" frames a question like "what is"
+    "whats whos wheres whens hows thats theres theyre youre im ive dont doesnt didnt isnt arent wasnt werent".split()
 )
 QUESTION_WORDS = frozenset({"who", "what", "when", "where", "which", "why", "how"})
 

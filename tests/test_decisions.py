@@ -128,6 +128,13 @@ def test_follow_ups_carry_the_previous_names_and_standalone_questions_do_not():
     standalone = "How many children were killed in the Tinzaouaten drone strikes?"
     assert rewrite_by_rules(standalone, [first]) == standalone
     assert rewrite_by_rules("What did he say?", []) == "What did he say?"
+    # a short question that names its own subject stands alone; one that names nothing is a follow-up
+    cosi = Turn(
+        "What's the name of the guy who runs COSI?",
+        Answer("...", False, query="What's the name of the guy who runs COSI?"),
+    )
+    assert rewrite_by_rules("What is the population of Kidal?", [cosi]) == "What is the population of Kidal?"
+    assert rewrite_by_rules("Why?", [cosi]) == "Why? (guy runs COSI)"  # "What's" frames the question, not carried
 
 
 @pytest.mark.parametrize(

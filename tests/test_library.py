@@ -36,3 +36,18 @@ def test_choosing_thousands_of_files_takes_no_time(tmp_path: Path):
     assert resolve_sources(list(known), known) == list(known)
     assert resolve_sources([str(p) for p in list(known.values())[:200]], known) == list(known)[:200]
     assert time.perf_counter() - began < 5.0  # it took minutes
+
+
+def test_the_assistant_resolves_source_names_without_listing_the_index(fast, monkeypatch: pytest.MonkeyPatch):
+    """A chosen source name is looked up in the store; a path or an unknown name still needs the whole listing."""
+    fast.ensure_index()
+    sources = [d["source"] for d in fast.documents()]
+    listed = []
+    listing = fast.documents
+    monkeypatch.setattr(fast, "documents", lambda: listed.append(1) or listing())
+    assert fast.resolve_sources([sources[1], sources[0], sources[1]]) == [sources[1], sources[0]]
+    assert not listed
+    path = next(d["path"] for d in listing() if d["source"] == sources[0])
+    assert fast.resolve_sources([str(path)]) == [sources[0]] and listed
+    with pytest.raises(BadInput, match="nope.txt is not an indexed file"):
+        fast.resolve_sources(["nope.txt"])
