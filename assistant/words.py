@@ -23,6 +23,8 @@ STOPWORDS = frozenset(
     "anyone anybody anything someone somebody something everyone everybody everything nobody nothing "
     # words that frame a question rather than say what it is about ("what is the full name of ...")
     "name names full kind type sort year years number "
+    # "according to ...": in 22 SQuAD training questions, and in the answering sentence of 1
+    "according "
     # contractions as terms() spells them (the apostrophe dropped): "what's" frames a question like "what is"
     "whats whos wheres whens hows thats theres theyre youre im ive dont doesnt didnt isnt arent wasnt werent".split()
 )
