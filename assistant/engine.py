@@ -146,7 +146,7 @@ class AnswerEngine:
             return
         short = None
         if kind.phrase and self.span_reader:
-            found = self.span_reader.short_answer(query, candidates, self.reader)
+            found = self.span_reader.short_answer(query, candidates, self.reader, whole_list=kind.name == "list")
             if found:  # its sentence is cited first
                 short, source = found
                 others = [c for c in cited if (c.source, c.start) != (source.source, source.start)]

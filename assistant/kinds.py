@@ -79,7 +79,13 @@ _STATEMENT = re.compile(
     r"announced|report|reported|write|wrote|state|stated|declare|declared|describe|described|mean|meant)\b",
     re.IGNORECASE,
 )
-_LIST = re.compile(r"^(list|name|enumerate)\b|^(what|which) (are|were) (all )?the \w+s\b", re.IGNORECASE)
+# "which countries had coups?": a plural noun asked for (not "which news agency", "what happens next")
+_LIST = re.compile(
+    r"^(list|name|enumerate)\b(?! (a|an|one)\b)|^(what|which) (are|were) (all )?the \w+s\b"
+    r"|^which (other )?(?!(news|series|species)\b)\w+[^su\W]s\b"
+    r"|^what (other )?(?!(news|this|its|his|yes|series|species)\b)\w+[^su\W]s (are|were|have|had|did|do|will|would)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ The best span is widened to whole words and stripped of edge punctuation; its of
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,15 +62,20 @@ class SpanReader:
         return [best_span(s, e, x) for s, e, x in zip(sentences, encoded, logits, strict=True)]
 
     def short_answer(
-        self, question: str, candidates: Sequence[Evidence], source: SourceReader
+        self, question: str, candidates: Sequence[Evidence], source: SourceReader, whole_list: bool = False
     ) -> tuple[ShortAnswer, Evidence] | None:
         """The answer phrase among the best supported sentences, with the verified sentence it is in, located in
-        the file; None when the best span is most of its sentence (the quote is the answer) or the reader is unsure."""
+        the file; None when the best span is most of its sentence (the quote is the answer) or the reader is unsure.
+        With ``whole_list`` (the question asks for several things), a name read from a list of names is widened
+        to the whole list: "Mali, Burkina Faso, and Niger", not "Niger"."""
         top = candidates[:SHORT_SENTENCES]
         options = [(c, s) for c, s in zip(top, self.spans(question, [c.text for c in top]), strict=True) if s]
         if not options:
             return None
         best, span = max(options, key=lambda o: SHORT_WEIGHT * o[0].score + o[1].score)
+        if whole_list:
+            start, end = listed(best.text, span.start, span.end)
+            span = dataclasses.replace(span, start=start, end=end)
         if span.end - span.start > SHORT_SHARE * len(best.text) or span.probability < SHORT_CONFIDENCE:
             return None
         sentence = verify(best, source)
@@ -106,6 +112,27 @@ def best_span(sentence: str, encoding: Any, logits: Any) -> Span | None:
         return None
     margin = float(score[i, j] - table[0, 0] - table[0, 1])
     return dataclasses.replace(span, probability=float(p_start[i] * p_end[j]), margin=margin)
+
+
+_NAME = r"[A-Z][\w'’.-]*(?: (?:of |the |de |al )?[A-Z][\w'’.-]*){0,4}"
+_JOIN = r"(?:,? and |,? or |, )(?:the )?"
+_NAMES_BEFORE = re.compile(rf"(?:{_NAME}{_JOIN})+$")
+_NAMES_AFTER = re.compile(rf"(?:{_JOIN}{_NAME})+")
+
+
+def listed(sentence: str, a: int, b: int) -> tuple[int, int]:
+    """The span ``a:b`` widened to the list of names it is one of ("Mali, Burkina Faso, and Niger"): names
+    joined by commas, with "and" or "or" before the last (without one it is no list: "Ivanov, COSI's head")."""
+    if not sentence[a : a + 1].isupper():
+        return a, b
+    before = _NAMES_BEFORE.search(sentence, 0, a)
+    after = _NAMES_AFTER.match(sentence, b)
+    start = before.start() if before else a
+    end = after.end() if after else b
+    joined = sentence[start:end]
+    if (start, end) == (a, b) or not re.search(r"\b(and|or)\b", joined.replace(sentence[a:b], "", 1)):
+        return a, b
+    return start, end
 
 
 def _tidy(sentence: str, a: int, b: int, score: float) -> Span | None:

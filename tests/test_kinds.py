@@ -10,7 +10,7 @@ from assistant.broad import broad_text, conversational_reply, example_questions,
 from assistant.display import tidy_sentence
 from assistant.keyfacts import fact_share
 from assistant.kinds import question_kind
-from assistant.reader import _tidy
+from assistant.reader import _tidy, listed
 from assistant.retrieval import Evidence
 
 
@@ -37,6 +37,11 @@ from assistant.retrieval import Evidence
         ("Give me a brief overview of the Wagner losses", "broad", "Wagner losses"),
         ("Was it Kidal or Gao?", "factoid", ""),
         ("Who heads COSI?", "factoid", ""),
+        ("Which countries had coups?", "list", ""),
+        ("What weapons were used?", "list", ""),
+        ("Which news agency quoted him?", "factoid", ""),
+        ("What happens next?", "factoid", ""),
+        ("Name a Russian company.", "factoid", ""),  # one is asked for
     ],
 )
 def test_the_kind_and_topic_come_from_the_wording(question: str, kind: str, topic: str):
@@ -163,3 +168,23 @@ def test_display_repairs_drop_subheadings_and_balance_quote_marks(sentence: str,
 )
 def test_only_questions_a_phrase_can_answer_get_a_short_answer(question: str, phrase: bool):
     assert question_kind(question).phrase is phrase
+
+
+@pytest.mark.parametrize(
+    ("sentence", "read", "shown"),
+    [
+        ("Coups have occurred in Mali, Burkina Faso, and Niger since 2020.", "Niger", "Mali, Burkina Faso, and Niger"),
+        ("Mali, Burkina Faso and Niger broke with France.", "Burkina Faso", "Mali, Burkina Faso and Niger"),
+        (
+            "Broadcast: Good Morning America and the Nightline show.",
+            "Nightline",
+            "Good Morning America and the Nightline",
+        ),
+        ("said Alexander Ivanov, COSI's head, to Tass.", "Alexander Ivanov", "Alexander Ivanov"),  # no "and": no list
+        ("The convoy left Gao and Kidal by road.", "by road", "by road"),  # not a name
+    ],
+)
+def test_a_name_read_from_a_list_of_names_is_widened_to_the_list(sentence: str, read: str, shown: str):
+    start = sentence.index(read)
+    a, b = listed(sentence, start, start + len(read))
+    assert sentence[a:b] == shown
