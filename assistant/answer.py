@@ -17,7 +17,7 @@ from .display import tidy_sentence
 from .formats import Extracted, extract, page_of, section_of
 from .retrieval import Evidence
 from .text import normalize
-from .types import Citation
+from .types import Citation, ShortAnswer
 from .words import asks_for
 
 REFUSAL = "The documents don't say."
@@ -60,6 +60,17 @@ def verify(evidence: Evidence, reader: SourceReader) -> Evidence | None:
         return None
     page, section = page_of(original, evidence.start), section_of(extracted, evidence.start)
     return dataclasses.replace(evidence, quote=quote, page=page, section=section)
+
+
+def phrase_in(evidence: Evidence, start: int, end: int, reader: SourceReader) -> tuple[ShortAnswer, Evidence] | None:
+    """The words ``start:end`` of a sentence's text as a short answer with file offsets, with the verified
+    sentence; None when the file no longer says what was indexed."""
+    sentence = verify(evidence, reader)
+    if sentence is None:
+        return None
+    mapped = normalize(sentence.quote)  # the verified quote normalises to the sentence text, offset for offset
+    a, b = mapped.to_original(start, end)
+    return ShortAnswer(sentence.quote[a:b], sentence.source, sentence.start + a, sentence.start + b), sentence
 
 
 def verified(evidence: Sequence[Evidence], reader: SourceReader) -> list[Evidence]:

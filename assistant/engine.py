@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Generator, Iterator, Sequence
 from typing import Any
 
+from .acronyms import acronym_asked, spelled_out
 from .answer import (
     CONFLICT_RATIO,
     REFUSAL,
@@ -21,6 +22,7 @@ from .answer import (
     citation,
     conflicting,
     extractive_choice,
+    phrase_in,
     supported,
     verified,
     with_antecedents,
@@ -111,6 +113,9 @@ class AnswerEngine:
             "kind": kind.name,
         }
         candidates = supported(query, evidence, bar)
+        defined = _definition(question, evidence)
+        if defined:  # the text spells out the acronym asked about: that sentence answers, whatever its score
+            candidates = [defined[0], *(c for c in candidates if c is not defined[0])]
         if not candidates and kind.name in ("yes/no", "why/how") and not kind.phrase:
             related = self._related(kind, question, query, clock, sources)
             if related:  # the documents speak of it, though no one sentence settles it: show what they say
@@ -139,18 +144,21 @@ class AnswerEngine:
                 return
             base["mode"] = "extractive"
         ratio = self.judge.runner_up_ratio if self.judge else self.settings.retrieval.runner_up_ratio
-        cited = self._verified_or_note(extractive_choice(candidates, limit, ratio), notes)
+        chosen = [defined[0]] if defined else extractive_choice(candidates, limit, ratio)
+        cited = self._verified_or_note(chosen, notes)
         if not cited:
             notes.append("the passages changed on disk since they were indexed; run `assistant ingest`")
             yield from _emit(self._refusal(query, [], base, clock, notes))
             return
-        short = None
-        if kind.phrase and self.span_reader:
+        short, found = None, None
+        if defined:
+            found = phrase_in(*defined, self.reader)
+        elif kind.phrase and self.span_reader:
             found = self.span_reader.short_answer(query, candidates, self.reader, whole_list=kind.name == "list")
-            if found:  # its sentence is cited first
-                short, source = found
-                others = [c for c in cited if (c.source, c.start) != (source.source, source.start)]
-                cited = [source, *others][: len(cited)]
+        if found:  # its sentence is cited first
+            short, source = found
+            others = [c for c in cited if (c.source, c.start) != (source.source, source.start)]
+            cited = [source, *others][: len(cited)]
         cited = with_antecedents(cited, self.reader)
         text = " ".join(with_markers(tidy_sentence(c.text), [i]) for i, c in enumerate(cited, 1))
         if short:
@@ -252,6 +260,18 @@ class AnswerEngine:
         text = f"{REFUSAL} No passage in the indexed documents answers this (searched for: {searched})."
         base["timings_ms"]["total"] = _since(clock)
         return Answer(text, True, (), nearest=tuple(citation(c) for c in nearest), notes=tuple(notes), **base)
+
+
+def _definition(question: str, evidence: Sequence[Evidence]) -> tuple[Evidence, int, int] | None:
+    """For "what does X stand for?": the first sentence that spells X out, and where."""
+    acronym = acronym_asked(question)
+    if acronym is None:
+        return None
+    for ev in evidence:
+        found = spelled_out(acronym, ev.text)
+        if found:
+            return ev, *found
+    return None
 
 
 def last_answer(items: Iterator[str | Answer]) -> Answer:

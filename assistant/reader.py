@@ -15,10 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .answer import SourceReader, verify
+from .answer import SourceReader, phrase_in
 from .backends.finetuned import ARTIFACT_DIR, FineTuned
 from .retrieval import Evidence
-from .text import normalize
 from .types import ShortAnswer
 
 READER_VERSION = 1  # the short answers: reader-v1, trained on answers only (the better at picking the words)
@@ -78,13 +77,7 @@ class SpanReader:
             span = dataclasses.replace(span, start=start, end=end)
         if span.end - span.start > SHORT_SHARE * len(best.text) or span.probability < SHORT_CONFIDENCE:
             return None
-        sentence = verify(best, source)
-        if sentence is None:
-            return None
-        mapped = normalize(sentence.quote)  # the verified quote normalises to the sentence text, offset for offset
-        start, end = mapped.to_original(span.start, span.end)
-        text = sentence.quote[start:end]
-        return ShortAnswer(text, sentence.source, sentence.start + start, sentence.start + end), sentence
+        return phrase_in(best, span.start, span.end, source)
 
 
 def best_span(sentence: str, encoding: Any, logits: Any) -> Span | None:

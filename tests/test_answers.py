@@ -233,6 +233,9 @@ def test_runners_up_are_cited_only_when_they_score_close_to_the_best(real_rules:
         ("How far from Tinzaouatene did the convoy stop?", "200 kilometres"),
         # the reader's accuracy is the benchmarks' to measure; here only where the phrase comes from
         ("Where did the convoy stop on its way north?", ""),
+        # spelled out by the text itself, in its own words ("... (COSI)"), however the judge scores the sentence
+        ("what does cosi stand for", "Community of Officers for International Security"),
+        ("What does CSP-DPA stand for?", "Strategic Framework for the Defence of the People of Azawad"),
     ],
 )
 def test_factoid_questions_get_the_answer_phrase_first_located_in_the_file(real: Assistant, question: str, phrase: str):

@@ -1,0 +1,52 @@
+"""Acronyms spelled out where a text defines them (fast, text only)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.acronyms import acronym_asked, spelled_out
+
+
+@pytest.mark.parametrize(
+    ("question", "acronym"),
+    [
+        ("What does COSI stand for?", "COSI"),
+        ("what does cosi stand for", "cosi"),
+        ("What is the AFC short for?", "AFC"),
+        ("What does the acronym LEM stand for?", "LEM"),
+        ("What is the full name of the ASER?", "ASER"),
+        ("Who heads COSI?", None),
+        ("What does independence stand for?", None),  # a long word in lower case is no acronym
+    ],
+)
+def test_a_question_asking_to_spell_out_an_acronym_is_recognised(question: str, acronym: str | None):
+    assert acronym_asked(question) == acronym
+
+
+@pytest.mark.parametrize(
+    ("acronym", "sentence", "expansion"),
+    [
+        (
+            "COSI",
+            "a post from the Community of Officers for International Security (COSI).",
+            "Community of Officers for International Security",
+        ),
+        ("AC", "It runs on alternating current (AC) at 50 Hz.", "alternating current"),
+        ("AFC", "the AFC (American Football Conference) champion", "American Football Conference"),
+        # not spelled by its initials (translated): the run of capitalised words before the brackets
+        (
+            "CSP-DPA",
+            "the Strategic Framework for the Defence of the People of Azawad (CSP-DPA), a group",
+            "Strategic Framework for the Defence of the People of Azawad",
+        ),
+        (
+            "CSP-DPA",
+            "spokesman for the predominantly Tuareg separatist coalition (CSP-DPA), said",
+            None,
+        ),  # a description
+        ("COSI", "COSI trains members of the army.", None),
+    ],
+)
+def test_the_expansion_is_read_from_the_sentence_that_defines_it(acronym: str, sentence: str, expansion: str | None):
+    found = spelled_out(acronym, sentence)
+    assert (sentence[found[0] : found[1]] if found else None) == expansion
