@@ -16,11 +16,9 @@ from .prompts import Prompts
 from .types import Answer, Turn
 from .words import content_words, terms, words
 
-_ANAPHORA = re.compile(
-    r"\b(he|she|it|they|them|his|her|hers|its|their|this|that|these|those|there|then|him)\b"
-    r"|^(and|what about|how about)\b",
-    re.I,
-)
+_PRONOUN = re.compile(r"\b(he|she|it|they|them|his|her|hers|its|their|this|that|these|those|there|then|him)\b", re.I)
+_LEAD = re.compile(r"^(and|what about|how about)\b", re.I)
+MAX_CARRIED_ANSWER_WORDS = 6  # a short answer longer than this is a clause, not what a pronoun stands for
 MAX_REWRITE_CHARS = 300
 
 
@@ -99,7 +97,8 @@ class ModelRewrite:
 
 
 def rewrite_by_rules(question: str, history: list[Turn]) -> str:
-    """Carry the previous turn's names, and for an elliptical follow-up its topic, into the query."""
+    """Carry the previous turn's names, for an elliptical follow-up its topic, and for one with a pronoun the
+    previous short answer (what the pronoun most often stands for) into the query."""
     if not history:
         return question
     previous = history[-1].answer.query or history[-1].question
@@ -107,9 +106,13 @@ def rewrite_by_rules(question: str, history: list[Turn]) -> str:
     # "Why?", "How many in total?": too few words to search alone. A short question that names its own subject
     # ("What is the population of Kidal?") stands alone, unless it points back ("And Kidal?").
     elliptical = len(own) <= 2 and not _names(question)
-    if not (elliptical or _ANAPHORA.search(question)):
+    pronoun = _PRONOUN.search(question)
+    if not (elliptical or pronoun or _LEAD.search(question)):
         return question
     candidates = content_words(previous) if elliptical else _names(previous)
+    short = history[-1].answer.short
+    if pronoun and short and len(short.text.split()) <= MAX_CARRIED_ANSWER_WORDS:
+        candidates += content_words(short.text)  # "How far is that from ...?" after "Kidal": "that" is Kidal
     carried = [w for w in dict.fromkeys(candidates) if not set(terms(w)) <= own]
     return f"{question.rstrip()} ({' '.join(carried)})" if carried else question
 

@@ -24,7 +24,7 @@ from assistant.errors import BadInput
 from assistant.gate import backs, clauses, gate_sentence, gated_stream
 from assistant.retrieval import Evidence
 from assistant.text import clean_question
-from assistant.types import Answer, Turn
+from assistant.types import Answer, ShortAnswer, Turn
 from assistant.words import asks_for, content_words, same_term, terms
 
 
@@ -135,6 +135,13 @@ def test_follow_ups_carry_the_previous_names_and_standalone_questions_do_not():
     )
     assert rewrite_by_rules("What is the population of Kidal?", [cosi]) == "What is the population of Kidal?"
     assert rewrite_by_rules("Why?", [cosi]) == "Why? (guy runs COSI)"  # "What's" frames the question, not carried
+    # a pronoun most often stands for the previous short answer
+    where = "Where did the convoy stop?"
+    stop = Turn(where, Answer("Kidal [1] ...", False, query=where, short=ShortAnswer("Kidal", "a.txt", 5, 10)))
+    assert (
+        rewrite_by_rules("How far is that from Tinzaouatene?", [stop]) == "How far is that from Tinzaouatene? (Kidal)"
+    )
+    assert rewrite_by_rules("And Gao?", [stop]) == "And Gao?"  # no pronoun, no name before: nothing to carry
 
 
 @pytest.mark.parametrize(
