@@ -21,6 +21,7 @@ _ASKED = re.compile(
 _SMALL = frozenset("a an and de des du for in la le of on the to &".split())
 _WORD = re.compile(r"[\w'’&/-]+")
 MAX_WORDS = 12
+_BRACKETED = re.compile(r"\(\s*([A-Z][A-Z0-9&]+(?:-[A-Z0-9&]+)*)\s*\)")  # "(COSI)", "(CSP-DPA)": capitals only
 
 
 def acronym_asked(question: str) -> str | None:
@@ -32,6 +33,34 @@ def acronym_asked(question: str) -> str | None:
     letters = re.sub(r"[^A-Za-z0-9]", "", word)
     # a word in capitals, or one the user typed in lower case that is short enough to be an acronym
     return word if len(letters) >= 2 and (word.isupper() or len(letters) <= 6) else None
+
+
+def definitions(sentence: str) -> list[tuple[str, str]]:
+    """The (acronym, expansion) pairs a sentence defines the way news text does, "Full Name (ACRONYM)", the
+    initials giving the acronym's letters (a run of capitalised words alone is too loose to rewrite a question by:
+    "Birmingham, Alabama (WBMA-LD)")."""
+    found = []
+    for bracket in _BRACKETED.finditer(sentence):
+        acronym = bracket.group(1)
+        where = _before(acronym, sentence, bracket.start(), by_initials_only=True)
+        if where:
+            found.append((acronym, sentence[where[0] : where[1]]))
+    return found
+
+
+def with_acronyms(question: str, sentences: list[str]) -> str:
+    """The question with a name the sentences abbreviate written as they do, the name kept in brackets: a text
+    that says "the Community of Officers for International Security (COSI)" once says "COSI's head" after.
+    "Who heads the Community of Officers for International Security?" -> "Who heads COSI (Community of Officers
+    for International Security)?"."""
+    for sentence in sentences:
+        for acronym, expansion in definitions(sentence):
+            if re.search(rf"\b{re.escape(acronym)}\b", question, re.IGNORECASE):
+                continue
+            named = re.search(rf"(?:\bthe\s+)?\b({re.escape(expansion)})\b", question, re.IGNORECASE)
+            if named:
+                question = f"{question[: named.start()]}{acronym} ({named.group(1)}){question[named.end() :]}"
+    return question
 
 
 def spelled_out(acronym: str, sentence: str) -> tuple[int, int] | None:
@@ -46,9 +75,10 @@ def spelled_out(acronym: str, sentence: str) -> tuple[int, int] | None:
     return None
 
 
-def _before(acronym: str, sentence: str, end: int) -> tuple[int, int] | None:
+def _before(acronym: str, sentence: str, end: int, by_initials_only: bool = False) -> tuple[int, int] | None:
     """The words before ``end`` that spell the acronym by their initials; else, when they are a run of capitalised
-    words (a name translated from another language, "Strategic Framework for ... Azawad (CSP-DPA)"), that run."""
+    words (a name translated from another language, "Strategic Framework for ... Azawad (CSP-DPA)"), that run;
+    ``by_initials_only``, only a run whose initials hold the acronym's letters."""
     words = list(_WORD.finditer(sentence, 0, end))[-MAX_WORDS:]
     for first in range(len(words) - 1, -1, -1):
         if _spells(acronym, [w.group() for w in words[first:]]):
@@ -62,7 +92,19 @@ def _before(acronym: str, sentence: str, end: int) -> tuple[int, int] | None:
     while run and run[0].group().lower() in _SMALL:  # "the Community ..." starts at "Community"
         run.pop(0)
     capitalised = [w for w in run if w.group()[0].isupper()]
-    return (run[0].start(), run[-1].end()) if len(capitalised) >= 2 else None
+    if len(capitalised) < 2:
+        return None
+    if by_initials_only and not _letters_among(acronym, [w.group() for w in run]):
+        return None
+    return run[0].start(), run[-1].end()
+
+
+def _letters_among(acronym: str, words: list[str]) -> bool:
+    """The acronym starts as the first word does and each of its letters is the initial of a word of its own,
+    in any order ("Community of Officers for International Security" for COSI, a name in another word order)."""
+    letters = re.sub(r"[^a-z0-9]", "", acronym.lower())
+    initials = [w[0].lower() for w in words]
+    return bool(letters) and initials[0] == letters[0] and all(letters.count(c) <= initials.count(c) for c in letters)
 
 
 def _spells(acronym: str, words: list[str]) -> bool:

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Generator, Iterator, Sequence
 from typing import Any
 
-from .acronyms import acronym_asked, spelled_out
+from .acronyms import acronym_asked, spelled_out, with_acronyms
 from .answer import (
     CONFLICT_RATIO,
     REFUSAL,
@@ -102,6 +102,9 @@ class AnswerEngine:
                 return
         query = self.retriever.correct(clean_question(query, None) if query else question)
         evidence = self.evidence(query, timings, sources)
+        named = with_acronyms(query, [e.text for e in evidence])
+        if named != query:  # the documents abbreviate a name the question spells out: searched as they write it
+            query, evidence = named, self.evidence(named, timings, sources)
         bar = self.judge.bar if self.judge else Bar.of_rules(self.settings.retrieval)
         judge = self.judge.name if self.judge else "rules"
         base: dict[str, Any] = {

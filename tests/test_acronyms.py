@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.acronyms import acronym_asked, spelled_out
+from assistant.acronyms import acronym_asked, definitions, spelled_out, with_acronyms
 
 
 @pytest.mark.parametrize(
@@ -50,3 +50,16 @@ def test_a_question_asking_to_spell_out_an_acronym_is_recognised(question: str, 
 def test_the_expansion_is_read_from_the_sentence_that_defines_it(acronym: str, sentence: str, expansion: str | None):
     found = spelled_out(acronym, sentence)
     assert (sentence[found[0] : found[1]] if found else None) == expansion
+
+
+COSI = "a Telegram post from the Community of Officers for International Security (COSI)."
+
+
+def test_a_name_the_documents_abbreviate_is_searched_as_they_write_it():
+    assert definitions(COSI) == [("COSI", "Community of Officers for International Security")]
+    asked = "Who heads the community of officers for international security?"
+    assert with_acronyms(asked, [COSI]) == "Who heads COSI (community of officers for international security)?"
+    assert with_acronyms("Who heads COSI?", [COSI]) == "Who heads COSI?"
+    # capitalised words whose initials do not give the acronym's letters are no definition to rewrite by
+    assert definitions("a station that serves Birmingham, Alabama (WBMA-LD) and Tuscaloosa") == []
+    assert definitions("The Pleistocene (P) epoch") == []  # one letter is no acronym

@@ -236,6 +236,8 @@ def test_runners_up_are_cited_only_when_they_score_close_to_the_best(real_rules:
         # spelled out by the text itself, in its own words ("... (COSI)"), however the judge scores the sentence
         ("what does cosi stand for", "Community of Officers for International Security"),
         ("What does CSP-DPA stand for?", "Strategic Framework for the Defence of the People of Azawad"),
+        # the text says "COSI's head" after defining COSI once: the question is searched as it writes it
+        ("Who heads the Community of Officers for International Security?", "Alexander Ivanov"),
     ],
 )
 def test_factoid_questions_get_the_answer_phrase_first_located_in_the_file(real: Assistant, question: str, phrase: str):
