@@ -155,6 +155,14 @@ def test_follow_up_questions_are_resolved_from_the_history(real: Assistant):
     total = chat.ask("And how many people in total?")
     assert "Tinzaouaten" in total.query and "21 people" in total.text
     assert len(chat.history) == 4 and third.query == third.question
+    # a question naming its own subject stands alone, however short; a pronoun brings the last short answer along
+    alone = chat.ask("What is the population of Kidal?")
+    assert alone.query == alone.question and alone.refused
+    chat.reset()
+    stop = chat.ask("Where did the convoy make a stop on its way north?")
+    far = chat.ask("How far is that from Tinzaouatene?")
+    assert stop.short is not None and "Kidal" in stop.short.text
+    assert far.query.endswith("Kidal)") and "200 kilometres" in far.text
 
 
 @pytest.mark.parametrize(
