@@ -110,9 +110,11 @@ def rewrite_by_rules(question: str, history: list[Turn]) -> str:
     if not (elliptical or pronoun or _LEAD.search(question)):
         return question
     candidates = content_words(previous) if elliptical else _names(previous)
-    short = history[-1].answer.short
-    if pronoun and short and len(short.text.split()) <= MAX_CARRIED_ANSWER_WORDS:
-        candidates += content_words(short.text)  # "How far is that from ...?" after "Kidal": "that" is Kidal
+    answer = history[-1].answer
+    if pronoun and answer.short and len(answer.short.text.split()) <= MAX_CARRIED_ANSWER_WORDS:
+        candidates += content_words(answer.short.text)  # "How far is that from ...?" after "Kidal": "that" is Kidal
+    elif pronoun and answer.citations:  # no phrase answered: "it" is what the first quote tells of
+        candidates += _names(answer.citations[0].quote)[:MAX_CARRIED_ANSWER_WORDS]
     carried = [w for w in dict.fromkeys(candidates) if not set(terms(w)) <= own]
     return f"{question.rstrip()} ({' '.join(carried)})" if carried else question
 

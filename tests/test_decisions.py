@@ -24,7 +24,7 @@ from assistant.errors import BadInput
 from assistant.gate import backs, clauses, gate_sentence, gated_stream
 from assistant.retrieval import Evidence
 from assistant.text import clean_question
-from assistant.types import Answer, ShortAnswer, Turn
+from assistant.types import Answer, Citation, ShortAnswer, Turn
 from assistant.words import asks_for, content_words, same_term, terms
 
 
@@ -142,6 +142,11 @@ def test_follow_ups_carry_the_previous_names_and_standalone_questions_do_not():
         rewrite_by_rules("How far is that from Tinzaouatene?", [stop]) == "How far is that from Tinzaouatene? (Kidal)"
     )
     assert rewrite_by_rules("And Gao?", [stop]) == "And Gao?"  # no pronoun, no name before: nothing to carry
+    # no phrase answered (an overview): "that" is what the first quote tells of
+    quote = "Last night, drones deployed by the Malian Armed Forces struck the base in Kidal."
+    overview = Answer("...", False, (Citation("b.txt", "T", quote, 0, len(quote), 0.9),), query="Kidal")
+    when = rewrite_by_rules("When was that?", [Turn("What happened in Kidal?", overview)])
+    assert when == "When was that? (Kidal Malian Armed Forces)"
 
 
 @pytest.mark.parametrize(
