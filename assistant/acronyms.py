@@ -12,7 +12,7 @@ import re
 
 _ASKED = re.compile(
     r"\b(?:what|what's|whats)\s+(?:does|do|did|is|was)?\s*(?:the\s+)?(?:acronym\s+|abbreviation\s+)?"
-    r"[\"'“]?(?P<a>[A-Za-z][A-Za-z0-9&-]{1,15})[\"'”]?\s+(?:stands?|stood)\s+for\b"
+    r"[\"'“(]?(?P<a>[A-Za-z][A-Za-z0-9&-]{1,15})[\"'”)]?\s+(?:stands?|stood)\s+for\b"
     r"|\bwhat\s+(?:is|was)\s+(?:the\s+)?[\"'“]?(?P<b>[A-Za-z][A-Za-z0-9&-]{1,15})[\"'”]?\s+short\s+for\b"
     r"|\bfull\s+(?:name|form)\s+(?:of|for)\s+(?:the\s+)?[\"'“]?(?P<c>[A-Za-z][A-Za-z0-9&-]{1,15})[\"'”]?",
     re.IGNORECASE,
@@ -21,6 +21,7 @@ _ASKED = re.compile(
 _SMALL = frozenset("a an and de des du for in la le of on the to &".split())
 _WORD = re.compile(r"[\w'’&/-]+")
 MAX_WORDS = 12
+_PRONOUNS = frozenset("it this that these those they he she".split())  # "what does it stand for?" names nothing
 _BRACKETED = re.compile(r"\(\s*([A-Z][A-Z0-9&]+(?:-[A-Z0-9&]+)*)\s*\)")  # "(COSI)", "(CSP-DPA)": capitals only
 
 
@@ -32,6 +33,8 @@ def acronym_asked(question: str) -> str | None:
     word = match.group("a") or match.group("b") or match.group("c")
     letters = re.sub(r"[^A-Za-z0-9]", "", word)
     # a word in capitals, or one the user typed in lower case that is short enough to be an acronym
+    if word.lower() in _PRONOUNS:
+        return None
     return word if len(letters) >= 2 and (word.isupper() or len(letters) <= 6) else None
 
 

@@ -15,7 +15,9 @@ from assistant.acronyms import acronym_asked, definitions, spelled_out, with_acr
         ("What is the AFC short for?", "AFC"),
         ("What does the acronym LEM stand for?", "LEM"),
         ("What is the full name of the ASER?", "ASER"),
+        ("What does (COSI) stand for?", "COSI"),
         ("Who heads COSI?", None),
+        ("what does it stand for", None),  # names nothing
         ("What does independence stand for?", None),  # a long word in lower case is no acronym
     ],
 )
