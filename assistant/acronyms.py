@@ -31,10 +31,10 @@ def acronym_asked(question: str) -> str | None:
     if not match:
         return None
     word = match.group("a") or match.group("b") or match.group("c")
-    letters = re.sub(r"[^A-Za-z0-9]", "", word)
-    # a word in capitals, or one the user typed in lower case that is short enough to be an acronym
     if word.lower() in _PRONOUNS:
         return None
+    letters = re.sub(r"[^A-Za-z0-9]", "", word)
+    # a word in capitals, or one the user typed in lower case that is short enough to be an acronym
     return word if len(letters) >= 2 and (word.isupper() or len(letters) <= 6) else None
 
 

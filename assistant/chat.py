@@ -97,8 +97,8 @@ class ModelRewrite:
 
 
 def rewrite_by_rules(question: str, history: list[Turn]) -> str:
-    """Carry the previous turn's names, for an elliptical follow-up its topic, and for one with a pronoun the
-    previous short answer (what the pronoun most often stands for) into the query."""
+    """Carry the previous turn's names, for an elliptical follow-up its topic, and for one with a pronoun what the
+    pronoun most often stands for (the previous short answer, else the names in its first quote) into the query."""
     if not history:
         return question
     previous = history[-1].answer.query or history[-1].question
@@ -119,6 +119,6 @@ def rewrite_by_rules(question: str, history: list[Turn]) -> str:
     return f"{question.rstrip()} ({' '.join(carried)})" if carried else question
 
 
-def _names(question: str) -> list[str]:
-    """The capitalised content words after the first (capitalised as a sentence starts): what a question names."""
-    return [w for w in words(question)[1:] if w[0].isupper() and terms(w)]
+def _names(text: str) -> list[str]:
+    """The capitalised content words after the first (capitalised as a sentence starts): what a text names."""
+    return [w for w in words(text)[1:] if w[0].isupper() and terms(w)]
