@@ -248,8 +248,10 @@ def scifact_stage(args: argparse.Namespace, work: Path, rows: list[Row]) -> Assi
     assert again.chunks_embedded == 0
     rows.append((f"re-ingest of unchanged SciFact, {len(docs)} files (s)", again_s, baseline_s, "target ≤ 3 s"))
     baseline.retriever.similarity_top_k = 100
-    mine = beir_scores(assistant_ranker(ours, 6), queries, qrels)
-    theirs = beir_scores(lambda q, k: [Path(s).stem for s in baseline.ranked_sources(q, k)], queries, qrels)
+    mine = beir_scores(assistant_ranker(ours, 6), queries, qrels, work / "scifact" / "trec-ours")
+    theirs = beir_scores(
+        lambda q, k: [Path(s).stem for s in baseline.ranked_sources(q, k)], queries, qrels, work / "scifact" / "trec-li"
+    )
     rows += [
         (
             f"SciFact nDCG@10 ({len(qrels)} test queries)",
