@@ -14,7 +14,7 @@ from .engine import AnswerEngine, last_answer
 from .errors import AssistantError
 from .prompts import Prompts
 from .types import Answer, Turn
-from .words import content_words, terms, words
+from .words import content_words, names, terms
 
 _PRONOUN = re.compile(r"\b(he|she|it|they|them|his|her|hers|its|their|this|that|these|those|there|then|him)\b", re.I)
 _LEAD = re.compile(r"^(and|what about|how about)\b", re.I)
@@ -105,20 +105,15 @@ def rewrite_by_rules(question: str, history: list[Turn]) -> str:
     own = set(terms(question))
     # "Why?", "How many in total?": too few words to search alone. A short question that names its own subject
     # ("What is the population of Kidal?") stands alone, unless it points back ("And Kidal?").
-    elliptical = len(own) <= 2 and not _names(question)
+    elliptical = len(own) <= 2 and not names(question)
     pronoun = _PRONOUN.search(question)
     if not (elliptical or pronoun or _LEAD.search(question)):
         return question
-    candidates = content_words(previous) if elliptical else _names(previous)
+    candidates = content_words(previous) if elliptical else names(previous)
     answer = history[-1].answer
     if pronoun and answer.short and len(answer.short.text.split()) <= MAX_CARRIED_ANSWER_WORDS:
         candidates += content_words(answer.short.text)  # "How far is that from ...?" after "Kidal": "that" is Kidal
     elif pronoun and answer.citations:  # no phrase answered: "it" is what the first quote tells of
-        candidates += _names(answer.citations[0].quote)[:MAX_CARRIED_ANSWER_WORDS]
+        candidates += names(answer.citations[0].quote)[:MAX_CARRIED_ANSWER_WORDS]
     carried = [w for w in dict.fromkeys(candidates) if not set(terms(w)) <= own]
     return f"{question.rstrip()} ({' '.join(carried)})" if carried else question
-
-
-def _names(text: str) -> list[str]:
-    """The capitalised content words after the first (capitalised as a sentence starts): what a text names."""
-    return [w for w in words(text)[1:] if w[0].isupper() and terms(w)]

@@ -14,7 +14,7 @@ from .prompts import Prompts
 from .retrieval import Evidence
 from .text import normalize, sentence_spans
 from .types import Draft
-from .words import same_term, terms, words
+from .words import names, same_term, terms
 
 _MARKER = re.compile(r"\[(\d+)\]")
 
@@ -74,9 +74,8 @@ def backs(clause: str, passage: str) -> bool:
     passage_terms = terms(passage)
     if any(n not in set(NUMBER.findall(passage)) for n in NUMBER.findall(clause)):
         return False
-    tokens = words(clause)
-    names = [t for n in (w for i, w in enumerate(tokens) if i > 0 and w[0].isupper()) for t in terms(n)]
-    if any(not any(same_term(n, p) for p in passage_terms) for n in names):
+    named = [t for n in names(clause) for t in terms(n)]
+    if any(not any(same_term(n, p) for p in passage_terms) for n in named):
         return False
     clause_terms = terms(clause)
     hits = sum(1 for t in clause_terms if any(same_term(t, p) for p in passage_terms))

@@ -129,6 +129,12 @@ def asks_for(question: str) -> str | None:
     return None
 
 
+def names(text: str) -> list[str]:
+    """The capitalised content words after the first word (capitalised anyway as a sentence starts): what a text
+    names, in its own spelling."""
+    return [w for w in words(text)[1:] if w[0].isupper() and terms(w)]
+
+
 def content_words(text: str) -> list[str]:
     """The words of a text that carry meaning, in their own spelling, once each (names carried along included)."""
     base = _CARRIED.sub(r" \1", text)
