@@ -47,7 +47,7 @@ def print_answer(answer: Answer, text_shown: bool = False) -> None:
     for i, c in enumerate(answer.citations, 1):
         print(_quote_line(i, c))
     if answer.nearest:
-        print("Nearest passages (they do not answer the question):")
+        print("Nearest passages (none was judged to answer the question):")
         for i, c in enumerate(answer.nearest, 1):
             print(_quote_line(i, c))
     for note in answer.notes:

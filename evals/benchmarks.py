@@ -88,6 +88,24 @@ def assistant_for(name: str, judge: str | None = None) -> Assistant:
     return assistant
 
 
+def paragraph_name(article: int, paragraph: int) -> str:
+    """The file name (without .txt) of a SQuAD paragraph in a benchmark index."""
+    return f"a{article:02d}_p{paragraph:03d}"
+
+
+def squad_corpus(version: str) -> str:
+    """The benchmark index of every paragraph of SQuAD dev ``version``, its files written if missing: its name for
+    ``assistant_for``."""
+    data = json.loads((DATA / "squad" / f"dev-v{version}.json").read_text(encoding="utf-8"))["data"]
+    docs = {
+        paragraph_name(a, p): (article["title"].replace("_", " "), paragraph["context"])
+        for a, article in enumerate(data)
+        for p, paragraph in enumerate(article["paragraphs"])
+    }
+    write_corpus(BUILD / f"squad{version}" / "corpus", docs)
+    return f"squad{version}"
+
+
 def squad(args: argparse.Namespace) -> dict[str, Any]:
     data = json.loads((DATA / "squad" / f"dev-v{args.version}.json").read_text(encoding="utf-8"))["data"]
     docs: dict[str, tuple[str, str]] = {}
@@ -96,7 +114,7 @@ def squad(args: argparse.Namespace) -> dict[str, Any]:
     titles = squad_titles(args.titles)
     for a, article in enumerate(data):
         for p, paragraph in enumerate(article["paragraphs"]):
-            name = f"a{a:02d}_p{p:03d}"
+            name = paragraph_name(a, p)
             docs[name] = (article["title"].replace("_", " "), paragraph["context"])
             if not first <= a <= last or (titles and article["title"] not in titles):
                 continue
@@ -116,6 +134,7 @@ def squad(args: argparse.Namespace) -> dict[str, Any]:
     random.Random(args.seed).shuffle(items)
     items = items[: args.limit] if args.limit else items
     items = left_out(items, docs) if args.left_out else items
+    items = reworded(items, docs, random.Random(args.seed)) if args.reworded else items
     write_corpus(BUILD / f"squad{args.version}" / "corpus", docs)
     assistant = assistant_for(f"squad{args.version}", args.judge)
     corpus_dir = assistant.settings.corpus_dir
@@ -126,11 +145,13 @@ def squad(args: argparse.Namespace) -> dict[str, Any]:
     print(
         f"SQuAD v{args.version} open retrieval: {len(docs)} paragraphs indexed, {len(items)} questions "
         f"(articles {first}-{last}{', ' + args.titles + ' titles' if titles else ''}, seed {args.seed}"
-        f"{', each without its own paragraph' if args.left_out else ''}), "
+        f"{', each without its own paragraph' if args.left_out else ''}"
+        f"{', in other words' if args.reworded else ''}), "
         f"judge {judge}"
     )
     print(table([run]))
-    report = BUILD / f"squad{args.version}-{args.titles or 'all'}{'-left-out' if args.left_out else ''}-report"
+    variant = ("-left-out" if args.left_out else "") + ("-reworded" if args.reworded else "")
+    report = BUILD / f"squad{args.version}-{args.titles or 'all'}{variant}-report"
     write_reports([run], report, f"SQuAD v{args.version} open retrieval, {len(items)} questions, judge {judge}")
     if args.left_out:  # no question is answerable: no answer to score, no paragraph to find
         print(f"declined without their paragraph {_refused_share(run):.3f} (report: {report / 'report.html'})")
@@ -176,6 +197,23 @@ def left_out(items: list[GoldItem], docs: dict[str, tuple[str, str]]) -> list[Go
         if item.answerable and not elsewhere and asked[item.question] == 1:
             kept.append(dataclasses.replace(item, answerable=False, kind="left out"))
     return kept
+
+
+def reworded(items: list[GoldItem], docs: dict[str, tuple[str, str]], rng: random.Random) -> list[GoldItem]:
+    """The questions that share words with their paragraph, with some of those words swapped for near synonyms of
+    the training articles' vocabulary (``evals.paraphrase``): the same questions as people who have not read the
+    text might ask them. The others are dropped."""
+    from .paraphrase import paraphrased
+    from .train_reader import synonyms
+
+    data = json.loads((DATA / "squad" / "dev-v1.1.json").read_text(encoding="utf-8"))["data"]
+    table = synonyms(data[:24]).near  # training articles only
+    out = []
+    for item in items:
+        question = paraphrased(item.question, docs[item.sources[0].removesuffix(".txt")][1], table, rng)
+        if question:
+            out.append(dataclasses.replace(item, question=question))
+    return out
 
 
 class LeftOut(AssistantSystem):
@@ -305,6 +343,7 @@ def main() -> None:
     p.add_argument("--titles", choices=["train", "heldout"], help="only questions of these articles' titles")
     p.add_argument("--judge", choices=["learned", "rules"], help="default: the setting (ASSISTANT_RETRIEVAL__JUDGE)")
     p.add_argument("--left-out", action="store_true", help="v1.1: ask each question without its own paragraph")
+    p.add_argument("--reworded", action="store_true", help="ask the questions with some words swapped for synonyms")
     p = sub.add_parser("beir")
     p.add_argument("--dataset", default="scifact")
     p.add_argument("--split", default="test")

@@ -158,7 +158,7 @@ def warmup_then_linear(optimizer: Any, steps: int, warmup: int = 100) -> Any:
     import torch
 
     return torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda step: min(1.0, (step + 1) / warmup) * max(0.0, 1 - step / steps)
+        optimizer, lambda step: min(1.0, (step + 1) / warmup) * max(0.0, 1 - step / max(1, steps))
     )
 
 

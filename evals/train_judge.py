@@ -27,6 +27,7 @@ import json
 import random
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -36,7 +37,8 @@ from assistant.judge import FEATURES, JUDGE_VERSION, probability, rows_of
 from assistant.reader import JUDGE_READER_VERSION, SpanReader
 from assistant.scoring import auc, contains
 
-from .benchmarks import BUILD, DATA, assistant_for, progress_bar, write_corpus
+from .benchmarks import BUILD, DATA, assistant_for, paragraph_name, progress_bar, squad_corpus, write_corpus
+from .paraphrase import paraphrased
 
 # the share of answerable questions the threshold declines: about what the rules decline of the same questions
 # (12.8%). At 5% (judge-v3), the judge answered about 57% of the questions asked without their paragraph; counting a
@@ -54,22 +56,27 @@ class Question(NamedTuple):
     own: str  # the file of its paragraph in the benchmark index
 
 
-def questions(version: str, titles: set[str], quick: bool = False) -> list[Question]:
+def questions(
+    version: str, titles: set[str], quick: bool = False, reworded: tuple[dict[str, list[str]], Any] | None = None
+) -> list[Question]:
     """The questions of the articles with these titles; ``own`` as named by ``evals.benchmarks.squad`` (or, for
-    ``quick``, by ``quick_index``)."""
+    ``quick``, by ``quick_index``). With ``reworded`` (synonyms and a generator), instead: those questions that
+    share a word with their paragraph, with some of those words swapped for near synonyms (``evals.paraphrase``)."""
     data = json.loads((DATA / "squad" / f"dev-v{version}.json").read_text(encoding="utf-8"))["data"]
-    return [
-        Question(
-            qa["question"],
-            tuple(a["text"] for a in qa["answers"]),
-            not qa.get("is_impossible"),
-            f"p{p:03d}.txt" if quick else f"a{n:02d}_p{p:03d}.txt",
-        )
-        for n, article in enumerate(data)
-        if article["title"] in titles
-        for p, paragraph in enumerate(article["paragraphs"])
-        for qa in paragraph["qas"]
-    ]
+    out = []
+    for n, article in enumerate(data):
+        if article["title"] not in titles:
+            continue
+        for p, paragraph in enumerate(article["paragraphs"]):
+            for qa in paragraph["qas"]:
+                text = qa["question"]
+                if reworded:
+                    text = paraphrased(text, paragraph["context"], *reworded) or ""
+                if text:
+                    answers = tuple(a["text"] for a in qa["answers"])
+                    own = f"p{p:03d}.txt" if quick else f"{paragraph_name(n, p)}.txt"
+                    out.append(Question(text, answers, not qa.get("is_impossible"), own))
+    return out
 
 
 def quick_index(version: str, title: str) -> str:
@@ -129,10 +136,12 @@ def operating_point(cases: list[dict[str, Any]], best: list[float], threshold: f
         return round(float(np.mean([b < threshold for b in scores])), 4) if scores else 0.0
 
     answerable = [(c, b) for c, b in zip(cases, best, strict=True) if c["kind"] == "answerable"]
+    reworded = {f"reworded_{k}_declined": declined(f"reworded {k}") for k in ("answerable", "unanswerable")}
     return {
         "answerable_declined": declined("answerable"),
         "unanswerable_declined": declined("unanswerable"),
         "left_out_declined": declined("left out"),
+        **(reworded if any(c["kind"].startswith("reworded") for c in cases) else {}),
         "best_sentence_holds_answer": round(
             float(np.mean([b >= threshold and c["top_label"] for c, b in answerable])), 4
         ),
@@ -160,7 +169,7 @@ def decide(cases: list[dict[str, Any]], weights: np.ndarray, bias: float, names_
     labels = [bool(label) for c in cases for label in c["labels"]]
     return {
         "threshold": round(threshold, 6),
-        "questions": {k: sum(c["kind"] == k for c in cases) for k in ("answerable", "unanswerable", "left out")},
+        "questions": dict(sorted(Counter(c["kind"] for c in cases).items())),
         "sentences": len(labels),
         "sentence_auc": round(auc(sentence_scores, labels), 4),
         "question_auc_answerable_vs_not": _auc_against(cases, best, "unanswerable"),
@@ -207,21 +216,33 @@ def _declined_unanswerable(figures: dict[str, Any]) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="a few questions: proves the script runs")
+    parser.add_argument(
+        "--reworded", action="store_true", help="also ask the questions with some words swapped for near synonyms"
+    )
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "assistant" / "models")
     args = parser.parse_args(argv)
     began = time.perf_counter()
     v11 = json.loads((DATA / "squad" / "dev-v1.1.json").read_text(encoding="utf-8"))["data"]
     titles = {a["title"] for a in v11[20:24]}
+    title = v11[20]["title"]
     if args.quick:  # one article's questions against its own paragraphs
-        title = v11[20]["title"]
         rng = random.Random(SEED)
         indexes = {v: quick_index(v, title) for v in ("1.1", "2.0")}
         asked = {v: rng.sample(questions(v, {title}, quick=True), 40) for v in indexes}
     else:
-        indexes = {v: f"squad{v}" for v in ("1.1", "2.0")}
+        indexes = {v: squad_corpus(v) for v in ("1.1", "2.0")}
         asked = {v: questions(v, titles) for v in indexes}
     cases = [c for version, rows in asked.items() for c in collect(indexes[version], rows)]
     cases += collect(indexes["1.1"], asked["1.1"], left_out=True)
+    if args.reworded:  # the questions once more in other words, as people ask who have not read the text
+        from .train_reader import synonyms
+
+        table, rng = synonyms(v11[:24]).near, random.Random(SEED)
+        for version in indexes:
+            rows = questions(version, {title} if args.quick else titles, quick=args.quick, reworded=(table, rng))
+            for case in collect(indexes[version], rows[: len(asked[version])]):
+                # they shape the weights; the threshold stays where it declines 10% of the questions as written
+                cases.append({**case, "kind": f"reworded {case['kind']}"})
 
     x = np.array([row for c in cases for row in c["rows"]], float)
     y = np.array([label for c in cases for label in c["labels"]], float)
@@ -245,13 +266,16 @@ def main(argv: list[str] | None = None) -> int:
         "max_declined": MAX_DECLINED,
         "data": "SQuAD v1.1 dev articles 20-23 (also asked with their own paragraph left out) and SQuAD v2.0 dev "
         "questions of the same titles, open setting"
+        + ("; those once more with some words swapped for near synonyms (evals.paraphrase)" if args.reworded else "")
         if not args.quick
         else "quick slice",
         "figures_on_the_training_questions": chosen,
         "runner_ups_on_the_training_questions": citing,
         "figures_the_other_way": {"names_required": not names_required, **(figures if names_required else strict)},
         "seconds": round(time.perf_counter() - began),
-        "command": "python -m evals.train_judge" + (" --quick" if args.quick else ""),
+        "command": " ".join(
+            ["python -m evals.train_judge"] + [f"--{o}" for o in ("reworded", "quick") if getattr(args, o)]
+        ),
     }
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / f"judge-v{JUDGE_VERSION}.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")

@@ -56,6 +56,7 @@ from .finetune import (
     top_layers,
     training_articles,
 )
+from .paraphrase import Words, changed, paraphrased, vocabulary
 
 
 @dataclass(frozen=True)
@@ -148,6 +149,29 @@ def build_swapped(articles: list[dict[str, Any]], rng: random.Random) -> list[Ex
     return examples
 
 
+def synonyms(articles: list[dict[str, Any]]) -> Words:
+    """The articles' words with near synonyms by the packaged MiniLM's cosine (``evals.paraphrase``)."""
+    from assistant.backends.embeddings import MiniLMEmbedder
+    from assistant.config import default_cache_dir
+
+    words = vocabulary(articles)
+    return Words(words, np.asarray(MiniLMEmbedder(default_cache_dir()).embed(words), dtype=np.float32))
+
+
+def reworded_examples(examples: list[Example], words: Words, rng: random.Random) -> list[Example]:
+    """Each example whose question has a word to swap, asked in other words (same sentence, same label); and each
+    answering one with such a word swapped for an unrelated one (the sentence no longer answers: a near miss)."""
+    out = []
+    for ex in examples:
+        question = paraphrased(ex.question, ex.sentence, words.near, rng)
+        if question:
+            out.append(Example(f"{ex.qid}-reworded", question, ex.sentence, ex.start, ex.end, ex.answers))
+        question = changed(ex.question, ex.sentence, words, rng) if ex.start >= 0 else None
+        if question:
+            out.append(Example(f"{ex.qid}-swapped-word", question, ex.sentence, -1, -1, ()))
+    return out
+
+
 def labelled(examples: list[Example]) -> tuple[list[Any], list[Example], np.ndarray]:
     """Tokenised pairs with the answer's first and last token (examples whose answer was cut off are dropped)."""
     encoded = pair_tokenizer().encode_batch([(e.question, e.sentence) for e in examples])
@@ -213,6 +237,38 @@ def auc_without(margins: list[float], answered: list[bool], swapped: list[bool],
     return round(auc([margins[i] for i in kept], [answered[i] for i in kept]), 4)
 
 
+def check_figures(model: Any, encoded: list[Any], check: list[Example], states: list[np.ndarray]) -> dict[str, Any]:
+    """EM/F1 given the answer's sentence, and the margin's AUC against sentences without the answer and against
+    near misses."""
+    import torch
+
+    em, f1, margins, answered, swapped = [], [], [], [], []
+    with torch.no_grad():
+        for chunk in length_batches([len(s) for s in states], 64, None):
+            x, mask = padded(states, chunk)
+            logits = model(x, mask, inside_mask(encoded, chunk, x.shape[1])).numpy()
+            for row, i in enumerate(chunk):
+                ex = check[i]
+                span = best_span(ex.sentence, encoded[i], logits[row, : len(encoded[i].ids)])
+                margins.append(span.margin if span else -1e4)
+                answered.append(ex.start >= 0)
+                swapped.append("-swapped" in ex.qid)
+                if ex.start < 0:
+                    continue
+                said = ex.sentence[span.start : span.end] if span else ""
+                em.append(exact_match(said, ex.answers))
+                f1.append(token_f1(said, ex.answers))
+    return {
+        "given_the_sentence_em": round(100 * float(np.mean(em)), 1),
+        "given_the_sentence_f1": round(100 * float(np.mean(f1)), 1),
+        "answers_vs_not_auc": auc_without(margins, answered, swapped, True),
+        "answers_vs_near_misses_auc": auc_without(margins, answered, swapped, False),
+        "check_questions": len(em),
+        "check_sentences_without_answer": len(check) - len(em) - sum(swapped),
+        "check_near_misses": sum(swapped),
+    }
+
+
 def command(parser: argparse.ArgumentParser, args: argparse.Namespace) -> str:
     """The command that makes this artifact again: the options that differ from their defaults (not --out)."""
     options = []
@@ -241,6 +297,11 @@ def arguments() -> argparse.ArgumentParser:
         default=1,
         help="sentences of its paragraph read as 'no answer' for each v2.0 unanswerable question (the closest first)",
     )
+    parser.add_argument(
+        "--reworded",
+        action="store_true",
+        help="also read every example with some question words swapped for near synonyms (evals.paraphrase)",
+    )
     parser.add_argument("--quick", action="store_true", help="a small slice, one epoch: proves the script runs")
     parser.add_argument("--out", type=Path, default=ARTIFACT_DIR)
     return parser
@@ -266,8 +327,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:  # enough to run every step, not to learn much
         train, check = rng.sample(train, min(600, len(train))), rng.sample(check, min(200, len(check)))
         check_negatives = rng.sample(check_negatives, min(200, len(check_negatives)))
+    reworded: list[Example] = []
+    if args.reworded:  # every example once more with some of the question's words in other words
+        table = synonyms(v11[:2] if args.quick else v11[:24])
+        train += reworded_examples(train, table, rng)
+        reworded = reworded_examples(check + check_negatives, table, rng)
     train_enc, train, targets = labelled(train)
     check_enc, check, _ = labelled(check + check_negatives)
+    reworded_enc, reworded, _ = labelled(reworded) if reworded else ([], [], None)
     print(f"examples: {len(train)} train, {len(check)} check", file=sys.stderr)
 
     trained = tuple(range(ALL_LAYERS - args.layers, ALL_LAYERS))
@@ -293,31 +360,10 @@ def main(argv: list[str] | None = None) -> int:
         return (loss_fn(logits[..., 0], y[:, 0]) + loss_fn(logits[..., 1], y[:, 1])) / 2
 
     fit(model, optimizer, train_states, epochs, batch_loss, rng, began)
-    em, f1, margins, answered, swapped = [], [], [], [], []
-    with torch.no_grad():
-        for chunk in length_batches([len(s) for s in check_states], 64, None):
-            x, mask = padded(check_states, chunk)
-            logits = model(x, mask, inside_mask(check_enc, chunk, x.shape[1])).numpy()
-            for row, i in enumerate(chunk):
-                ex = check[i]
-                span = best_span(ex.sentence, check_enc[i], logits[row, : len(check_enc[i].ids)])
-                margins.append(span.margin if span else -1e4)
-                answered.append(ex.start >= 0)
-                swapped.append(ex.qid.endswith("-swapped"))
-                if ex.start < 0:
-                    continue
-                said = ex.sentence[span.start : span.end] if span else ""
-                em.append(exact_match(said, ex.answers))
-                f1.append(token_f1(said, ex.answers))
-    figures = {
-        "given_the_sentence_em": round(100 * float(np.mean(em)), 1),
-        "given_the_sentence_f1": round(100 * float(np.mean(f1)), 1),
-        "answers_vs_not_auc": auc_without(margins, answered, swapped, True),
-        "answers_vs_near_misses_auc": auc_without(margins, answered, swapped, False),
-        "check_questions": len(em),
-        "check_sentences_without_answer": len(check) - len(em) - sum(swapped),
-        "check_near_misses": sum(swapped),
-    }
+    figures = check_figures(model, check_enc, check, check_states)
+    if reworded_enc:
+        states = frozen_states(reworded_enc, scratch, trained[0])
+        figures.update({f"reworded_{k}": v for k, v in check_figures(model, reworded_enc, reworded, states).items()})
     meta = save_artifact(
         args.out,
         "reader",
@@ -336,6 +382,12 @@ def main(argv: list[str] | None = None) -> int:
             "one of the paragraph for each v1.1 question, the closest "
             f"{args.unanswerable_sentences} for each v2.0 unanswerable question of the same titles"
             + ("; near misses: v1.1 questions with a name or number swapped (build_swapped)" if args.swapped else "")
+            + (
+                "; every example also reworded, and answering ones with a word swapped for an unrelated one as near "
+                "misses (evals.paraphrase)"
+                if args.reworded
+                else ""
+            )
             if not args.quick
             else "quick slice",
             "check": "SQuAD v1.1 dev articles 20-23, first answer's sentence, sentences without the answer and near "

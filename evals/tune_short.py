@@ -1,6 +1,6 @@
 """Choose how the short answer is picked, on SQuAD training questions, never on the gold set.
 
-    python -m evals.tune_short             # about 6 minutes on 2 cores (the index from evals.benchmarks)
+    python -m evals.tune_short             # about 6 minutes on 2 cores (builds the SQuAD index on first run)
 
 Each question of SQuAD v1.1 articles 20-23 (training data, ../shared/data/README.md, that the reader did not
 learn from: it trains on 0-19) is asked once against the open
@@ -25,12 +25,12 @@ from assistant.kinds import question_kind
 from assistant.reader import SHORT_CONFIDENCE, SHORT_SENTENCES, SHORT_SHARE, SHORT_WEIGHT
 from assistant.scoring import exact_match, token_f1
 
-from .benchmarks import DATA, assistant_for, progress_bar
+from .benchmarks import DATA, assistant_for, progress_bar, squad_corpus
 from .tune_thresholds import questions
 
 
 def collect(rows: list[tuple[str, tuple[str, ...], bool]], most: int) -> list[dict[str, Any]]:
-    assistant = assistant_for("squad1.1", "rules")
+    assistant = assistant_for(squad_corpus("1.1"), "rules")
     engine = assistant.engine
     assert engine.span_reader is not None
     settings = assistant.settings.retrieval

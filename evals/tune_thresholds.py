@@ -1,6 +1,6 @@
 """Choose the rule thresholds (MIN_SCORE, MIN_COVERAGE) on SQuAD training data, never on the gold set.
 
-    python -m evals.tune_thresholds            # about 5 minutes on 2 cores (indexes from evals.benchmarks)
+    python -m evals.tune_thresholds            # about 5 minutes on 2 cores (builds the SQuAD indexes on first run)
 
 Each training question is asked once against the open index of its SQuAD version (build/bench/, built by
 ``python -m evals.benchmarks squad``); its evidence sentences are kept with their scores, and the refusal
@@ -21,7 +21,7 @@ from typing import Any
 from assistant.answer import Bar, extractive_choice, supported
 from assistant.scoring import contains
 
-from .benchmarks import DATA, assistant_for, progress_bar, squad_titles
+from .benchmarks import DATA, assistant_for, progress_bar, squad_corpus, squad_titles
 
 MAX_DECLINED = 0.10
 
@@ -40,7 +40,7 @@ def questions(version: str, titles: set[str], limit: int, seed: int) -> list[tup
 
 
 def collect(version: str, rows: list[tuple[str, tuple[str, ...], bool]]) -> list[dict[str, Any]]:
-    assistant = assistant_for(f"squad{version}", "rules")
+    assistant = assistant_for(squad_corpus(version), "rules")
     engine = assistant.engine
     out = []
     bar = progress_bar(f"evidence v{version}")
@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     titles = squad_titles("train")
     cases = collect("1.1", questions("1.1", titles, args.limit, args.seed))
     cases += collect("2.0", questions("2.0", titles, args.limit, args.seed))
-    settings = assistant_for("squad1.1", "rules").settings.retrieval
+    settings = assistant_for(squad_corpus("1.1"), "rules").settings.retrieval
     results = []
     for score in [x / 100 for x in range(30, 62, 2)]:
         for coverage in [x / 100 for x in range(0, 62, 5)]:

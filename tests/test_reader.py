@@ -55,9 +55,10 @@ def test_the_training_script_runs_on_a_tiny_slice(tmp_path: Path):
 
     if not finetune.DATA.is_dir():
         pytest.skip(f"{finetune.DATA} is not here (the shared benchmark data sits beside the checkout)")
-    assert train_reader.main(["--quick", "--out", str(tmp_path)]) == 0
+    assert train_reader.main(["--quick", "--reworded", "--out", str(tmp_path)]) == 0
     meta = json.loads((tmp_path / f"reader-v{JUDGE_READER_VERSION}.json").read_text(encoding="utf-8"))
     assert meta["data"]["train"] == "quick slice" and meta["check_figures"]["check_questions"] > 0
+    assert meta["check_figures"]["reworded_check_questions"] > 0  # the questions asked in other words too
     reader = SpanReader(cache_dir=tmp_path / "cache", artifact_dir=tmp_path, version=JUDGE_READER_VERSION)
     assert len(reader.spans("Who built it?", ["Dorman Long built it.", "It opened in 1932."])) == 2
 

@@ -94,7 +94,7 @@ def answer_html(source_text: SourceText, answer: Answer, turn: int) -> str:
     notes = "".join(f"<p class='note'>Note: {_text(n)}</p>" for n in answer.notes)
     if not cites:
         return _body(answer, turn) + notes
-    label = "Nearest passages (they do not answer it)" if answer.refused else "Sources"
+    label = "Nearest passages (none was judged to answer it)" if answer.refused else "Sources"
     cards = "".join(citation_card(source_text, c, n, turn) for n, c in enumerate(cites, 1))
     count = f"{len(cites)} passage{'s' if len(cites) != 1 else ''}"
     # one line of HTML: a blank line would end the markdown's HTML block
@@ -170,7 +170,7 @@ def evidence_html(source_text: SourceText, answer: Answer | None, turn: int | No
         cards = "".join(citation_card(source_text, c, n, turn) for n, c in enumerate(answer.nearest, 1))
         return (
             f'<div class="refusal"><p><b>The documents don\'t say.</b> Searched for: '
-            f"{html.escape(answer.query)}</p><p>Nearest passages (they do not answer the question):</p>"
+            f"{html.escape(answer.query)}</p><p>Nearest passages (none was judged to answer the question):</p>"
             f"{cards}</div>"
         )
     cards = "".join(citation_card(source_text, c, n, turn) for n, c in enumerate(answer.citations, 1))
