@@ -1,6 +1,6 @@
 """Speed and memory beside the llama-index default pipeline, on the same data and models, in one run.
 
-    python -m evals.perf                  # SQuAD v1.1 dev (2,067 paragraphs) + SciFact (5,183 abstracts), ~1 hour
+    python -m evals.perf                  # SQuAD v1.1 dev (2,067 paragraphs) + SciFact (5,183 abstracts), ~15 minutes
     python -m evals.perf --paragraphs 300 --abstracts 0 --scale 300   # a smoke run, a few minutes
 
 Prints one Markdown table (figure, ours, llama-index default, ratio) and writes it with the raw numbers

@@ -237,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.reworded:  # the questions once more in other words, as people ask who have not read the text
         from .train_reader import synonyms
 
-        table, rng = synonyms(v11[:24]).near, random.Random(SEED)
+        table, rng = synonyms(v11[:2] if args.quick else v11[:24]).near, random.Random(SEED)
         for version in indexes:
             rows = questions(version, {title} if args.quick else titles, quick=args.quick, reworded=(table, rng))
             for case in collect(indexes[version], rows[: len(asked[version])]):

@@ -168,9 +168,21 @@ def test_a_summary_a_comparison_and_a_greeting(desktop: Any):
     shot(page, "greeting")
 
 
-def test_a_generated_answer_streams_as_a_draft_and_stop_cuts_it_short(desktop: Any):
+def test_a_generated_answer_streams_as_a_draft_and_stop_cuts_it_short(desktop: Any, monkeypatch: pytest.MonkeyPatch):
     from playwright.sync_api import expect
 
+    from assistant.backends.llms import LlamaCppLLM
+
+    # on a fast machine the packaged model can finish a short answer between its first drafted token and the click
+    # on Stop: each token is held back a little, so Stop lands mid-answer, as it does for a person reading along
+    stream = LlamaCppLLM.stream
+
+    def slowly(self: LlamaCppLLM, messages: Any, max_tokens: int) -> Iterator[str]:
+        for token in stream(self, messages, max_tokens):
+            time.sleep(0.15)
+            yield token
+
+    monkeypatch.setattr(LlamaCppLLM, "stream", slowly)
     page = desktop
     page.get_by_text("Settings", exact=True).click()
     page.get_by_text("generative (experimental)").click()

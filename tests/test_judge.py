@@ -61,8 +61,11 @@ def test_the_training_script_runs_on_a_tiny_slice(tmp_path: Path):
 
     if not finetune.DATA.is_dir():
         pytest.skip(f"{finetune.DATA} is not here (the shared benchmark data sits beside the checkout)")
-    assert train_judge.main(["--quick", "--out", str(tmp_path)]) == 0
+    assert train_judge.main(["--quick", "--reworded", "--out", str(tmp_path)]) == 0
     meta = json.loads((tmp_path / f"judge-v{JUDGE_VERSION}.json").read_text(encoding="utf-8"))
-    assert meta["data"] == "quick slice" and meta["figures_on_the_training_questions"]["questions"]["answerable"] > 0
+    asked = meta["figures_on_the_training_questions"]["questions"]
+    assert meta["data"] == "quick slice" and asked["answerable"] > 0
+    assert asked["reworded answerable"] > 0  # the questions once more in other words (evals.paraphrase)
+    assert meta["command"] == "python -m evals.train_judge --reworded --quick"
     judge = AnswerJudge(SpanReader(cache_dir=tmp_path / "cache", version=JUDGE_READER_VERSION), artifact_dir=tmp_path)
     assert 0.0 < judge.threshold < 1.0
