@@ -203,8 +203,7 @@ def reworded(items: list[GoldItem], docs: dict[str, tuple[str, str]], rng: rando
     """The questions that share words with their paragraph, with some of those words swapped for near synonyms of
     the training articles' vocabulary (``evals.paraphrase``): the same questions as people who have not read the
     text might ask them. The others are dropped."""
-    from .paraphrase import paraphrased
-    from .train_reader import synonyms
+    from .paraphrase import paraphrased, synonyms
 
     data = json.loads((DATA / "squad" / "dev-v1.1.json").read_text(encoding="utf-8"))["data"]
     table = synonyms(data[:24]).near  # training articles only

@@ -128,3 +128,12 @@ def changed(question: str, sentence: str, words: Words, rng: random.Random) -> s
     word = rng.choice(options)
     other = words.unrelated(word, rng)
     return re.sub(rf"\b{re.escape(word)}\b", other, question, count=1) if other else None
+
+
+def synonyms(articles: Sequence[dict[str, Any]]) -> Words:
+    """The articles' words (``vocabulary``) with their near synonyms by the packaged MiniLM's cosine."""
+    from assistant.backends.embeddings import MiniLMEmbedder
+    from assistant.config import default_cache_dir
+
+    words = vocabulary(articles)
+    return Words(words, np.asarray(MiniLMEmbedder(default_cache_dir()).embed(words), dtype=np.float32))

@@ -15,7 +15,7 @@ import collections
 import json
 import re
 import string
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +55,7 @@ def questions(dataset: Iterable[Mapping[str, Any]]) -> Iterator[Mapping[str, Any
             yield from paragraph["qas"]
 
 
-def score_v1(dataset: list[Mapping[str, Any]], predictions: Mapping[str, str]) -> dict[str, float]:
+def score_v1(dataset: Sequence[Mapping[str, Any]], predictions: Mapping[str, str]) -> dict[str, float]:
     """evaluate-v1.1.py: the best gold answer per question; a missing prediction scores 0; means x100."""
     em = f = 0.0
     total = 0
@@ -75,7 +75,7 @@ def _f1_v1(gold: str, prediction: str) -> float:
     return f1(gold, prediction) if _tokens(gold) or _tokens(prediction) else 0.0
 
 
-def score_v2(dataset: list[Mapping[str, Any]], predictions: Mapping[str, str]) -> dict[str, float]:
+def score_v2(dataset: Sequence[Mapping[str, Any]], predictions: Mapping[str, str]) -> dict[str, float]:
     """evaluate-v2.0.py without a no-answer probability file: exact, f1 and total over the questions with a
     prediction, and the same for HasAns and NoAns."""
     exact_scores: dict[str, float] = {}

@@ -38,7 +38,7 @@ from assistant.reader import JUDGE_READER_VERSION, SpanReader
 from assistant.scoring import auc, contains
 
 from .benchmarks import BUILD, DATA, assistant_for, paragraph_name, progress_bar, squad_corpus, write_corpus
-from .paraphrase import paraphrased
+from .paraphrase import paraphrased, synonyms
 
 # the share of answerable questions the threshold declines: about what the rules decline of the same questions
 # (12.8%). At 5% (judge-v3), the judge answered about 57% of the questions asked without their paragraph; counting a
@@ -57,7 +57,10 @@ class Question(NamedTuple):
 
 
 def questions(
-    version: str, titles: set[str], quick: bool = False, reworded: tuple[dict[str, list[str]], Any] | None = None
+    version: str,
+    titles: set[str],
+    quick: bool = False,
+    reworded: tuple[dict[str, list[str]], random.Random] | None = None,
 ) -> list[Question]:
     """The questions of the articles with these titles; ``own`` as named by ``evals.benchmarks.squad`` (or, for
     ``quick``, by ``quick_index``). With ``reworded`` (synonyms and a generator), instead: those questions that
@@ -153,8 +156,9 @@ def decide(cases: list[dict[str, Any]], weights: np.ndarray, bias: float, names_
     ``names_required``, a sentence missing a name or number of the question cannot answer (the rules' hard test)."""
     missing = FEATURES.index("missing")
     sentence_scores: list[float] = []
+    w = weights.tolist()
     for c in cases:
-        scores = [probability(weights, bias, row) for row in c["rows"]]
+        scores = [probability(w, bias, row) for row in c["rows"]]
         sentence_scores += scores
         rows = c["rows"]
         allowed = [-1.0 if names_required and row[missing] else p for p, row in zip(scores, rows, strict=True)]
@@ -235,8 +239,6 @@ def main(argv: list[str] | None = None) -> int:
     cases = [c for version, rows in asked.items() for c in collect(indexes[version], rows)]
     cases += collect(indexes["1.1"], asked["1.1"], left_out=True)
     if args.reworded:  # the questions once more in other words, as people ask who have not read the text
-        from .train_reader import synonyms
-
         table, rng = synonyms(v11[:2] if args.quick else v11[:24]).near, random.Random(SEED)
         for version in indexes:
             rows = questions(version, {title} if args.quick else titles, quick=args.quick, reworded=(table, rng))

@@ -56,7 +56,7 @@ from .finetune import (
     top_layers,
     training_articles,
 )
-from .paraphrase import Words, changed, paraphrased, vocabulary
+from .paraphrase import Words, changed, paraphrased, synonyms
 
 
 @dataclass(frozen=True)
@@ -147,15 +147,6 @@ def build_swapped(articles: list[dict[str, Any]], rng: random.Random) -> list[Ex
             question = re.sub(rf"\b{re.escape(word)}\b", rng.choice(pool), ex.question, count=1)
             examples.append(Example(f"{ex.qid}-swapped", question, ex.sentence, -1, -1, ()))
     return examples
-
-
-def synonyms(articles: list[dict[str, Any]]) -> Words:
-    """The articles' words with near synonyms by the packaged MiniLM's cosine (``evals.paraphrase``)."""
-    from assistant.backends.embeddings import MiniLMEmbedder
-    from assistant.config import default_cache_dir
-
-    words = vocabulary(articles)
-    return Words(words, np.asarray(MiniLMEmbedder(default_cache_dir()).embed(words), dtype=np.float32))
 
 
 def reworded_examples(examples: list[Example], words: Words, rng: random.Random) -> list[Example]:
