@@ -93,29 +93,32 @@ def paragraph_name(article: int, paragraph: int) -> str:
     return f"a{article:02d}_p{paragraph:03d}"
 
 
-def squad_corpus(version: str) -> str:
-    """The benchmark index of every paragraph of SQuAD dev ``version``, its files written if missing: its name for
-    ``assistant_for``."""
-    data = json.loads((DATA / "squad" / f"dev-v{version}.json").read_text(encoding="utf-8"))["data"]
-    docs = {
+def squad_docs(data: list[dict[str, Any]]) -> dict[str, tuple[str, str]]:
+    """Every paragraph of a SQuAD file as a benchmark document: file name -> (title, text)."""
+    return {
         paragraph_name(a, p): (article["title"].replace("_", " "), paragraph["context"])
         for a, article in enumerate(data)
         for p, paragraph in enumerate(article["paragraphs"])
     }
-    write_corpus(BUILD / f"squad{version}" / "corpus", docs)
+
+
+def squad_corpus(version: str) -> str:
+    """The benchmark index of every paragraph of SQuAD dev ``version``, its files written if missing: its name for
+    ``assistant_for``."""
+    data = json.loads((DATA / "squad" / f"dev-v{version}.json").read_text(encoding="utf-8"))["data"]
+    write_corpus(BUILD / f"squad{version}" / "corpus", squad_docs(data))
     return f"squad{version}"
 
 
 def squad(args: argparse.Namespace) -> dict[str, Any]:
     data = json.loads((DATA / "squad" / f"dev-v{args.version}.json").read_text(encoding="utf-8"))["data"]
-    docs: dict[str, tuple[str, str]] = {}
+    docs = squad_docs(data)
     items: list[GoldItem] = []
     first, last = (int(x) for x in args.articles.split("-")) if args.articles else (0, len(data) - 1)
     titles = squad_titles(args.titles)
     for a, article in enumerate(data):
         for p, paragraph in enumerate(article["paragraphs"]):
             name = paragraph_name(a, p)
-            docs[name] = (article["title"].replace("_", " "), paragraph["context"])
             if not first <= a <= last or (titles and article["title"] not in titles):
                 continue
             for qa in paragraph["qas"]:

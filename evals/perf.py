@@ -28,7 +28,16 @@ from assistant.backends.embeddings import MiniLMEmbedder, _model_dir
 from assistant.scoring import percentile
 from evals.baseline import LlamaIndexBaseline
 
-from .benchmarks import DATA, assistant_ranker, beir_scores, load_beir, progress_bar, write_corpus
+from .benchmarks import (
+    DATA,
+    assistant_ranker,
+    beir_scores,
+    load_beir,
+    paragraph_name,
+    progress_bar,
+    squad_docs,
+    write_corpus,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 OUT = PROJECT_ROOT / "build" / "perf"
@@ -36,13 +45,13 @@ OUT = PROJECT_ROOT / "build" / "perf"
 
 def squad_paragraphs() -> tuple[dict[str, tuple[str, str]], list[tuple[str, str]]]:
     data = json.loads((DATA / "squad" / "dev-v1.1.json").read_text(encoding="utf-8"))["data"]
-    docs, questions = {}, []
-    for a, article in enumerate(data):
-        for p, paragraph in enumerate(article["paragraphs"]):
-            name = f"a{a:02d}_p{p:03d}"
-            docs[name] = (article["title"].replace("_", " "), paragraph["context"])
-            questions += [(qa["question"], f"{name}.txt") for qa in paragraph["qas"]]
-    return docs, questions
+    questions = [
+        (qa["question"], f"{paragraph_name(a, p)}.txt")
+        for a, article in enumerate(data)
+        for p, paragraph in enumerate(article["paragraphs"])
+        for qa in paragraph["qas"]
+    ]
+    return squad_docs(data), questions
 
 
 def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
