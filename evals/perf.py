@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -201,16 +202,16 @@ def squad_stage(args: argparse.Namespace, work: Path, rows: list[Row]) -> tuple[
 
     # warm latency: retrieval only, extractive, generative; the baseline's retrieval and full answer
     ours.ask(asked[0][0])
-    retrieval = [timed(lambda q=q: ours.retriever.retrieve(q, 6))[0] for q, _ in asked]
-    extractive = [timed(lambda q=q: ours.ask(q))[0] for q, _ in asked]
+    retrieval = [timed(partial(ours.retriever.retrieve, q, 6))[0] for q, _ in asked]
+    extractive = [timed(partial(ours.ask, q))[0] for q, _ in asked]
     baseline.retriever.similarity_top_k = 2
-    base_retrieval = [timed(lambda q=q: baseline.retriever.retrieve(q))[0] for q, _ in asked]
+    base_retrieval = [timed(partial(baseline.retriever.retrieve, q))[0] for q, _ in asked]
     generative_ours = Assistant(settings, mode="generative")
     generative_ours.ask(asked[0][0])
-    generative = [timed(lambda q=q: generative_ours.ask(q))[0] for q, _ in asked[: args.generative]]
+    generative = [timed(partial(generative_ours.ask, q))[0] for q, _ in asked[: args.generative]]
     full_baseline = LlamaIndexBaseline(corpus.resolve())
     full_baseline.answer(asked[0][0])
-    base_answer = [timed(lambda q=q: full_baseline.answer(q))[0] for q, _ in asked[: args.generative]]
+    base_answer = [timed(partial(full_baseline.answer, q))[0] for q, _ in asked[: args.generative]]
     for label, mine, theirs in [
         ("warm retrieval", retrieval, base_retrieval),
         ("warm full answer, extractive", extractive, base_answer),
@@ -311,11 +312,8 @@ def process_stage(ours: Assistant, asked: list[str], work: Path, env: dict[str, 
     ask_env = {**env, "ASSISTANT_CORPUS_DIR": str(settings.corpus_dir), "ASSISTANT_DATA_DIR": str(settings.data_dir)}
     cold = []
     for q in asked[:4]:
-        took, _ = timed(
-            lambda q=q: subprocess.run(
-                [sys.executable, "-m", "assistant", "ask", q], env=ask_env, check=True, capture_output=True
-            )
-        )
+        command = [sys.executable, "-m", "assistant", "ask", q]
+        took, _ = timed(partial(subprocess.run, command, env=ask_env, check=True, capture_output=True))
         cold.append(took)
     fresh = work / "fresh"
     fresh_env = {**env, "ASSISTANT_CORPUS_DIR": str(settings.corpus_dir), "ASSISTANT_DATA_DIR": str(fresh)}
