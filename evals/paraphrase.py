@@ -68,16 +68,20 @@ def neighbours(words: Sequence[str], vectors: np.ndarray) -> dict[str, list[str]
     return table
 
 
+def _shared(question: str, sentence: str) -> tuple[set[str], list[str]]:
+    """The stems of the sentence's content words, and the question's lower-case content words (not its first word,
+    not a number) that the sentence also holds as a word or a form of it: the words that may be swapped."""
+    said = {stem(w.lower()) for w in content_words(sentence)}
+    first = question.split()[0] if question.split() else ""
+    words = dict.fromkeys(content_words(question))
+    return said, [w for w in words if w.islower() and w != first and w not in FIXED and stem(w) in said]
+
+
 def paraphrased(question: str, sentence: str, table: dict[str, list[str]], rng: random.Random) -> str | None:
     """The question with up to ``MAX_SWAPPED`` of its lower-case words that the sentence also holds (as a word or a
     form of it) swapped for a near synonym the sentence lacks; None when no word can be swapped."""
-    said = {stem(w.lower()) for w in content_words(sentence)}
-    first = question.split()[0] if question.split() else ""
-    options = [
-        w
-        for w in dict.fromkeys(content_words(question))
-        if w.islower() and w != first and w not in FIXED and stem(w) in said and w in table
-    ]
+    said, shared = _shared(question, sentence)
+    options = [w for w in shared if w in table]
     if not options:
         return None
     out = question
@@ -116,13 +120,7 @@ def changed(question: str, sentence: str, words: Words, rng: random.Random) -> s
     """The question with one of its lower-case words that the sentence also holds swapped for an unrelated word:
     it now asks what the sentence does not say ("How much did the government pay?" -> "How much did the
     government paint?"). The counterpart of ``paraphrased``: a near synonym keeps the answer, another word loses it."""
-    said = {stem(w.lower()) for w in content_words(sentence)}
-    first = question.split()[0] if question.split() else ""
-    options = [
-        w
-        for w in dict.fromkeys(content_words(question))
-        if w.islower() and w != first and w not in FIXED and stem(w) in said
-    ]
+    _, options = _shared(question, sentence)
     if not options:
         return None
     word = rng.choice(options)
