@@ -9,10 +9,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .index import ChunkIndex
-from .words import one_edit_away, stem, terms, words
+from .words import one_edit_away, stem, terms, typing_errors, words
 
 KEYWORD_VERSION = 2  # bump when terms() or the cached fields change, so cached lists are rebuilt
-MIN_CORRECTED = 5  # shorter words are too often another real word one edit away ("Mari" is not "Mali")
+MIN_CORRECTED = 5  # shorter words are too often another real word one edit away ("Mari" is not "Mali") ...
+MIN_SLIP_CORRECTED = 4  # ... but "Kidl" or "gren" is still corrected when a typing slip away from a corpus word
 
 
 class KeywordIndex:
@@ -65,12 +66,23 @@ class KeywordIndex:
             partial.replace(cache)  # atomic: a crash leaves the old cache or the new one
         return cls(ids, tokens, lowered)
 
-    def spelling(self, word: str) -> str | None:
-        """The corpus's most common word one edit away from an unknown lower-case ``word``, if there is one."""
-        if len(word) < MIN_CORRECTED or not word.isalpha() or word in self.word_df or stem(word) in self.vocabulary:
+    def spelling(self, word: str, slips_only: bool = False) -> str | None:
+        """The corpus's word (lower case) one edit away from an unknown lower-case ``word``, if there is one: one
+        that ``word`` is a typing slip of before any other, then the most common. With ``slips_only``, and for words
+        shorter than ``MIN_CORRECTED``, only a word ``word`` is a typing slip of (``typing_errors``: "kidl" ->
+        "kidal", "gren" -> "green"): one edit away, a short word or a name is often another one ("mari", "mali")."""
+        if (
+            len(word) < MIN_SLIP_CORRECTED
+            or not word.isalpha()
+            or word in self.word_df
+            or stem(word) in self.vocabulary
+        ):
             return None  # "seize" is no typo in a corpus that says "seized"
-        known = [w for w in one_edit_away(word) if w in self.word_df]
-        return max(known, key=lambda w: (self.word_df[w], w)) if known else None
+        slips_only = slips_only or len(word) < MIN_CORRECTED
+        known = {w: word in typing_errors(w) for w in one_edit_away(word) if w in self.word_df}
+        known = {w: slip for w, slip in known.items() if slip or not slips_only}
+        # a slip first ("casues" is "causes" mistyped, not "cases" with a letter too many), then the commoner word
+        return max(known, key=lambda w: (known[w], self.word_df[w], w)) if known else None
 
     def idf(self, term: str) -> float:
         n, df = len(self.ids), self.df.get(term, 0)

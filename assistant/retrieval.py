@@ -81,13 +81,21 @@ class Retriever:
 
     def correct(self, query: str) -> str:
         """The query with misspelt lower-case words replaced by the corpus's word one edit away ("recoverd" ->
-        "recovered", "neighbouring" -> "neighboring"); names (capitalised words) are left alone: their variants are
-        matched by ``same_term``."""
+        "recovered", "neighbouring" -> "neighboring"), and names (capitalised words) the corpus lacks by the one it
+        holds a typing slip away ("Kidl" -> "Kidal"); an English word is left as it is."""
 
         def fix(match: re.Match[str]) -> str:
             word = match.group(0)
-            if word.lower() in STOPWORDS or (match.start() > 0 and word[0].isupper()):
-                return word
+            if word.lower() in STOPWORDS or not (word[1:].islower() or word.isupper()):
+                return word  # a code in mixed case ("mTORC", "aPKCz"): no spelling to correct
+            before, after = match.string[match.start() - 1 : match.start()], match.string[match.end() : match.end() + 1]
+            if any(c == "-" or c.isdigit() for c in before + after):
+                return word  # part of "Phags-pa" or "PGAM1": no word of its own
+            if match.start() > 0 and word[0].isupper():
+                better = (
+                    None if word.lower() in english_words() else self.keywords.spelling(word.lower(), slips_only=True)
+                )
+                return (better.upper() if word.isupper() else word[0] + better[1:]) if better else word
             better = self.keywords.spelling(word.lower())
             if better and word.lower() in english_words() and not same_word(*self._vectors_of([word.lower(), better])):
                 return word  # an English word of its own ("buses", "might"), not a misspelt "abuses" or "fight"
@@ -126,7 +134,9 @@ class Retriever:
 
     def ranked_sources(self, query: str, k: int, rerank_top: int = 6) -> list[str]:
         """Documents in the order the answer would use them: by their best evidence sentence among the top
-        ``rerank_top`` chunks, then the rest of the fused chunk ranking."""
+        ``rerank_top`` chunks, then the rest of the fused chunk ranking. The query is spelling-corrected first, as
+        the answer's is."""
+        query = self.correct(query)
         vector = self.embed_query(query)
         chunks = [c for c, _ in self.retrieve(query, k, vector)]
         ordered = [e.source for e in self.evidence(query, chunks[:rerank_top], vector)] if rerank_top else []

@@ -141,6 +141,29 @@ def content_words(text: str) -> list[str]:
     return list(dict.fromkeys(w for w in words(base) if terms(w)))
 
 
+# QWERTY keys by row, each row shifted right of the one above by this share of a key: the keys a finger slips to
+_ROWS = (("qwertyuiop", 0.0), ("asdfghjkl", 0.25), ("zxcvbnm", 0.75))
+_KEY_AT = {c: (r, i + shift) for r, (row, shift) in enumerate(_ROWS) for i, c in enumerate(row)}
+NEAR_KEYS = {
+    a: frozenset(b for b, (r2, x2) in _KEY_AT.items() if b != a and abs(r - r2) <= 1 and abs(x - x2) <= 1.0)
+    for a, (r, x) in _KEY_AT.items()
+}
+
+
+def typing_errors(word: str) -> set[str]:
+    """The slips of a typist on ``word`` (lower case): a letter dropped or doubled, two neighbours swapped, a
+    neighbouring key hit instead of or beside the right one. A narrower set than ``one_edit_away``: "Kidl" is a
+    slip on "Kidal", while "Mari" (l -> r, far apart on the keyboard) is another name, not a slip on "Mali"."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    dropped = {a + b[1:] for a, b in splits if b}
+    doubled = {a + b[0] + b for a, b in splits if b}
+    swapped = {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    instead = {a + c + b[1:] for a, b in splits if b for c in NEAR_KEYS.get(b[0], ())}
+    beside = {a + b[0] + c + b[1:] for a, b in splits if b for c in NEAR_KEYS.get(b[0], ())}
+    beside |= {a + c + b for a, b in splits if b for c in NEAR_KEYS.get(b[0], ())}
+    return (dropped | doubled | swapped | instead | beside) - {word}
+
+
 def one_edit_away(word: str) -> set[str]:
     """Every string one deletion, swap of neighbours, replacement or insertion of a letter away from ``word``."""
     letters = "abcdefghijklmnopqrstuvwxyz"

@@ -138,6 +138,7 @@ def squad(args: argparse.Namespace) -> dict[str, Any]:
     items = items[: args.limit] if args.limit else items
     items = left_out(items, docs) if args.left_out else items
     items = reworded(items, docs, random.Random(args.seed)) if args.reworded else items
+    items = mistyped_items(items, docs, random.Random(args.seed)) if args.typos else items
     write_corpus(BUILD / f"squad{args.version}" / "corpus", docs)
     assistant = assistant_for(f"squad{args.version}", args.judge)
     corpus_dir = assistant.settings.corpus_dir
@@ -149,11 +150,11 @@ def squad(args: argparse.Namespace) -> dict[str, Any]:
         f"SQuAD v{args.version} open retrieval: {len(docs)} paragraphs indexed, {len(items)} questions "
         f"(articles {first}-{last}{', ' + args.titles + ' titles' if titles else ''}, seed {args.seed}"
         f"{', each without its own paragraph' if args.left_out else ''}"
-        f"{', in other words' if args.reworded else ''}), "
+        f"{', in other words' if args.reworded else ''}{', with a typing slip' if args.typos else ''}), "
         f"judge {judge}"
     )
     print(table([run]))
-    variant = ("-left-out" if args.left_out else "") + ("-reworded" if args.reworded else "")
+    variant = "".join(f"-{v}" for v in ("left-out", "reworded", "typos") if getattr(args, v.replace("-", "_")))
     report = BUILD / f"squad{args.version}-{args.titles or 'all'}{variant}-report"
     write_reports([run], report, f"SQuAD v{args.version} open retrieval, {len(items)} questions, judge {judge}")
     if args.left_out:  # no question is answerable: no answer to score, no paragraph to find
@@ -213,6 +214,19 @@ def reworded(items: list[GoldItem], docs: dict[str, tuple[str, str]], rng: rando
     out = []
     for item in items:
         question = paraphrased(item.question, docs[item.sources[0].removesuffix(".txt")][1], table, rng)
+        if question:
+            out.append(dataclasses.replace(item, question=question))
+    return out
+
+
+def mistyped_items(items: list[GoldItem], docs: dict[str, tuple[str, str]], rng: random.Random) -> list[GoldItem]:
+    """The questions with a typing slip in one word they share with their paragraph (``evals.typos``); the others
+    (no word of four letters in common) are dropped."""
+    from .typos import mistyped
+
+    out = []
+    for item in items:
+        question = mistyped(item.question, docs[item.sources[0].removesuffix(".txt")][1], rng)
         if question:
             out.append(dataclasses.replace(item, question=question))
     return out
@@ -346,6 +360,7 @@ def main() -> None:
     p.add_argument("--judge", choices=["learned", "rules"], help="default: the setting (ASSISTANT_RETRIEVAL__JUDGE)")
     p.add_argument("--left-out", action="store_true", help="v1.1: ask each question without its own paragraph")
     p.add_argument("--reworded", action="store_true", help="ask the questions with some words swapped for synonyms")
+    p.add_argument("--typos", action="store_true", help="ask the questions with a typing slip in one word")
     p = sub.add_parser("beir")
     p.add_argument("--dataset", default="scifact")
     p.add_argument("--split", default="test")

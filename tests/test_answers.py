@@ -186,6 +186,11 @@ def test_typos_and_spelling_variants_are_corrected_and_english_words_kept(real: 
     # one edit from the corpus's "abuses" and "fight", but words of their own
     assert correct("Were the public buses bombed?") == "Were the public buses bombed?"
     assert correct("What might the strike be?") == "What might the strike be?"
+    # a name the corpus lacks, a typing slip from one it holds; hyphenated parts and other names stay
+    assert correct("What did the drones hit in Kidl?") == "What did the drones hit in Kidal?"
+    assert correct("Who is Alexandr Ivanov?") == "Who is Alexander Ivanov?"
+    assert correct("What is CSP-DAP?") == "What is CSP-DAP?"
+    assert correct("Where is Mari?") == "Where is Mari?"
 
 
 def test_control_characters_and_lone_surrogates_are_cleaned(real: Assistant):

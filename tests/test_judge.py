@@ -37,6 +37,18 @@ def test_misspelt_words_are_matched_to_the_corpus_vocabulary():
     assert index.spelling("seize") is None  # another form of a corpus word ("seized"), not a typo of "size"
 
 
+def test_short_words_and_names_are_corrected_only_for_a_typing_slip():
+    index = KeywordIndex(["a", "b"], [["kidal", "mali"], ["green"]], [["kidal", "mali"], ["green"]])
+    assert index.spelling("kidl") == "kidal"  # a letter dropped
+    assert index.spelling("gren") == "green"
+    assert index.spelling("mari") is None  # l -> r: keys far apart, another name, not a slip on "mali"
+    assert index.spelling("mlai") == "mali"  # neighbours swapped
+    assert index.spelling("kudal", slips_only=True) == "kidal"  # u beside i on the keyboard
+    assert index.spelling("kodal", slips_only=True) == "kidal"  # o beside i too
+    assert index.spelling("kxdal", slips_only=True) is None  # x is nowhere near i
+    assert index.spelling("kxdal") == "kidal"  # a longer lower-case word takes any one edit
+
+
 def _evidence(text: str, score: float, similarity: float, coverage: float) -> Evidence:
     return Evidence(text, "a.txt", "A", "", "a.txt", 0, len(text), score, similarity, coverage, ())
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -91,6 +92,13 @@ def test_refusal_cards_say_so(fast: Assistant):
     bubble = answer_html(fast.source_text, answer, 0)
     assert 'class="refused-answer"' in bubble
     assert "Nearest passages (none was judged to answer it) · 1 passage<" in bubble
+
+
+def test_the_evidence_panel_says_what_was_searched_when_the_question_was_corrected(fast: Assistant):
+    answer = Answer("Kidal [1]", False, (Citation("a.txt", "A", "quote", 0, 5, 0.1),), question="Where is Kidl?")
+    assert "Searched as" not in evidence_html(fast.source_text, dataclasses.replace(answer, query="Where is Kidl?"))
+    html = evidence_html(fast.source_text, dataclasses.replace(answer, query="Where is Kidal?"))
+    assert '<p class="hint">Searched as: Where is Kidal?</p>' in html
 
 
 def test_each_kind_of_answer_has_its_own_look(fast: Assistant):

@@ -175,7 +175,10 @@ def evidence_html(source_text: SourceText, answer: Answer | None, turn: int | No
         )
     cards = "".join(citation_card(source_text, c, n, turn) for n, c in enumerate(answer.citations, 1))
     notes = "".join(f"<p><i>Note: {html.escape(n)}</i></p>" for n in answer.notes)
-    return cards + notes
+    # a misspelt name corrected ("Kidl") or a follow-up completed from the conversation: what was looked up
+    searched = answer.query and answer.query != answer.question
+    searched_as = f'<p class="hint">Searched as: {html.escape(answer.query)}</p>' if searched else ""
+    return searched_as + cards + notes
 
 
 def source_html(source_text: SourceText, answer: dict[str, Any] | None, n: int) -> str:

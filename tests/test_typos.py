@@ -1,0 +1,24 @@
+"""Questions with a typing slip (evals.typos), and the slips themselves (assistant.words.typing_errors)."""
+
+import random
+
+from assistant.words import NEAR_KEYS, typing_errors
+from evals.typos import mistyped
+
+
+def test_slips_are_the_ones_a_typist_makes():
+    slips = typing_errors("kidal")
+    assert {"kidl", "kiddal", "kdial", "kifal", "kidsal"} <= slips  # dropped, doubled, swapped, near key, beside
+    assert "kipal" not in slips and "kidal" not in slips  # p is far from d; no slip is the word itself
+    assert NEAR_KEYS["g"] == frozenset("ftyhvb")
+
+
+def test_a_question_gets_one_slip_in_a_word_its_paragraph_holds():
+    paragraph = "The Kidal base was struck by drones on Sunday."
+    rng = random.Random(3)
+    for _ in range(20):
+        question = mistyped("Which base did the drones strike in Kidal?", paragraph, rng)
+        assert question is not None and question != "Which base did the drones strike in Kidal?"
+        changed = [w for w in question.split() if w not in "Which base did the drones strike in Kidal?".split()]
+        assert len(changed) == 1 and changed[0][0] in "bdK"  # base, drones or Kidal, first letter kept
+    assert mistyped("Who won?", paragraph, rng) is None  # no word of four letters shared with the paragraph
