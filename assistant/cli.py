@@ -84,8 +84,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
     answer = assistant.ask(args.question, sources=args.within)
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
-    else:
-        print_answer(answer)
+        return 0
+    if answer.query != answer.question:  # a misspelt name corrected, an acronym written as the documents do
+        print(f"(searched as: {answer.query})")
+    print_answer(answer)
     return 0
 
 

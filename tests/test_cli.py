@@ -74,6 +74,14 @@ def test_ask_json_has_the_documented_shape(run, env: dict[str, str], corpus: Pat
     assert "Traceback" not in result.stderr
 
 
+def test_ask_says_what_was_searched_when_a_word_was_corrected(run, env: dict[str, str]):
+    result = run("ask", "Who recoverd the bodies after Tinzaouatene?", env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("(searched as: Who recovered the bodies after Tinzaouatene?)\n")
+    plain = run("ask", "Who recovered the bodies after Tinzaouatene?", env=env)
+    assert "searched as" not in plain.stdout
+
+
 def test_ingest_twice_reports_everything_unchanged(run, env: dict[str, str]):
     first = run("ingest", "--quiet", env=env)
     assert first.returncode == 0 and "added 3" in first.stdout
