@@ -99,6 +99,8 @@ def test_the_evidence_panel_says_what_was_searched_when_the_question_was_correct
     assert "Searched as" not in evidence_html(fast.source_text, dataclasses.replace(answer, query="Where is Kidl?"))
     html = evidence_html(fast.source_text, dataclasses.replace(answer, query="Where is Kidal?"))
     assert '<p class="hint">Searched as: Where is Kidal?</p>' in html
+    bubble = answer_html(fast.source_text, dataclasses.replace(answer, query="Where is Kidal?"), 0)
+    assert '<summary>Sources · 1 passage</summary><p class="hint">Searched as: Where is Kidal?</p>' in bubble
 
 
 def test_each_kind_of_answer_has_its_own_look(fast: Assistant):

@@ -98,7 +98,7 @@ def answer_html(source_text: SourceText, answer: Answer, turn: int) -> str:
     cards = "".join(citation_card(source_text, c, n, turn) for n, c in enumerate(cites, 1))
     count = f"{len(cites)} passage{'s' if len(cites) != 1 else ''}"
     # one line of HTML: a blank line would end the markdown's HTML block
-    sources = f'<details class="sources"><summary>{label} · {count}</summary>{cards}</details>'
+    sources = f'<details class="sources"><summary>{label} · {count}</summary>{_searched_as(answer)}{cards}</details>'
     return f"{_body(answer, turn)}{notes}{sources}"
 
 
@@ -175,10 +175,14 @@ def evidence_html(source_text: SourceText, answer: Answer | None, turn: int | No
         )
     cards = "".join(citation_card(source_text, c, n, turn) for n, c in enumerate(answer.citations, 1))
     notes = "".join(f"<p><i>Note: {html.escape(n)}</i></p>" for n in answer.notes)
-    # a misspelt name corrected ("Kidl") or a follow-up completed from the conversation: what was looked up
-    searched = answer.query and answer.query != answer.question
-    searched_as = f'<p class="hint">Searched as: {html.escape(answer.query)}</p>' if searched else ""
-    return searched_as + cards + notes
+    return _searched_as(answer) + cards + notes
+
+
+def _searched_as(answer: Answer) -> str:
+    """What was looked up, when it is not the question: a misspelt name corrected ("Kidl"), a follow-up completed
+    from the conversation."""
+    searched = answer.query and answer.query != answer.question and not answer.refused
+    return f'<p class="hint">Searched as: {html.escape(answer.query)}</p>' if searched else ""
 
 
 def source_html(source_text: SourceText, answer: dict[str, Any] | None, n: int) -> str:
