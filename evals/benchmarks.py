@@ -21,6 +21,7 @@ import random
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -211,12 +212,7 @@ def reworded(items: list[GoldItem], docs: dict[str, tuple[str, str]], rng: rando
 
     data = json.loads((DATA / "squad" / "dev-v1.1.json").read_text(encoding="utf-8"))["data"]
     table = synonyms(data[:24]).near  # training articles only
-    out = []
-    for item in items:
-        question = paraphrased(item.question, docs[item.sources[0].removesuffix(".txt")][1], table, rng)
-        if question:
-            out.append(dataclasses.replace(item, question=question))
-    return out
+    return rewritten(items, docs, lambda question, paragraph: paraphrased(question, paragraph, table, rng))
 
 
 def mistyped_items(items: list[GoldItem], docs: dict[str, tuple[str, str]], rng: random.Random) -> list[GoldItem]:
@@ -224,9 +220,16 @@ def mistyped_items(items: list[GoldItem], docs: dict[str, tuple[str, str]], rng:
     (no word of four letters in common) are dropped."""
     from .typos import mistyped
 
+    return rewritten(items, docs, lambda question, paragraph: mistyped(question, paragraph, rng))
+
+
+def rewritten(
+    items: list[GoldItem], docs: dict[str, tuple[str, str]], change: Callable[[str, str], str | None]
+) -> list[GoldItem]:
+    """Each question as ``change(question, its paragraph's text)`` writes it; those it cannot change are dropped."""
     out = []
     for item in items:
-        question = mistyped(item.question, docs[item.sources[0].removesuffix(".txt")][1], rng)
+        question = change(item.question, docs[item.sources[0].removesuffix(".txt")][1])
         if question:
             out.append(dataclasses.replace(item, question=question))
     return out
