@@ -42,6 +42,8 @@ def _quote_line(i: int, c: Citation) -> str:
 
 
 def print_answer(answer: Answer, text_shown: bool = False) -> None:
+    if answer.query != answer.question:  # a misspelt name corrected, a follow-up completed from the conversation
+        print(f"(searched as: {answer.query})")
     if not text_shown:
         print(answer.text)
     for i, c in enumerate(answer.citations, 1):
@@ -85,8 +87,6 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
         return 0
-    if answer.query != answer.question:  # a misspelt name corrected, an acronym written as the documents do
-        print(f"(searched as: {answer.query})")
     print_answer(answer)
     return 0
 
@@ -129,8 +129,6 @@ def cmd_chat(args: argparse.Namespace) -> int:
             print("\n(replaced by the extractive answer)")
         elif streamed:
             print()
-        if answer.query != answer.question:
-            print(f"(searched as: {answer.query})")
         print_answer(answer, text_shown=answer.text == streamed)
         print()
     return 0
