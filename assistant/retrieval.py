@@ -89,8 +89,8 @@ class Retriever:
             if word.lower() in STOPWORDS or not (word[1:].islower() or word.isupper()):
                 return word  # a code in mixed case ("mTORC", "aPKCz"): no spelling to correct
             before, after = match.string[match.start() - 1 : match.start()], match.string[match.end() : match.end() + 1]
-            if any(c == "-" or c.isdigit() for c in before + after):
-                return word  # part of "Phags-pa" or "PGAM1": no word of its own
+            if any(c == "-" or c.isalnum() for c in before + after):
+                return word  # part of "Phags-pa", "PGAM1" or "Zürich": no word of its own
             if match.start() > 0 and word[0].isupper():
                 better = (
                     None if word.lower() in english_words() else self.keywords.spelling(word.lower(), slips_only=True)

@@ -190,6 +190,7 @@ def test_typos_and_spelling_variants_are_corrected_and_english_words_kept(real: 
     assert correct("What did the drones hit in Kidl?") == "What did the drones hit in Kidal?"
     assert correct("Who is Alexandr Ivanov?") == "Who is Alexander Ivanov?"
     assert correct("What is CSP-DAP?") == "What is CSP-DAP?"
+    assert correct("Was Kidlé hit?") == "Was Kidlé hit?"  # "Kidl" is only part of a word here
     assert correct("Where is Mari?") == "Where is Mari?"
 
 
