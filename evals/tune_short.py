@@ -1,11 +1,14 @@
 """Choose how the short answer is picked, on SQuAD training questions, never on the gold set.
 
-    python -m evals.tune_short             # about 6 minutes on 2 cores (builds the SQuAD index on first run)
+    python -m evals.tune_short                 # about 4 minutes on 2 cores (builds the SQuAD index on first run)
+    python -m evals.tune_short --judge rules   # the same, with the sentences scored by the rules
+
 
 Each question of SQuAD v1.1 articles 20-23 (training data, ../shared/data/README.md, that the reader did not
 learn from: it trains on 0-19) is asked once against the open
 index of all SQuAD v1.1 paragraphs (build/bench/, built by ``python -m evals.benchmarks squad``). The span reader
-reads the best supported sentences; the choice is then replayed for each setting on a grid: how many sentences
+reads the best supported sentences, as the engine scores them (the learned judge's probabilities, or the rule
+score: the best setting differs); the choice is then replayed for each setting on a grid: how many sentences
 the reader may take its answer from, how much the sentence's evidence score weighs against the span's own score,
 how long (as a share of its sentence) a span may be and still be shown as the short answer, and how confident
 the reader must be (P(start) x P(end)) for it to be shown. Scored as the
@@ -29,21 +32,22 @@ from .benchmarks import DATA, assistant_for, progress_bar, squad_corpus
 from .tune_thresholds import questions
 
 
-def collect(rows: list[tuple[str, tuple[str, ...], bool]], most: int) -> list[dict[str, Any]]:
-    assistant = assistant_for(squad_corpus("1.1"), "rules")
+def collect(rows: list[tuple[str, tuple[str, ...], bool]], most: int, judge: str) -> list[dict[str, Any]]:
+    assistant = assistant_for(squad_corpus("1.1"), judge)
     engine = assistant.engine
     assert engine.span_reader is not None
     settings = assistant.settings.retrieval
+    # the sentences' evidence scores are what the engine weighs them by: the judge's probabilities, or the rule score
+    bar_ = engine.judge.bar if engine.judge else Bar.of_rules(settings)
+    ratio = engine.judge.runner_up_ratio if engine.judge else settings.runner_up_ratio
     bar = progress_bar("short answers")
     cases = []
     for n, (question, answers, _) in enumerate(rows, 1):
         query = engine.retriever.correct(question)
-        vector = engine.retriever.embed_query(query)
-        chunks = [c for c, _ in engine.retriever.retrieve(query, settings.top_k, vector)]
-        candidates = supported(query, engine.retriever.evidence(query, chunks, vector), Bar.of_rules(settings))
+        candidates = supported(query, engine.evidence(query), bar_)
         top = candidates[:most]
         spans = engine.span_reader.spans(query, [c.text for c in top])
-        cited = extractive_choice(candidates, settings.max_citations, settings.runner_up_ratio) if top else []
+        cited = extractive_choice(candidates, settings.max_citations, ratio) if top else []
         cases.append(
             {
                 "answers": answers,
@@ -81,14 +85,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--limit", type=int, default=1000, help="questions at most")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--judge", choices=("learned", "rules"), default="learned", help="what scores the sentences (default: learned)"
+    )
     args = parser.parse_args(argv)
     v11 = json.loads((DATA / "squad" / "dev-v1.1.json").read_text(encoding="utf-8"))["data"]
     unread = {a["title"] for a in v11[20:24]}  # training articles the reader did not learn from
-    cases = collect(questions("1.1", unread, args.limit, args.seed), most=4)
+    cases = collect(questions("1.1", unread, args.limit, args.seed), most=4, judge=args.judge)
     results = []
     for kinds in ("factoid", "phrase"):  # factoid questions only, or all a phrase can answer (Kind.phrase)
         for sentences in (1, 2, 3, 4):
-            for weight in (0.0, 5.0, 20.0, 50.0, 100.0, 200.0, 1000.0):
+            for weight in (0.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 1000.0):
                 for share in (0.5, 0.7, 0.85, 1.0):
                     em, f1, shown, right = replay(cases, sentences, weight, share, kinds, 0.0)
                     results.append((kinds, sentences, weight, share, 0.0, em, f1, shown, right))
@@ -97,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
         em, f1, shown, right = replay(cases, best[1], best[2], best[3], best[0], confidence)
         results.append((best[0], best[1], best[2], best[3], confidence, em, f1, shown, right))
     now = replay(cases, SHORT_SENTENCES, SHORT_WEIGHT, SHORT_SHARE, "phrase", SHORT_CONFIDENCE)
-    print(f"{len(cases)} training questions (SQuAD v1.1 articles 20-23)")
+    print(f"{len(cases)} training questions (SQuAD v1.1 articles 20-23), sentences scored by the {args.judge} judge")
     print("| kinds | sentences | evidence weight | longest share | confidence | EM | F1 | shown | right when shown |")
     print("|---|---|---|---|---|---|---|---|---|")
     setting = f"| phrase (now) | {SHORT_SENTENCES} | {SHORT_WEIGHT} | {SHORT_SHARE} | {SHORT_CONFIDENCE}"
