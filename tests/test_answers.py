@@ -179,6 +179,14 @@ def test_unusable_questions_get_a_clear_message(real: Assistant, question: str, 
         real.ask(question)
 
 
+def test_a_question_just_under_the_length_limit_is_answered(real: Assistant):
+    question = "Who recovered the bodies " + " ".join(["near Tinzaouatene after the fighting in July"] * 40) + "?"
+    assert 1500 < len(question) <= real.settings.max_question_chars  # far longer than the reader's 128 tokens
+    answer = real.ask(question)
+    assert not answer.refused and "recovered the remains" in answer.text
+    assert_verified(answer)
+
+
 def test_typos_and_spelling_variants_are_corrected_and_english_words_kept(real: Assistant):
     correct = real.retriever.correct
     assert correct("who recoverd the bodys") == "who recovered the bodys"  # "bodys" already stems as "bodies"

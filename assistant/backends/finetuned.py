@@ -25,11 +25,12 @@ MAX_TOKENS = 128
 
 @lru_cache(maxsize=1)
 def pair_tokenizer() -> Any:
-    """The model's tokenizer for (question, text) pairs: only the text is cut when a pair is too long."""
+    """The model's tokenizer for (question, text) pairs. A pair too long is cut from the longer of the two: the text,
+    but for a question longer than its text, the question too (cutting only the text failed on such questions)."""
     from tokenizers import Tokenizer
 
     tokenizer = Tokenizer.from_file(str(_model_dir() / "tokenizer.json"))
-    tokenizer.enable_truncation(MAX_TOKENS, strategy="only_second")
+    tokenizer.enable_truncation(MAX_TOKENS, strategy="longest_first")
     tokenizer.no_padding()
     return tokenizer
 
