@@ -57,6 +57,8 @@ class AnswerJudge:
             raise ConfigError(f"the answer judge's weights {path} cannot be read ({exc}); reinstall") from exc
         if self.meta.get("version") != JUDGE_VERSION or tuple(self.meta.get("features", ())) != FEATURES:
             raise ConfigError(f"the answer judge at {path} is not version {JUDGE_VERSION}; reinstall")
+        if self.meta.get("reader", reader.name) != reader.name:  # its weights fit that reader's margins only
+            raise ConfigError(f"the answer judge at {path} was trained with {self.meta['reader']}, not {reader.name}")
         self.name = f"judge-v{JUDGE_VERSION}+{reader.name}"
         self.reader = reader
         self.threshold = float(self.meta["threshold"])

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from assistant.backends.finetuned import ARTIFACT_DIR
+from assistant.errors import ConfigError
 from assistant.judge import FEATURES, JUDGE_VERSION, AnswerJudge
 from assistant.keywords import KeywordIndex
 from assistant.reader import JUDGE_READER_VERSION, SpanReader
@@ -24,6 +25,14 @@ def test_the_committed_judge_says_how_it_was_made():
     assert figures["answerable_declined"] <= meta["max_declined"] + 0.005 and meta["max_declined"] <= 0.10
     assert figures["question_auc_answerable_vs_not"] > 0.6 and figures["question_auc_answerable_vs_left_out"] > 0.8
     assert figures["questions"]["left out"] > 500  # asked without their own paragraph
+
+
+def test_a_judge_trained_with_another_reader_says_so(tmp_path: Path):
+    meta = json.loads((ARTIFACT_DIR / f"judge-v{JUDGE_VERSION}.json").read_text(encoding="utf-8"))
+    other = json.dumps({**meta, "reader": "reader-v1"})
+    (tmp_path / f"judge-v{JUDGE_VERSION}.json").write_text(other, encoding="utf-8")
+    with pytest.raises(ConfigError, match="trained with reader-v1, not reader-v"):
+        AnswerJudge(SpanReader(cache_dir=tmp_path, version=JUDGE_READER_VERSION), artifact_dir=tmp_path)
 
 
 def test_misspelt_words_are_matched_to_the_corpus_vocabulary():
