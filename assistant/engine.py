@@ -44,6 +44,7 @@ from .types import Answer, ShortAnswer
 from .words import QUESTION_WORDS, content_words
 
 MODES = ("extractive", "generative")
+NOTHING_ASKED = "ask about a person, place, event or number in the documents."
 RELATED_BUDGET = 4  # sentences shown for a yes/no or why question that no single sentence answers
 
 
@@ -101,6 +102,11 @@ class AnswerEngine:
                 yield from _emit(broad)
                 return
         query = self.retriever.correct(clean_question(query, None) if query else question)
+        if not content_words(query):  # "???", "what is the": whatever a search found would be chance
+            text = f"There is nothing to search for in {question!r}: {NOTHING_ASKED}"
+            timings["total"] = _since(clock)
+            yield from _emit(Answer(text, True, (), timings, question, query, mode, kind=kind.name))
+            return
         evidence = self.evidence(query, timings, sources)
         named = with_acronyms(query, [e.text for e in evidence])
         if named != query:  # the documents abbreviate a name the question spells out: searched as they write it

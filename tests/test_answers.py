@@ -179,6 +179,13 @@ def test_unusable_questions_get_a_clear_message(real: Assistant, question: str, 
         real.ask(question)
 
 
+@pytest.mark.parametrize("question", ["???", "what is the", "How many?"])
+def test_a_question_with_nothing_to_search_for_says_so(real: Assistant, question: str):
+    answer = real.ask(question)  # before, "???" got "They were halfway there [1]": a passage found by chance
+    assert answer.refused and not answer.citations and not answer.nearest
+    assert answer.text.startswith("There is nothing to search for") and question in answer.text
+
+
 def test_a_question_just_under_the_length_limit_is_answered(real: Assistant):
     question = "Who recovered the bodies " + " ".join(["near Tinzaouatene after the fighting in July"] * 40) + "?"
     assert 1500 < len(question) <= real.settings.max_question_chars  # far longer than the reader's 128 tokens
