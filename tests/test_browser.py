@@ -156,6 +156,19 @@ def test_a_refusal_looks_like_one_and_new_conversation_clears_feedback(page: Any
     expect(page.locator("#chat")).to_contain_text("Ask about the documents below")
 
 
+def test_a_question_with_nothing_to_search_for_is_told_so(page: Any):
+    from playwright.sync_api import expect
+
+    ask(page, "???")
+    refusal = page.locator("#chat .refused-answer").last
+    expect(refusal).to_contain_text("There is nothing to search for", timeout=60_000)
+    expect(page.locator("#chat a.cite")).to_have_count(0)
+    if page.width >= 1000:  # the side panel says the same, with no empty list of passages
+        expect(page.locator("#citations")).to_contain_text("There is nothing to search for")
+        expect(page.locator("#citations")).not_to_contain_text("Nearest passages")
+    shot(page, "nothing-asked")
+
+
 def test_a_summary_a_comparison_and_a_greeting(desktop: Any):
     from playwright.sync_api import expect
 

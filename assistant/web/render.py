@@ -68,6 +68,8 @@ def _body(answer: Answer, turn: int) -> str:
     if answer.refused and text.startswith(REFUSAL):
         rest = _linked(text[len(REFUSAL) :].strip(), turn, cites)
         return f'<div class="refused-answer"><b>{REFUSAL}</b> {rest}</div>'
+    if answer.refused:  # declined for another reason ("There is nothing to search for…"): framed as a refusal too
+        return f'<div class="refused-answer">{_paragraphs(text, turn, cites)}</div>'
     if answer.short and text.startswith(answer.short.text):  # the answer phrase first, on its own line, in bold
         head, _, rest = text.partition("\n\n")  # "phrase [1]", then the supporting sentences
         short = f'<p class="short-answer">{_linked(head, turn, cites)}</p>'
@@ -166,6 +168,8 @@ def evidence_html(source_text: SourceText, answer: Answer | None, turn: int | No
     """The side panel: the latest answer's cards; for a refusal, the nearest passages, marked as not answering."""
     if answer is None:
         return "<p class='hint'>The passages behind the latest answer appear here.</p>"
+    if answer.refused and not answer.nearest and not answer.text.startswith(REFUSAL):  # nothing was searched
+        return f'<div class="refusal"><p>{html.escape(answer.text)}</p></div>'
     if answer.refused:
         cards = "".join(citation_card(source_text, c, n, turn) for n, c in enumerate(answer.nearest, 1))
         return (
