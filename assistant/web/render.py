@@ -168,7 +168,7 @@ def evidence_html(source_text: SourceText, answer: Answer | None, turn: int | No
     """The side panel: the latest answer's cards; for a refusal, the nearest passages, marked as not answering."""
     if answer is None:
         return "<p class='hint'>The passages behind the latest answer appear here.</p>"
-    if answer.refused and not answer.nearest and not answer.text.startswith(REFUSAL):  # nothing was searched
+    if answer.refused and not answer.text.startswith(REFUSAL):  # declined before any search: nothing to list
         return f'<div class="refusal"><p>{html.escape(answer.text)}</p></div>'
     if answer.refused:
         cards = "".join(citation_card(source_text, c, n, turn) for n, c in enumerate(answer.nearest, 1))
