@@ -41,6 +41,7 @@ from .reader import SpanReader
 from .retrieval import Evidence, Retriever
 from .text import clean_question
 from .types import Answer, ShortAnswer
+from .verdict import verdict
 from .words import QUESTION_WORDS, content_words
 
 MODES = ("extractive", "generative")
@@ -126,7 +127,10 @@ class AnswerEngine:
         if defined:  # the text spells out the acronym asked about: that sentence answers, whatever its score
             candidates = [defined[0], *(c for c in candidates if c is not defined[0])]
         if not candidates and kind.name in ("yes/no", "why/how") and not kind.phrase:
-            related = self._related(kind, question, query, clock, sources)
+            topical = self._about(query, sources)
+            # a sentence about its topic may still say yes or no plainly: then it answers
+            candidates = [e for e in topical if kind.name == "yes/no" and verdict(query, e.text, e.previous)][:1]
+            related = None if candidates else self._related(kind, question, query, topical, clock)
             if related:  # the documents speak of it, though no one sentence settles it: show what they say
                 yield from _emit(related)
                 return
@@ -159,6 +163,9 @@ class AnswerEngine:
             notes.append("the passages changed on disk since they were indexed; run `assistant ingest`")
             yield from _emit(self._refusal(query, [], base, clock, notes))
             return
+        said = _verdict(query, cited) if kind.name == "yes/no" else None
+        if said:  # the sentence that says yes or no is cited first
+            cited = [said[1], *(c for c in cited if c is not said[1])]
         short, found = None, None
         if defined:
             found = phrase_in(*defined, self.reader)
@@ -173,6 +180,9 @@ class AnswerEngine:
         if short:
             text = f"{short.text} [1]\n\n{text}"
             timings["short"] = _since(clock) - sum(timings.values())
+        if said:
+            text = f"{said[0].capitalize()} [1]\n\n{text}"
+            base["verdict"] = said[0]
         yield from _emit(_answer(text, cited, base, clock, notes, short))
 
     def _broad(
@@ -188,16 +198,19 @@ class AnswerEngine:
         return self._grouped(chosen, kind, question, topic or question, clock, notes)
 
     def _related(
-        self, kind: Kind, question: str, query: str, clock: float, sources: Sequence[str] | None
+        self, kind: Kind, question: str, query: str, chosen: Sequence[Evidence], clock: float
     ) -> Answer | None:
         """For a yes/no or why question no single sentence answers: the few sentences about its topic, said to be
         that; None when nothing is about it (then the question is declined)."""
-        topic = " ".join(w for w in content_words(query) if w.lower() not in QUESTION_WORDS)
-        top_k = 2 * self.settings.retrieval.top_k
-        chosen = topic_choice(self.retriever, topic, top_k, budget=RELATED_BUDGET, sources=sources)
         lead = "No single passage answers this directly. What the documents say about it:"
         note = "no one sentence answers the question; these passages are about its topic, judge from them"
         return self._grouped(chosen, kind, question, query, clock, [note], lead)
+
+    def _about(self, query: str, sources: Sequence[str] | None) -> list[Evidence]:
+        """The few sentences about a question's topic (its words without the question words)."""
+        topic = " ".join(w for w in content_words(query) if w.lower() not in QUESTION_WORDS)
+        top_k = 2 * self.settings.retrieval.top_k
+        return topic_choice(self.retriever, topic, top_k, budget=RELATED_BUDGET, sources=sources)
 
     def _grouped(
         self,
@@ -281,6 +294,15 @@ def _definition(question: str, evidence: Sequence[Evidence]) -> tuple[Evidence, 
         if found:
             return ev, *found
     return None
+
+
+def _verdict(query: str, cited: Sequence[Evidence]) -> tuple[str, Evidence] | None:
+    """Yes or no from the first cited sentence that says it plainly, with that sentence; None when none does or
+    two of them say opposite things (then the quotes speak for themselves)."""
+    said = [(v, c) for c in cited if (v := verdict(query, c.text, c.previous))]
+    if not said or any(v != said[0][0] for v, _ in said):
+        return None
+    return said[0]
 
 
 def last_answer(items: Iterator[str | Answer]) -> Answer:

@@ -149,6 +149,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
             if r["n"]
         ]
         print(f"{run['system']}, Wilson 95% intervals: " + "; ".join(shown))
+        summary = run["summary"]
+        if "verdict_share" in summary:
+            polar = sum(1 for r in run["results"] if r.get("polarity") and not r["answer"]["refused"])
+            print(
+                f"{run['system']}, yes/no questions answered ({polar}): said yes or no for"
+                f" {summary['verdict_share']:.2f}, rightly for {summary['verdict_precision']:.2f} of those"
+            )
     if broad:
         by_kind = ", ".join(f"{k} {v:.2f}" for k, v in broad["by_kind"].items())
         print(

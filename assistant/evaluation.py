@@ -29,6 +29,7 @@ class GoldItem:
     answerable: bool
     kind: str = "fact"
     split: str = "test"
+    polarity: str | None = None  # a yes/no question: "yes" or "no", what a reader of the documents would reply
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ def load_gold(path: Path) -> list[GoldItem]:
                 bool(row.get("answerable", bool(answers))),
                 row.get("kind", "fact"),
                 row.get("split", "test"),
+                row.get("polarity"),
             )
         )
     return items
@@ -125,6 +127,7 @@ class Result:
     best_score: float = float("nan")  # the best sentence's score, cited or (refused) nearest
     right_if_answered: bool = False  # answering with the best sentence would be right
     accepted: list[str] = field(default_factory=list)  # the gold answers (for exports' "reference")
+    polarity: str | None = None  # a yes/no question's reply ("yes"/"no"); the answer's is answer["verdict"]
 
 
 # extracted texts of the files quoted, kept while a file is unchanged (a PDF is not read again for each quote)
@@ -144,7 +147,8 @@ def score(item: GoldItem, answer: Answer, ranked: list[str], corpus_dir: Path) -
     data = answer.to_dict()
     if item.answerable:
         contained = not answer.refused and contains(answer.text, item.answers)
-        correct = contained
+        # a yes/no answer that says "yes" or "no" must say the right one; one that only quotes is judged by them
+        correct = contained and (answer.verdict is None or item.polarity in (None, answer.verdict))
     else:
         contained, correct = False, answer.refused
     cites = data["citations"]
@@ -169,6 +173,7 @@ def score(item: GoldItem, answer: Answer, ranked: list[str], corpus_dir: Path) -
         max((c.score for c in answer.citations + answer.nearest), default=float("nan")),
         item.answerable and contains(_would_answer(answer), item.answers),
         list(item.answers),
+        item.polarity,
     )
 
 
@@ -208,6 +213,11 @@ def summarize(results: Sequence[Result], dialogue_turns: Sequence[Result] = ()) 
     for stage in stages:
         summary[f"{stage}_p50_ms"] = percentile([r.timings_ms[stage] for r in results if stage in r.timings_ms], 0.5)
     summary.update(retrieval_metrics([(r.ranked_sources, r.gold_sources) for r in results if r.answerable]))
+    polar = [r for r in results if r.polarity and not r.answer["refused"]]
+    given = [r for r in polar if r.answer.get("verdict")]
+    if polar:  # of the yes/no questions answered: how often "yes" or "no" was said, and how often rightly
+        summary["verdict_share"] = len(given) / len(polar)
+        summary["verdict_precision"] = mean([float(r.answer["verdict"] == r.polarity) for r in given])
     if dialogue_turns:
         summary["dialogue_turn_accuracy"] = mean([float(r.correct) for r in dialogue_turns])
         summary["follow_up_accuracy"] = mean([float(r.correct) for r in dialogue_turns if r.kind == "follow-up"])

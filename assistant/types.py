@@ -45,6 +45,7 @@ class Answer:
     judge: str = ""  # what decided which sentences answer: "judge-v5+reader-v3" (learned) or "rules"
     kind: str = "factoid"  # the question's kind (kinds.KINDS): it decides the answer's shape
     short: ShortAnswer | None = None  # factoid questions: the answer phrase, then the supporting quotes
+    verdict: str | None = None  # yes/no questions: "yes" or "no" when the first quote says it plainly
 
     def to_dict(self) -> dict[str, Any]:
         """The shape printed by ``assistant ask --json``."""
@@ -60,6 +61,7 @@ class Answer:
             "judge": self.judge,
             "kind": self.kind,
             "short_answer": asdict(self.short) if self.short else None,
+            "verdict": self.verdict,
         }
 
 

@@ -317,3 +317,14 @@ def test_conversational_turns_get_a_reply_about_the_documents(real: Assistant, g
     answer = real.ask(greeting)
     assert answer.kind == "conversational" and not answer.refused and not answer.citations
     assert "3 documents indexed" in answer.text and "Summarize the documents." in answer.text
+
+
+def test_a_yes_no_question_gets_no_first_when_its_quote_says_so(real: Assistant):
+    answer = real.ask("Has Mali's army officially announced that the mission ended?")
+    assert answer.kind == "yes/no" and answer.verdict == "no", answer.text
+    assert answer.text.startswith("No [1]\n\n") and "not officially announced" in answer.citations[0].quote
+    assert answer.to_dict()["verdict"] == "no"
+    assert_verified(answer)
+    # a quote that does not plainly settle it is shown without a yes or a no
+    unsettled = real.ask("Did the convoy head north to take revenge?")
+    assert unsettled.verdict is None and not unsettled.text.startswith(("Yes", "No [1]"))

@@ -110,6 +110,10 @@ def test_each_kind_of_answer_has_its_own_look(fast: Assistant):
     assert '<div class="doc-part">' in answer_html(fast.source_text, broad, 0)
     for answer in short:  # the hashed embedder may not find a phrase; when it does, it leads in bold
         assert answer_html(fast.source_text, answer, 0).startswith('<div class="answer"><p class="short-answer">')
+    said = Answer(
+        "No [1]\n\nThey did not arrive [1].", False, (Citation("a.txt", "A", "quote", 0, 5, 0.1),), verdict="no"
+    )
+    assert answer_html(fast.source_text, said, 0).startswith('<div class="answer"><p class="short-answer">No ')
     assert 'class="draft"' in streaming_html("Checked [1].", "An unchecked dr")
     assert "(checking against the passages" in streaming_html("", "An unchecked dr")
 

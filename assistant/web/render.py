@@ -70,7 +70,8 @@ def _body(answer: Answer, turn: int) -> str:
         return f'<div class="refused-answer"><b>{REFUSAL}</b> {rest}</div>'
     if answer.refused:  # declined for another reason ("There is nothing to search for…"): framed as a refusal too
         return f'<div class="refused-answer">{_paragraphs(text, turn, cites)}</div>'
-    if answer.short and text.startswith(answer.short.text):  # the answer phrase first, on its own line, in bold
+    # the answer phrase (or the yes or no) first, on its own line, in bold
+    if answer.verdict or (answer.short and text.startswith(answer.short.text)):
         head, _, rest = text.partition("\n\n")  # "phrase [1]", then the supporting sentences
         short = f'<p class="short-answer">{_linked(head, turn, cites)}</p>'
         return f'<div class="answer">{short}{_paragraphs(rest, turn, cites)}</div>'

@@ -1,0 +1,98 @@
+"""Yes or no, read from the quote that answers a yes/no question ("Did the convoy reach Tinzaouatene?" -> "No":
+"…they didn't arrive in Tinzaouatene").
+
+No data this project may learn from asks yes/no questions (SQuAD asks for spans; SciFact's 953 supported or
+contradicted training claims were too few to learn polarity from: README, "Limitations"), so this is a rule, and a
+cautious one: a verdict is given only when the quote is plainly about the question and plainly says it, otherwise
+the quotes stand alone as before. "No" needs a negation ("not", "never", "without", "yet to", "no reaction")
+bearing on the question's words in the part of the sentence that holds most of them; "Yes" needs every content
+word of the question in that part (or the sentence before it) and no such negation.
+A hedge there ("could", "potentially", "unclear") gives no verdict: the quote says as much as is known. A quote
+that contradicts with other words ("lost control" for "did they keep control?") gives none either, because
+"keep" is not in it: what the rule cannot read, it leaves to the reader of the quote.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .words import same_term, terms
+
+YES, NO = "yes", "no"
+# Two thirds of the question's content words must be in the sentence or the one before it for a "No": enough to
+# be sure the negation is about what was asked, while allowing the one word a sentence puts differently.
+NO_COVERAGE = 2 / 3
+
+NEGATION_REACH = 5  # words after a negation that it bears on ("didn't arrive in Tinzaouatene")
+_NEGATION = re.compile(
+    r"\b(not|no|never|none|nobody|nothing|neither|nor|without|cannot|yet to|failed to|refused to|little|few)\b"
+    r"|\w+n't\b",
+    re.IGNORECASE,
+)
+# phrases that hold a negation word but affirm ("not less than 84", "not only", "a few")
+_NOT_NEGATION = re.compile(
+    r"\b(not|no) (less|fewer|more) than\b|\bnot only\b|\bno doubt\b|\ba (little|few)\b|\bquite a few\b",
+    re.IGNORECASE,
+)
+_HEDGE = re.compile(
+    r"\b(could|may|might|possibly|potentially|perhaps|reportedly|allegedly|alleged|likely|unlikely|unclear|"
+    r"uncertain|unknown|speculation|suspected|appears?|seems?|believed)\b",
+    re.IGNORECASE,
+)
+# where a sentence's parts divide: a negation or hedge speaks of the words in its own part. Not at commas: a
+# negation reaches across a list ("no reaction from the army, the ministry, and the authorities of Burkina Faso")
+_CLAUSES = re.compile(r"[;:()\u2013\u2014]|\s-\s|\b(?:but|although|though|while|whereas|however)\b", re.IGNORECASE)
+# the words that open a yes/no question, and words that only frame it ("did the army ever officially say")
+_OPENING = re.compile(
+    r"^\s*(is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|may|might|must)\b", re.IGNORECASE
+)
+_FRAMING = frozenset(
+    terms("ever really actually truly indeed true anyway already still yet at all")
+    + terms("among amongst across toward towards within upon onto via per along around beyond")  # prepositions
+)
+
+
+def verdict(question: str, sentence: str, before: str = "") -> str | None:
+    """``YES`` or ``NO`` when ``sentence`` (with ``before``, the sentence before it) settles the yes/no
+    ``question``, else None."""
+    claim = _OPENING.sub("", question, count=1)
+    if _OPENING.match(question) is None or _negated(claim) or re.search(r"\bor\b", claim, re.IGNORECASE):
+        return None  # "Isn't it…", "was it not…", "A or B?": the polarity of the reply would be ambiguous
+    asked = [t for t in dict.fromkeys(terms(claim)) if t not in _FRAMING]
+    if not asked:
+        return None
+    # the part of the sentence that holds most of the question's words is the one that answers it ("In X, we lost
+    # a battle, but we are never going to lose the war": "did they lose a battle?" is read in the first part)
+    shared = [(sum(any(same_term(t, s) for s in terms(c)) for t in asked), c) for c in _CLAUSES.split(sentence) if c]
+    most = max((n for n, _ in shared), default=0)
+    about = [c for n, c in shared if n == most and n > 0]
+    if not about or any(_HEDGE.search(c) for c in about):
+        return None
+    # what the answering part says, with the sentence before (what its "it" or "they" stands for); not the other
+    # parts ("have not disclosed their losses, although Wagner said the losses were severe": Wagner disclosed?)
+    # A number must be in the answering part itself ("did they take up arms in 2022?" is not answered by "in 2023"
+    # after a sentence about 2022).
+    said, own = terms(" ".join([before, *about])), terms(" ".join(about))
+    covered = [t for t in asked if any(same_term(t, s) for s in (own if t[0].isdigit() else said))]
+    negated = {_denies(c, asked) for c in about}
+    if negated == {True}:
+        return NO if len(covered) >= NO_COVERAGE * len(asked) else None
+    if negated == {False}:
+        return YES if len(covered) == len(asked) else None
+    return None  # its best-matching parts say both
+
+
+def _negated(text: str) -> bool:
+    return bool(_NEGATION.search(_NOT_NEGATION.sub(" ", text)))
+
+
+def _denies(clause: str, asked: list[str]) -> bool:
+    """Whether a negation in ``clause`` bears on the question's words: one of them within the few words after it
+    ("has not officially announced", "no reaction to these allegations"), not a negation of something else
+    ("controls without the disease", "trials remain unpublished, and investigators are not contactable")."""
+    text = _NOT_NEGATION.sub(" ", clause)
+    for match in _NEGATION.finditer(text):
+        after = terms(" ".join(text[match.end() :].split()[:NEGATION_REACH]))
+        if any(same_term(t, s) for t in asked for s in after):
+            return True
+    return False

@@ -1,0 +1,57 @@
+"""Yes or no from a quote: said only when the quote plainly settles the question (sentences invented here)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.verdict import NO, YES, verdict
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "before", "expected"),
+    [
+        ("Did the council approve the budget?", "The council approved the budget on Tuesday.", "", YES),
+        ("Did the council approve the budget?", "The council has not approved the budget yet.", "", NO),
+        ("Did the council approve the budget?", "The council never approved the budget.", "", NO),
+        ("Did the council approve the budget?", "Two weeks on, the council is yet to approve the budget.", "", NO),
+        # the sentence before supplies what this one calls "it"
+        ("Did the ferry reach Dover?", "It didn't arrive in Dover.", "The ferry left Calais at noon.", NO),
+        ("Did the ferry reach Dover?", "It reached the port on time.", "The ferry sailed for Dover.", YES),
+        # a negation in another part of the sentence is about something else
+        ("Did the mayor open the bridge?", "The mayor opened the bridge, though the rain did not stop.", "", YES),
+        # affirming phrases that hold a negation word
+        ("Did the rebels seize 40 trucks?", "The rebels seized not less than 40 trucks.", "", YES),
+        ("Did the rebels seize the trucks?", "The rebels seized not only the trucks but the fuel.", "", YES),
+    ],
+)
+def test_a_quote_that_plainly_settles_the_question_gives_yes_or_no(
+    question: str, sentence: str, before: str, expected: str
+):
+    assert verdict(question, sentence, before) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence"),
+    [
+        # a hedge: the quote says as much as is known
+        ("Did the council approve the budget?", "The council could approve the budget next week."),
+        ("Is the strike the start of a campaign?", "The strike is potentially the start of a wider campaign."),
+        # contradicted in other words: "keep" is not in the quote, so the rule cannot read it
+        ("Did the rebels keep control of the town?", "The rebels lost control of the town in May."),
+        # not about what was asked: too few of its words
+        ("Did the council approve the new stadium budget?", "The council did not meet on Tuesday."),
+        # a negated question or a choice: "yes" and "no" would be ambiguous
+        ("Didn't the council approve the budget?", "The council approved the budget."),
+        ("Was the budget approved or rejected?", "The budget was approved."),
+        ("Who approved the budget?", "The council approved the budget."),
+    ],
+)
+def test_no_verdict_when_the_quote_does_not_plainly_say_it(question: str, sentence: str):
+    assert verdict(question, sentence) is None
+
+
+def test_a_number_asked_about_must_be_in_the_answering_sentence_itself():
+    # the sentence before may say what "they" are, not the year the question asks about
+    before = "In 2022, the rebels met."
+    assert verdict("Did the rebels take up arms in 2022?", "They took up arms in 2023.", before) is None
+    assert verdict("Did the rebels take up arms in 2023?", "They took up arms in 2023.", before) == YES
