@@ -99,9 +99,11 @@ class ModelRewrite:
 def rewrite_by_rules(question: str, history: list[Turn]) -> str:
     """Carry the previous turn's names, for an elliptical follow-up its topic, and for one with a pronoun what the
     pronoun most often stands for (the previous short answer, else the names in its first quote) into the query."""
-    if not history:
+    # the last turn that asked about something ("???" asked about nothing, and follows up nothing: the engine says so)
+    asked = [t for t in history if content_words(t.answer.query or t.question)]
+    if not asked or not re.search(r"[^\W_]", question):
         return question
-    previous = history[-1].answer.query or history[-1].question
+    previous = asked[-1].answer.query or asked[-1].question
     own = set(terms(question))
     # "Why?", "How many in total?": too few words to search alone. A short question that names its own subject
     # ("What is the population of Kidal?") stands alone, unless it points back ("And Kidal?").
@@ -110,7 +112,7 @@ def rewrite_by_rules(question: str, history: list[Turn]) -> str:
     if not (elliptical or pronoun or _LEAD.search(question)):
         return question
     candidates = content_words(previous) if elliptical else names(previous)
-    answer = history[-1].answer
+    answer = asked[-1].answer
     if pronoun and answer.short and len(answer.short.text.split()) <= MAX_CARRIED_ANSWER_WORDS:
         candidates += content_words(answer.short.text)  # "How far is that from ...?" after "Kidal": "that" is Kidal
     elif pronoun and answer.citations:  # no phrase answered: "it" is what the first quote tells of

@@ -68,6 +68,17 @@ _YES_NO = re.compile(
     r"weren't|didn't|doesn't|don't|hasn't|haven't)\b",
     re.IGNORECASE,
 )
+# a search typed as keywords ("Kidal", "Wagner losses"): a few words that neither ask ("who", "did", "list") nor
+# continue a conversation ("and Kidal?"). What such a user wants is what the documents say about them.
+KEYWORD_WORDS = 4
+_ASKING = re.compile(
+    r"^(who|whom|whose|what|whats|when|where|which|why|how|is|are|was|were|am|do|does|did|has|have|had|can|could|"
+    r"will|would|should|shall|may|might|must|isn't|aren't|wasn't|weren't|didn't|doesn't|don't|hasn't|haven't|"
+    r"list|name|enumerate|give|show|find|tell|explain|describe|define|compare|summari[sz]e|and|but|or|so|then|"
+    r"also|what's|who's|where's|how's|in|on|at|for|from|since|until|during|after|before|according|yes|no|"
+    r"please|any|anything|more|else|again)\b",
+    re.IGNORECASE,
+)
 _WHY_HOW = re.compile(
     r"^(why|how come|for what reason|what (was|is|were) the (reason|purpose|cause|motive|goal|aim)s?|how)\b"
     r"(?! (many|much|long|old|far|big|large|often|tall|fast|soon|high|deep|wide|few)\b)",
@@ -116,6 +127,8 @@ def question_kind(question: str) -> Kind:
         topic = _bare(topical.group(topical.lastindex or 0))
         collection = _COLLECTION.match(f"summarize the {topic}") if topic else True
         return Kind("broad", "" if collection else topic)
+    if _keywords(text):
+        return Kind("broad", " ".join(dict.fromkeys(text.strip(" ?.!").split())))
     if _WHY_HOW.match(text):  # a reason is told by its sentence; a manner or means can be a phrase ("by road")
         return Kind("why/how", phrase=text.lower().startswith("how "))
     if _YES_NO.match(text) and not re.search(r"\bor\b", text, re.IGNORECASE):
@@ -123,6 +136,25 @@ def question_kind(question: str) -> Kind:
     if _LIST.match(text):
         return Kind("list", phrase=True)
     return Kind("factoid", phrase=not _STATEMENT.match(text))
+
+
+# words that make a short text a question wherever they stand ("Combs are called what?", "Telnet was sold to")
+_ASKING_ANYWHERE = re.compile(
+    r"\b(who|whom|whose|what|when|where|which|why|how|is|are|was|were|do|does|did|has|have|had|can|could|will|"
+    r"would|should|stands?|means?)\b",
+    re.IGNORECASE,
+)
+
+
+def _keywords(text: str) -> bool:
+    """A few words typed as a search, not a question or a follow-up ("Kidal", "Wagner losses", "CSP-DPA?")."""
+    bare = text.strip(" ?.!")
+    return (
+        0 < len(bare.split()) <= KEYWORD_WORDS
+        and not _ASKING.match(bare)
+        and not _ASKING_ANYWHERE.search(bare)
+        and bool(re.search(r"[^\W_]", bare))
+    )
 
 
 def _bare(topic: str) -> str:

@@ -163,6 +163,17 @@ def test_follow_up_questions_are_resolved_from_the_history(real: Assistant):
     far = chat.ask("How far is that from Tinzaouatene?")
     assert stop.short is not None and "Kidal" in stop.short.text
     assert far.query.endswith("Kidal)") and "200 kilometres" in far.text
+    # "???" follows up nothing: told so, and the next follow-up still goes back to the last real question
+    nothing = chat.ask("???")
+    assert nothing.refused and nothing.query == "???" and "nothing to search for" in nothing.text
+    assert chat.rewrite("why?").endswith("Kidal)")
+
+
+def test_a_few_words_typed_as_a_search_get_what_the_documents_say_about_them(real: Assistant):
+    answer = real.ask("Kidal Kidal Kidal Kidal")
+    assert answer.kind == "broad" and answer.text.startswith("What the 2 documents say about Kidal:"), answer.text
+    assert answer.short is None and all("Kidal" in c.quote for c in answer.citations[:2])
+    assert_verified(answer)
 
 
 @pytest.mark.parametrize(

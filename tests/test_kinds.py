@@ -42,6 +42,13 @@ from assistant.retrieval import Evidence
         ("Which news agency quoted him?", "factoid", ""),
         ("What happens next?", "factoid", ""),
         ("Name a Russian company.", "factoid", ""),  # one is asked for
+        # a few words typed as a search: what the documents say about them
+        ("Kidal", "broad", "Kidal"),
+        ("wagner losses?", "broad", "wagner losses"),
+        ("Kidal Kidal Kidal Kidal", "broad", "Kidal"),
+        ("Combs are called what?", "factoid", ""),  # SQuAD's short questions ask all the same
+        ("Telnet was sold to", "factoid", ""),
+        ("and Kidal?", "factoid", ""),  # a follow-up, read with the conversation
     ],
 )
 def test_the_kind_and_topic_come_from_the_wording(question: str, kind: str, topic: str):
