@@ -169,6 +169,20 @@ def test_a_question_with_nothing_to_search_for_is_told_so(page: Any):
     shot(page, "nothing-asked")
 
 
+def test_a_yes_no_answer_leads_with_its_verdict_and_keywords_get_an_overview(page: Any):
+    from playwright.sync_api import expect
+
+    ask(page, "Has Mali's army officially announced that the mission ended?")
+    lead = page.locator("#chat .short-answer").last
+    expect(lead).to_contain_text("No", timeout=60_000)
+    expect(page.locator("#chat .answer").last).to_contain_text("has not officially announced")
+    shot(page, "yes-no")
+    ask(page, "Kidal")
+    expect(page.locator("#chat .doc-part").first).to_contain_text("Kidal", timeout=60_000)
+    expect(page.locator("#chat .answer").last).to_contain_text("What the 2 documents say about Kidal")
+    shot(page, "keywords")
+
+
 def test_a_summary_a_comparison_and_a_greeting(desktop: Any):
     from playwright.sync_api import expect
 
