@@ -74,12 +74,12 @@ def verdict(question: str, sentence: str, before: str = "") -> str | None:
     # after a sentence about 2022).
     said, own = terms(" ".join([before, *about])), terms(" ".join(about))
     covered = [t for t in asked if any(same_term(t, s) for s in (own if t[0].isdigit() else said))]
-    negated = {_denies(c, asked) for c in about}
-    if negated == {True}:
+    denied = {_denies(c, asked) for c in about}
+    if denied == {True}:
         return NO if len(covered) >= NO_COVERAGE * len(asked) else None
-    if negated == {False}:
-        return YES if len(covered) == len(asked) else None
-    return None  # its best-matching parts say both
+    if any(_negated(c) for c in about):  # a negation out of reach may still bear on it ("did not, despite …, go")
+        return None
+    return YES if len(covered) == len(asked) else None
 
 
 def _negated(text: str) -> bool:

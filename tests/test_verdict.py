@@ -40,6 +40,8 @@ def test_a_quote_that_plainly_settles_the_question_gives_yes_or_no(
         ("Did the rebels keep control of the town?", "The rebels lost control of the town in May."),
         # not about what was asked: too few of its words
         ("Did the council approve the new stadium budget?", "The council did not meet on Tuesday."),
+        # a negation too far from the words asked to be read, but maybe bearing on them
+        ("Did the army reach the town?", "The army did not, despite repeated promises from officials, reach the town."),
         # a negated question or a choice: "yes" and "no" would be ambiguous
         ("Didn't the council approve the budget?", "The council approved the budget."),
         ("Was the budget approved or rejected?", "The budget was approved."),
