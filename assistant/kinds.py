@@ -71,9 +71,15 @@ _YES_NO = re.compile(
 # a search typed as keywords ("Kidal", "Wagner losses"): a few words that neither ask ("who", "did", "list") nor
 # continue a conversation ("and Kidal?"). What such a user wants is what the documents say about them.
 KEYWORD_WORDS = 4
+# words that make a short text a question wherever they stand ("Combs are called what?", "Telnet was sold to")
+_ASKING_ANYWHERE = re.compile(
+    r"\b(who|whom|whose|what|when|where|which|why|how|is|are|was|were|do|does|did|has|have|had|can|could|will|"
+    r"would|should|stands?|means?)\b",
+    re.IGNORECASE,
+)
+# and words that do so as its first: commands, negative auxiliaries, a conversation's "and …", "in which …"
 _ASKING = re.compile(
-    r"^(who|whom|whose|what|whats|when|where|which|why|how|is|are|was|were|am|do|does|did|has|have|had|can|could|"
-    r"will|would|should|shall|may|might|must|isn't|aren't|wasn't|weren't|didn't|doesn't|don't|hasn't|haven't|"
+    r"^(whats|am|shall|may|might|must|isn't|aren't|wasn't|weren't|didn't|doesn't|don't|hasn't|haven't|"
     r"list|name|enumerate|give|show|find|tell|explain|describe|define|compare|summari[sz]e|and|but|or|so|then|"
     r"also|what's|who's|where's|how's|in|on|at|for|from|since|until|during|after|before|according|yes|no|"
     r"please|any|anything|more|else|again)\b",
@@ -136,14 +142,6 @@ def question_kind(question: str) -> Kind:
     if _LIST.match(text):
         return Kind("list", phrase=True)
     return Kind("factoid", phrase=not _STATEMENT.match(text))
-
-
-# words that make a short text a question wherever they stand ("Combs are called what?", "Telnet was sold to")
-_ASKING_ANYWHERE = re.compile(
-    r"\b(who|whom|whose|what|when|where|which|why|how|is|are|was|were|do|does|did|has|have|had|can|could|will|"
-    r"would|should|stands?|means?)\b",
-    re.IGNORECASE,
-)
 
 
 def _keywords(text: str) -> bool:
