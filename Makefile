@@ -24,10 +24,15 @@ $(VENV)/.installed-app: pyproject.toml scripts/app.lock | $(BIN)/python
 
 # The local model for generative mode (llama-cpp-python compiles from source: ~5 minutes on 2 cores). This
 # resolves the whole project, so the model package's requirements arrive too: the pinned CPU torch goes in
-# first, alone, so the resolver never picks a CUDA one
+# first, alone, so the resolver never picks a CUDA one.
+# llama-cpp-python is built for portable AVX2, not for the CPU it compiles on: a native build uses every
+# instruction the CPU reports, AMX tiles included, and virtual machines that report AMX without letting a
+# process use it kill the first prompt with "Illegal instruction". Without pip's cache, so that a wheel built
+# natively before is not reused (the cache does not tell builds with other CMAKE_ARGS apart)
+LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF
 $(VENV)/.installed-llm: $(VENV)/.installed-app
 	$(BIN)/pip install $(PIP_FLAGS) torch==2.13.0
-	$(BIN)/pip install $(PIP_FLAGS) -e ".[llm]"
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/pip install $(PIP_FLAGS) --no-cache-dir -e ".[llm]"
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed-llm
