@@ -34,7 +34,7 @@ from .config import Settings
 from .display import tidy_sentence
 from .errors import AssistantError, BackendUnavailable, BadInput
 from .gate import generate
-from .judge import AnswerJudge
+from .judge import UNSURE, AnswerJudge
 from .kinds import Kind, question_kind
 from .prompts import Prompts
 from .reader import SpanReader
@@ -147,6 +147,12 @@ class AnswerEngine:
                 yield from _emit(_answer(text, cited, base, clock))
                 return
         notes: list[str] = []
+        best = max(c.score for c in candidates)
+        if self.judge and not defined and best < UNSURE:
+            notes.append(
+                f"not sure this answers the question: the judge gives the best passage a probability of {best:.2f}, "
+                "and about half of the answers this unsure are wrong; check the quote"
+            )
         if mode == "generative":
             cited = self._verified_or_note(candidates[:limit], notes)
             generated = (yield from self._generate(question, cited, notes, drafts)) if cited else None

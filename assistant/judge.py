@@ -26,6 +26,11 @@ from .retrieval import Evidence
 
 JUDGE_VERSION = 5  # 4 was tried and not kept (README, "The answer judge")
 MARGIN_CLIP = 15.0  # the reader's margins beyond this say nothing more
+# Below this probability an answer is a coin flip, and it says so: on SQuAD training questions (v1.1 articles 20-23,
+# and v2.0's unanswerable questions of the same titles taken as one question in four), about half of the answers
+# whose best sentence scores under 0.30 hold a gold answer, and 0.56-0.89 of those above it, by band
+# (python -m evals.tune_short --bands)
+UNSURE = 0.30
 
 
 def features(question: str, ev: Evidence, span: Span | None, rank: int, best_margin: float) -> list[float]:

@@ -2,6 +2,7 @@
 
     python -m evals.tune_short                 # about 4 minutes on 2 cores (builds the SQuAD index on first run)
     python -m evals.tune_short --judge rules   # the same, with the sentences scored by the rules
+    python -m evals.tune_short --bands         # how often answers are right by the judge's probability
 
 
 Each question of SQuAD v1.1 articles 20-23 (training data, ../shared/data/README.md, that the reader did not
@@ -32,8 +33,10 @@ from .benchmarks import DATA, assistant_for, progress_bar, squad_corpus
 from .tune_thresholds import questions
 
 
-def collect(rows: list[tuple[str, tuple[str, ...], bool]], most: int, judge: str) -> list[dict[str, Any]]:
-    assistant = assistant_for(squad_corpus("1.1"), judge)
+def collect(
+    rows: list[tuple[str, tuple[str, ...], bool]], most: int, judge: str, version: str = "1.1"
+) -> list[dict[str, Any]]:
+    assistant = assistant_for(squad_corpus(version), judge)
     engine = assistant.engine
     assert engine.span_reader is not None
     settings = assistant.settings.retrieval
@@ -81,6 +84,26 @@ def replay(
     return 100 * em / n, 100 * f1 / n, shown / n, right / max(1, shown)
 
 
+def _share_answered(cases: list[dict[str, Any]], low: float, high: float, right: bool) -> float:
+    """The share of ``cases`` answered from a best sentence scored in [low, high) (and right, if ``right``)."""
+    inside = [c for c in cases if c["sentences"] and low <= c["sentences"][0][1] < high]
+    held = [c for c in inside if not right or any(a.lower() in c["whole"].lower() for a in c["answers"])]
+    return len(held) / max(1, len(cases))
+
+
+def bands(answerable: list[dict[str, Any]], unanswerable: list[dict[str, Any]], share: float = 0.25) -> None:
+    """How often an answer holds a gold answer, by the judge's probability of its best sentence, with ``share`` of
+    the questions unanswerable: where ``judge.UNSURE`` comes from."""
+    edges = (0.18, 0.25, 0.30, 0.35, 0.40, 0.50, 0.60, 1.01)
+    print(f"| best sentence's probability | answers right, one question in {1 / share:.0f} unanswerable |")
+    print("|---|---|")
+    for low, high in zip(edges, edges[1:], strict=False):
+        good = (1 - share) * _share_answered(answerable, low, high, True)
+        total = (1 - share) * _share_answered(answerable, low, high, False)
+        total += share * _share_answered(unanswerable, low, high, False)
+        print(f"| {low:.2f} to {min(high, 1.0):.2f} | {good / total if total else 0.0:.2f} |")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--limit", type=int, default=1000, help="questions at most")
@@ -88,10 +111,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--judge", choices=("learned", "rules"), default="learned", help="what scores the sentences (default: learned)"
     )
+    parser.add_argument(
+        "--bands",
+        action="store_true",
+        help="also ask SQuAD v2.0's unanswerable questions of the same titles and print how often answers are right "
+        "by the judge's probability (where the unsure note's level comes from)",
+    )
     args = parser.parse_args(argv)
     v11 = json.loads((DATA / "squad" / "dev-v1.1.json").read_text(encoding="utf-8"))["data"]
     unread = {a["title"] for a in v11[20:24]}  # training articles the reader did not learn from
     cases = collect(questions("1.1", unread, args.limit, args.seed), most=4, judge=args.judge)
+    if args.bands:
+        rows = [r for r in questions("2.0", unread, 100_000, args.seed) if not r[2]]
+        bands(cases, collect(rows, most=4, judge=args.judge, version="2.0"))
+        return 0
     results = []
     for kinds in ("factoid", "phrase"):  # factoid questions only, or all a phrase can answer (Kind.phrase)
         for sentences in (1, 2, 3, 4):

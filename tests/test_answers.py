@@ -32,6 +32,13 @@ def test_headline_question_cites_the_recovery_statement(real: Assistant):
     assert answer.timings_ms["total"] > 0
 
 
+def test_an_answer_the_judge_is_unsure_of_says_so(real: Assistant):
+    unsure = real.ask("How many drones does the army have?")  # only a count of people killed by drones is near
+    assert not unsure.refused and any(n.startswith("not sure this answers the question") for n in unsure.notes)
+    sure = real.ask("Who heads COSI?")
+    assert "Alexander Ivanov" in sure.text and not sure.notes
+
+
 @pytest.mark.parametrize(
     "question",
     [
