@@ -34,7 +34,7 @@ from .config import Settings
 from .display import tidy_sentence
 from .errors import AssistantError, BackendUnavailable, BadInput
 from .gate import generate
-from .judge import UNSURE, AnswerJudge
+from .judge import UNSURE, UNSURE_NOTE, AnswerJudge
 from .kinds import Kind, question_kind
 from .prompts import Prompts
 from .reader import SpanReader
@@ -150,7 +150,7 @@ class AnswerEngine:
         best = max(c.score for c in candidates)
         if self.judge and not defined and best < UNSURE:
             notes.append(
-                f"not sure this answers the question: the judge gives the best passage a probability of {best:.2f}, "
+                f"{UNSURE_NOTE}: the judge gives the best passage a probability of {best:.2f}, "
                 "and about half of the answers this unsure are wrong; check the quote"
             )
         if mode == "generative":

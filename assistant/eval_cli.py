@@ -156,6 +156,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
                 f"{run['system']}, yes/no questions answered ({polar}): said yes or no for"
                 f" {summary['verdict_share']:.2f}, rightly for {summary['verdict_precision']:.2f} of those"
             )
+        if "unsure_share" in summary:
+            print(
+                f"{run['system']}, answers that say the judge is unsure: {summary['unsure_share']:.2f} of those given,"
+                f" right {summary['unsure_accuracy']:.2f} (the others {summary['sure_accuracy']:.2f})"
+            )
     if broad:
         by_kind = ", ".join(f"{k} {v:.2f}" for k, v in broad["by_kind"].items())
         print(

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from .answer import SourceReader
 from .exports import by_kind, intervals
+from .judge import UNSURE_NOTE
 from .scoring import contains, exact_match, mean, normalize_answer, percentile, retrieval_metrics, token_f1
 from .types import Answer
 
@@ -218,6 +219,13 @@ def summarize(results: Sequence[Result], dialogue_turns: Sequence[Result] = ()) 
     if polar:  # of the yes/no questions answered: how often "yes" or "no" was said, and how often rightly
         summary["verdict_share"] = len(given) / len(polar)
         summary["verdict_precision"] = mean([float(r.answer["verdict"] == r.polarity) for r in given])
+    given_answers = [r for r in results if not r.answer["refused"]]
+    unsure = [r for r in given_answers if any(n.startswith(UNSURE_NOTE) for n in r.answer.get("notes", ()))]
+    if unsure:  # answers that said the judge was unsure: how often they were right, against the others
+        sure = [r for r in given_answers if r not in unsure]
+        summary["unsure_share"] = len(unsure) / len(given_answers)
+        summary["unsure_accuracy"] = mean([float(r.answerable and r.correct) for r in unsure])
+        summary["sure_accuracy"] = mean([float(r.answerable and r.correct) for r in sure]) if sure else float("nan")
     if dialogue_turns:
         summary["dialogue_turn_accuracy"] = mean([float(r.correct) for r in dialogue_turns])
         summary["follow_up_accuracy"] = mean([float(r.correct) for r in dialogue_turns if r.kind == "follow-up"])

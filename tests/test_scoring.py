@@ -6,7 +6,8 @@ import math
 
 import pytest
 
-from assistant.evaluation import check_thresholds
+from assistant.evaluation import Result, check_thresholds, summarize
+from assistant.judge import UNSURE_NOTE
 from assistant.scoring import contains, ndcg, percentile, retrieval_metrics, risk_coverage, token_f1
 
 
@@ -202,3 +203,23 @@ def test_left_out_questions_are_those_no_other_paragraph_answers():
     ]
     kept = left_out(items, docs)
     assert [(i.id, i.answerable, i.kind) for i in kept] == [("1", False, "left out")]
+
+
+def _result(answerable: bool, correct: bool, refused: bool, notes: tuple[str, ...] = ()) -> Result:
+    answer = {"refused": refused, "notes": list(notes)}
+    return Result("q", "factoid", "?", answerable, answer, correct, 0.0, 0.0, correct, [], [], [], [])
+
+
+def test_answers_that_say_the_judge_is_unsure_are_counted_apart():
+    unsure = (f"{UNSURE_NOTE}: the judge gives the best passage a probability of 0.21",)
+    results = [
+        _result(True, True, False, unsure),
+        _result(False, False, False, unsure),  # an unanswerable question answered: wrong
+        _result(True, True, False),
+        _result(True, False, False),
+        _result(True, False, True),  # declined: not an answer given
+    ]
+    summary = summarize(results)
+    assert summary["unsure_share"] == pytest.approx(2 / 4)
+    assert summary["unsure_accuracy"] == pytest.approx(0.5) and summary["sure_accuracy"] == pytest.approx(0.5)
+    assert "unsure_share" not in summarize(results[2:])
