@@ -220,9 +220,10 @@ def summarize(results: Sequence[Result], dialogue_turns: Sequence[Result] = ()) 
         summary["verdict_share"] = len(given) / len(polar)
         summary["verdict_precision"] = mean([float(r.answer["verdict"] == r.polarity) for r in given])
     given_answers = [r for r in results if not r.answer["refused"]]
-    unsure = [r for r in given_answers if any(n.startswith(UNSURE_NOTE) for n in r.answer.get("notes", ()))]
+    flagged = [any(n.startswith(UNSURE_NOTE) for n in r.answer.get("notes", ())) for r in given_answers]
+    unsure = [r for r, f in zip(given_answers, flagged, strict=True) if f]
     if unsure:  # answers that said the judge was unsure: how often they were right, against the others
-        sure = [r for r in given_answers if r not in unsure]
+        sure = [r for r, f in zip(given_answers, flagged, strict=True) if not f]
         summary["unsure_share"] = len(unsure) / len(given_answers)
         summary["unsure_accuracy"] = mean([float(r.answerable and r.correct) for r in unsure])
         summary["sure_accuracy"] = mean([float(r.answerable and r.correct) for r in sure]) if sure else float("nan")
