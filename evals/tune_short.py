@@ -27,7 +27,7 @@ from typing import Any
 from assistant.answer import Bar, extractive_choice, supported
 from assistant.kinds import question_kind
 from assistant.reader import SHORT_CONFIDENCE, SHORT_SENTENCES, SHORT_SHARE, SHORT_WEIGHT
-from assistant.scoring import exact_match, token_f1
+from assistant.scoring import contains, exact_match, token_f1
 
 from .benchmarks import DATA, assistant_for, progress_bar, squad_corpus
 from .tune_thresholds import questions
@@ -87,7 +87,7 @@ def replay(
 def _share_answered(cases: list[dict[str, Any]], low: float, high: float, right: bool) -> float:
     """The share of ``cases`` answered from a best sentence scored in [low, high) (and right, if ``right``)."""
     inside = [c for c in cases if c["sentences"] and low <= c["sentences"][0][1] < high]
-    held = [c for c in inside if not right or any(a.lower() in c["whole"].lower() for a in c["answers"])]
+    held = [c for c in inside if not right or contains(c["whole"], c["answers"])]
     return len(held) / max(1, len(cases))
 
 
