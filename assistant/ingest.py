@@ -14,7 +14,7 @@ from pathlib import Path
 from .backends.embeddings import Embedder
 from .backends.tokenizer import Tokenizer
 from .config import ChunkSettings, IngestSettings
-from .documents import Document, discover, file_stamp, read_document
+from .documents import Document, discover, file_stamp, read_document, shown
 from .errors import BadInput, IndexLocked
 from .index import Chunk, ChunkIndex, ChunkMeta, chunk_id
 from .text import normalize, sentence_spans
@@ -157,9 +157,8 @@ def sync(
                 continue
             try:
                 doc, warning = read_document(path, root, settings)
-            except (BadInput, OSError) as exc:
-                skipped.append(Skipped(source, str(exc)))
-                log.warning("%s", exc)
+            except (BadInput, OSError) as exc:  # reported in the summary, not logged as well
+                skipped.append(Skipped(source, _reason(str(exc), path.name)))
                 continue
             if warning:
                 log.warning("%s", warning)
@@ -230,3 +229,10 @@ def _store(
     index.upsert(chunks, vectors)
     index.delete([i for _, stale in batch for i in stale])
     return len(chunks)
+
+
+def _reason(message: str, name: str) -> str:
+    """Why a file was skipped, without its name and a closing "skipped": the report shows both already
+    ("skipped: fake.txt: looks binary (NUL bytes)", not "skipped: fake.txt: fake.txt: …; skipped")."""
+    message = message.removeprefix(f"{shown(name)}: ")
+    return message.removesuffix("; skipped")

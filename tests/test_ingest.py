@@ -152,6 +152,8 @@ def test_bad_files_are_skipped_with_reasons_and_the_rest_ingested(fast: Assistan
     assert "empty" in reasons["empty.txt"]
     assert "over the 1 MB limit" in reasons["huge.txt"]
     assert "outside the corpus" in reasons["link.txt"]
+    # shown as "skipped: image.txt: looks binary …": the reason does not repeat the name or the word "skipped"
+    assert not any(path in reason or reason.endswith("skipped") for path, reason in reasons.items()), reasons
     assert set(report.added) == {p.name for p in CORPUS.glob("*.txt")} | {"latin.txt"}
     assert not any("outside the corpus" in c.text for c in fast.index.all_chunks())
 
