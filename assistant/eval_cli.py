@@ -50,7 +50,12 @@ def add_eval_parser(sub: Any) -> None:
 
     p = sub.add_parser("feedback", help="turn answers marked wrong in the web chat into gold-set candidates")
     p.add_argument("--file", type=Path, help="feedback JSONL (default: DATA_DIR/feedback.jsonl)")
-    p.add_argument("--out", type=Path, default=Path("evals") / "candidates.jsonl")
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=Path("evals") / "candidates.jsonl",
+        help="where the candidates are appended (default: evals/candidates.jsonl)",
+    )
     p.set_defaults(func=cmd_feedback)
 
 
