@@ -185,6 +185,10 @@ def _would_answer(answer: Answer) -> str:
     return answer.nearest[0].quote if answer.nearest else ""
 
 
+def _says_unsure(result: Result) -> bool:
+    return any(note.startswith(UNSURE_NOTE) for note in result.answer.get("notes", ()))
+
+
 def summarize(results: Sequence[Result], dialogue_turns: Sequence[Result] = ()) -> dict[str, float]:
     answerable = [r for r in results if r.answerable]
     unanswerable = [r for r in results if not r.answerable]
@@ -220,10 +224,9 @@ def summarize(results: Sequence[Result], dialogue_turns: Sequence[Result] = ()) 
         summary["verdict_share"] = len(given) / len(polar)
         summary["verdict_precision"] = mean([float(r.answer["verdict"] == r.polarity) for r in given])
     given_answers = [r for r in results if not r.answer["refused"]]
-    flagged = [any(n.startswith(UNSURE_NOTE) for n in r.answer.get("notes", ())) for r in given_answers]
-    unsure = [r for r, f in zip(given_answers, flagged, strict=True) if f]
+    unsure = [r for r in given_answers if _says_unsure(r)]
     if unsure:  # answers that said the judge was unsure: how often they were right, against the others
-        sure = [r for r, f in zip(given_answers, flagged, strict=True) if not f]
+        sure = [r for r in given_answers if not _says_unsure(r)]
         summary["unsure_share"] = len(unsure) / len(given_answers)
         summary["unsure_accuracy"] = mean([float(r.answerable and r.correct) for r in unsure])
         summary["sure_accuracy"] = mean([float(r.answerable and r.correct) for r in sure]) if sure else float("nan")
