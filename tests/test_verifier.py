@@ -1,0 +1,132 @@
+"""The opt-in verifier: its pinned model file, its committed weights, and how the engine uses its word."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from assistant import Assistant, Settings
+from assistant.answer import Bar
+from assistant.backends.finetuned import ARTIFACT_DIR
+from assistant.config import RetrievalSettings, VerifierSettings
+from assistant.engine import AnswerEngine, last_answer
+from assistant.errors import ConfigError
+from assistant.retrieval import Evidence
+from assistant.verifier import (
+    VERIFIER_SHA256,
+    VERIFIER_VERSION,
+    checked,
+    combined,
+    default_model_path,
+    yes_share,
+)
+
+from .conftest import PROJECT, CountingEmbedder
+
+
+def test_the_committed_weights_say_how_they_were_made():
+    meta = json.loads((ARTIFACT_DIR / f"verifier-v{VERIFIER_VERSION}.json").read_text(encoding="utf-8"))
+    assert meta["version"] == VERIFIER_VERSION and meta["sha256"] == VERIFIER_SHA256
+    assert meta["command"] == "python -m evals.train_verifier" and "articles 20-23" in meta["data"]
+    assert len(meta["weights"]) == 2 and all(w > 0 for w in meta["weights"])  # both opinions count, neither against
+    figures, alone = meta["figures_on_the_training_questions"], meta["judge_alone_on_the_same_questions"]
+    assert figures["answerable_declined"] <= meta["max_declined"] + 0.005
+    assert figures["auc_answerable_vs_not"] > alone["auc_answerable_vs_not"]  # else it would not be worth its time
+
+
+def test_the_yes_share_reads_the_first_tokens_alternatives():
+    top = [{"token": "Yes", "logprob": -0.1}, {"token": " yes", "logprob": -3.0}, {"token": "No", "logprob": -2.5}]
+    p = yes_share(top)
+    assert 0.85 < p < 0.95
+    assert yes_share([{"token": "Maybe", "logprob": -0.1}]) == 0.5  # neither said: no opinion
+    assert combined([1.0, 1.0], 0.0, 0.9, 0.9) > combined([1.0, 1.0], 0.0, 0.9, 0.1)
+
+
+def test_only_the_pinned_model_file_is_used(tmp_path: Path):
+    missing = tmp_path / "model.gguf"
+    with pytest.raises(ConfigError, match="assistant verifier --fetch"):
+        checked(missing)
+    missing.write_bytes(b"GGUF not the pinned model")
+    with pytest.raises(ConfigError, match="not the pinned"):
+        checked(missing)
+    expected = hashlib.sha256(missing.read_bytes()).hexdigest()
+    assert checked(missing, expected) == missing
+    assert (tmp_path / "model.gguf.sha256").read_text(encoding="utf-8").startswith(expected)  # not hashed again
+    missing.write_bytes(b"GGUF changed since")  # another size: checked again, and refused
+    with pytest.raises(ConfigError, match="not the pinned"):
+        checked(missing, expected)
+
+
+def test_the_verifier_is_off_by_default_and_says_what_is_missing(tmp_path: Path):
+    assert Settings().verifier.enabled is False
+    env = {"ASSISTANT_VERIFIER__MODEL_PATH": str(tmp_path / "absent.gguf"), "PATH": ""}
+    cli = [sys.executable, "-m", "assistant", "verifier"]
+    done = subprocess.run(cli, capture_output=True, text=True, cwd=PROJECT, env=env, timeout=120)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "the verifier's model is not at" in done.stderr and "--fetch" in done.stderr
+    rules = Settings(
+        data_dir=tmp_path, retrieval=RetrievalSettings(judge="rules"), verifier=VerifierSettings(enabled=True)
+    )
+    with pytest.raises(ConfigError, match="JUDGE=learned"):
+        Assistant(rules, embedder=CountingEmbedder()).engine  # noqa: B018
+    assert default_model_path(tmp_path).parent == tmp_path / "verifier"
+
+
+class SureJudge:
+    """Every sentence at 0.5, best first by the rule score: what the learned judge does, without its model."""
+
+    name = "judge-stub"
+    names_required = False
+    runner_up_ratio = 0.75
+    bar = Bar(0.2, names_required=False)
+
+    def judged(self, question: str, evidence: Sequence[Evidence]) -> list[Evidence]:
+        return [dataclasses.replace(e, score=0.5 * (0.9**i)) for i, e in enumerate(evidence)]
+
+
+class FixedVerifier:
+    name = "verifier-stub"
+    threshold = 0.4
+
+    def __init__(self, weighed: float) -> None:
+        self.weighed = weighed
+        self.read: list[tuple[str, float, str]] = []
+
+    def probability(self, question: str, judged: float, passage: str, title: str = "") -> float:
+        self.read.append((question, judged, passage))
+        return self.weighed
+
+
+@pytest.mark.parametrize(("weighed", "refused"), [(0.9, False), (0.1, True)])
+def test_the_verifier_decides_whether_the_judges_best_sentence_answers(fast: Assistant, weighed: float, refused: bool):
+    fast.ingest()
+    verifier = FixedVerifier(weighed)
+    base = fast.engine
+    judge, reader = SureJudge(), base.reader
+    engine = AnswerEngine(base.retriever, reader, base.prompts, base.settings, None, judge, None, verifier)  # type: ignore[arg-type]
+    answer = last_answer(engine.stream("Who recovered the bodies near Tinzaouatene?"))
+    assert answer.refused is refused and answer.judge == "judge-stub+verifier-stub"
+    assert "verify" in answer.timings_ms
+    question, judged, passage = verifier.read[0]
+    assert judged == 0.5 and passage  # it read the judge's best sentence, with the judge's probability
+    if not refused:  # the best sentence keeps its place, scaled to the verifier's probability
+        assert answer.citations[0].score == pytest.approx(weighed, abs=1e-3)
+
+
+@pytest.mark.slow
+def test_the_real_model_tells_an_answer_from_a_near_miss():
+    path = default_model_path(Settings().embed.cache_dir)
+    if not path.is_file():
+        pytest.skip("the verifier's model is opt-in and not fetched here (assistant verifier --fetch)")
+    from assistant.verifier import YesModel
+
+    model = YesModel(path)
+    sentence = "Russia's Tass news agency quoted Alexander Ivanov, the head of COSI, as saying the convoy was safe."
+    assert model.says_yes("Who heads COSI?", sentence, "Mali") > model.says_yes("Who founded COSI?", sentence, "Mali")
