@@ -94,9 +94,12 @@ class AssistantSystem:
 
     @property
     def threshold(self) -> float:
-        """The score a sentence must reach to answer: the learned judge's probability, or the rule score."""
-        judge = self.assistant.engine.judge
-        return judge.threshold if judge else self.assistant.settings.retrieval.min_score
+        """The score a sentence must reach to answer: the verifier's or the learned judge's probability, or the rule
+        score."""
+        engine = self.assistant.engine
+        if engine.verifier:
+            return engine.verifier.threshold
+        return engine.judge.threshold if engine.judge else self.assistant.settings.retrieval.min_score
 
     def answer(self, question: str) -> Answer:
         return self.assistant.ask(question, mode=self.mode)

@@ -146,6 +146,7 @@ def squad(args: argparse.Namespace) -> dict[str, Any]:
     system = LeftOut(assistant, items) if args.left_out else AssistantSystem(assistant, "extractive")
     run = evaluate(system, items, [], corpus_dir, progress_bar("questions"))
     judge = assistant.engine.judge.name if assistant.engine.judge else "rules"
+    judge += f"+{assistant.engine.verifier.name}" if assistant.engine.verifier else ""
     run["system"] = f"assistant extractive, SQuAD v{args.version}"
     print(
         f"SQuAD v{args.version} open retrieval: {len(docs)} paragraphs indexed, {len(items)} questions "
