@@ -12,14 +12,12 @@ open setting (some asked without their own paragraph); nothing of it comes from 
 from __future__ import annotations
 
 import dataclasses
-import json
 import math
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from .answer import Bar, answers_the_kind_asked
-from .backends.finetuned import ARTIFACT_DIR
+from .backends.finetuned import ARTIFACT_DIR, artifact_meta
 from .errors import ConfigError
 from .reader import Span, SpanReader
 from .retrieval import Evidence
@@ -57,10 +55,7 @@ class AnswerJudge:
 
     def __init__(self, reader: SpanReader, artifact_dir: Path = ARTIFACT_DIR) -> None:
         path = artifact_dir / f"judge-v{JUDGE_VERSION}.json"
-        try:
-            self.meta: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise ConfigError(f"the answer judge's weights {path} cannot be read ({exc}); reinstall") from exc
+        self.meta = artifact_meta(path, "the answer judge's weights")
         if self.meta.get("version") != JUDGE_VERSION or tuple(self.meta.get("features", ())) != FEATURES:
             raise ConfigError(f"the answer judge at {path} is not version {JUDGE_VERSION}; reinstall")
         if self.meta.get("reader", reader.name) != reader.name:  # its weights fit that reader's margins only

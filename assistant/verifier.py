@@ -17,13 +17,12 @@ open setting; the threshold there replaces the judge's.
 from __future__ import annotations
 
 import hashlib
-import json
 import math
 import threading
 from pathlib import Path
 from typing import Any
 
-from .backends.finetuned import ARTIFACT_DIR
+from .backends.finetuned import ARTIFACT_DIR, artifact_meta
 from .errors import ConfigError
 
 VERIFIER_VERSION = 1
@@ -105,10 +104,7 @@ class Verifier:
 
     def __init__(self, model: YesModel, artifact_dir: Path = ARTIFACT_DIR) -> None:
         path = artifact_dir / f"verifier-v{VERIFIER_VERSION}.json"
-        try:
-            self.meta: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise ConfigError(f"the verifier's weights {path} cannot be read ({exc}); reinstall") from exc
+        self.meta = artifact_meta(path, "the verifier's weights")
         if self.meta.get("version") != VERIFIER_VERSION or self.meta.get("sha256") != VERIFIER_SHA256:
             raise ConfigError(f"the verifier's weights {path} are not version {VERIFIER_VERSION} for the pinned model")
         self.model = model

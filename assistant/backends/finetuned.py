@@ -42,6 +42,17 @@ def english_words() -> frozenset[str]:
     return frozenset(w for w in pair_tokenizer().get_vocab() if w.isalpha())
 
 
+def artifact_meta(path: Path, what: str) -> dict[str, Any]:
+    """A trained artifact's metadata file, or a clear error naming ``what`` it belongs to."""
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"{what} {path} cannot be read ({exc}); reinstall") from exc
+    if not isinstance(meta, dict):
+        raise ConfigError(f"{what} {path} is not a JSON object; reinstall")
+    return meta
+
+
 class FineTuned:
     """One trained artifact with a span head: start and end logits for every token of each pair."""
 
@@ -51,10 +62,7 @@ class FineTuned:
         self.name = f"{name}-v{version}"
         self._delta = artifact_dir / f"{self.name}.safetensors"
         meta_path = artifact_dir / f"{self.name}.json"
-        try:
-            self.meta: dict[str, Any] = json.loads(meta_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise ConfigError(f"the {name}'s metadata {meta_path} cannot be read ({exc}); reinstall") from exc
+        self.meta = artifact_meta(meta_path, f"the {name}'s metadata")
         if self.meta.get("version") != version or not self._delta.is_file():
             raise ConfigError(f"the {name} at {artifact_dir} is not version {version}; reinstall")
         self._cache_dir = cache_dir
