@@ -58,9 +58,7 @@ def checked(path: Path, expected: str = VERIFIER_SHA256) -> Path:
     beside the file by size and modification time."""
     if not path.is_file():
         raise ConfigError(NOT_FETCHED.format(path=path))
-    stat = path.stat()
-    stamp = path.with_name(path.name + ".sha256")
-    seen = f"{expected} {stat.st_size} {stat.st_mtime_ns}"
+    stamp, seen = _stamp(path, expected)
     try:
         if stamp.read_text(encoding="utf-8") == seen:
             return path
@@ -69,11 +67,22 @@ def checked(path: Path, expected: str = VERIFIER_SHA256) -> Path:
     actual = sha256_of(path)
     if actual != expected:
         raise ConfigError(f"the verifier's model {path} has sha256 {actual}, not the pinned {expected}; refetch it")
+    remember_checked(path, expected)
+    return path
+
+
+def remember_checked(path: Path, expected: str = VERIFIER_SHA256) -> None:
+    """Note beside ``path`` that it was hashed and found to be ``expected``."""
+    stamp, seen = _stamp(path, expected)
     try:
         stamp.write_text(seen, encoding="utf-8")
     except OSError:
         pass  # a read-only folder: checked again next time
-    return path
+
+
+def _stamp(path: Path, expected: str) -> tuple[Path, str]:
+    stat = path.stat()
+    return path.with_name(path.name + ".sha256"), f"{expected} {stat.st_size} {stat.st_mtime_ns}"
 
 
 class YesModel:

