@@ -119,7 +119,7 @@ class AnswerEngine:
         bar = self.judge.bar if self.judge else Bar.of_rules(self.settings.retrieval)
         judge = self.judge.name if self.judge else "rules"
         if self.verifier and self.judge and evidence:
-            evidence = self._verified_judgement(query, evidence, timings)
+            evidence = _verified_judgement(self.verifier, query, evidence, timings)
             bar = Bar(self.verifier.threshold, names_required=self.judge.names_required)
             judge = f"{judge}+{self.verifier.name}"
         base: dict[str, Any] = {
@@ -261,17 +261,6 @@ class AnswerEngine:
             timings["judge"] = _since(clock) - timings["retrieve"] - timings["evidence"]
         return evidence
 
-    def _verified_judgement(self, query: str, evidence: list[Evidence], timings: dict[str, float]) -> list[Evidence]:
-        """The judge's probabilities scaled so that the best sentence's becomes the verifier's: the chat model reads
-        that one sentence only (each costs about 1.5 s), so the order and the runner-up ratios stay the judge's."""
-        assert self.verifier is not None
-        clock = time.perf_counter()
-        best = evidence[0]
-        weighed = self.verifier.probability(query, best.score, best.text, best.title)
-        scale = weighed / best.score if best.score > 0 else 0.0
-        timings["verify"] = _since(clock)
-        return [dataclasses.replace(e, score=e.score * scale) for e in evidence]
-
     def search(self, query: str, limit: int, sources: Sequence[str] | None = None) -> list[Evidence]:
         """The best ``limit`` sentences for ``query`` whose quotes match the files: retrieval without an answer."""
         query = self.retriever.correct(clean_question(query, self.settings.max_question_chars))
@@ -363,6 +352,19 @@ def _emit(answer: Answer) -> Iterator[str | Answer]:
     They are ready at once, so no reader waits on them; the pieces give every mode one shape of stream."""
     yield from (piece for piece in _AFTER_MARKERS.split(answer.text) if piece)
     yield answer
+
+
+def _verified_judgement(
+    verifier: Verifier, query: str, evidence: list[Evidence], timings: dict[str, float]
+) -> list[Evidence]:
+    """The judge's probabilities scaled so that the best sentence's becomes the verifier's: the chat model reads
+    that one sentence only (each costs about 1.5 s), so the order and the runner-up ratios stay the judge's."""
+    clock = time.perf_counter()
+    best = evidence[0]
+    weighed = verifier.probability(query, best.score, best.text, best.title)
+    scale = weighed / best.score if best.score > 0 else 0.0
+    timings["verify"] = _since(clock)
+    return [dataclasses.replace(e, score=e.score * scale) for e in evidence]
 
 
 def _since(clock: float) -> float:
