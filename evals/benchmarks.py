@@ -72,12 +72,15 @@ def write_corpus(folder: Path, docs: dict[str, tuple[str, str]]) -> None:
             meta.write_text(json.dumps({"title": title}), encoding="utf-8")
 
 
-def assistant_for(name: str, judge: str | None = None) -> Assistant:
-    """The assistant over a benchmark index (ingested or brought up to date); ``judge`` overrides the setting."""
+def assistant_for(name: str, judge: str | None = None, verifier: bool | None = None) -> Assistant:
+    """The assistant over a benchmark index (ingested or brought up to date); ``judge`` and ``verifier`` override
+    the settings."""
     root = BUILD / name
     settings = Settings(corpus_dir=root / "corpus", data_dir=root / "data")
     if judge:
         settings.retrieval.judge = judge  # type: ignore[assignment]
+    if verifier is not None:
+        settings.verifier.enabled = verifier
     assistant = Assistant(settings)
     began = time.perf_counter()
     try:

@@ -34,7 +34,8 @@ from .conftest import PROJECT, CountingEmbedder
 def test_the_committed_weights_say_how_they_were_made():
     meta = json.loads((ARTIFACT_DIR / f"verifier-v{VERIFIER_VERSION}.json").read_text(encoding="utf-8"))
     assert meta["version"] == VERIFIER_VERSION and meta["sha256"] == VERIFIER_SHA256
-    assert meta["command"] == "python -m evals.train_verifier" and "articles 20-23" in meta["data"]
+    assert meta["command"] in ("python -m evals.train_verifier", "python -m evals.train_verifier --reuse")
+    assert "articles 20-23" in meta["data"] and meta["sentences_read"] >= 1
     assert len(meta["weights"]) == 2 and all(w > 0 for w in meta["weights"])  # both opinions count, neither against
     figures, alone = meta["figures_on_the_training_questions"], meta["judge_alone_on_the_same_questions"]
     assert figures["answerable_declined"] <= meta["max_declined"] + 0.005
@@ -92,32 +93,53 @@ class SureJudge:
 
 
 class FixedVerifier:
+    """Gives the ``i``-th sentence it reads ``weighed[i]``; reads as many as it is given."""
+
     name = "verifier-stub"
     threshold = 0.4
 
-    def __init__(self, weighed: float) -> None:
+    def __init__(self, *weighed: float) -> None:
         self.weighed = weighed
-        self.read: list[tuple[str, float, str]] = []
+        self.read = len(weighed)
+        self.passages: list[tuple[str, float, str]] = []
 
     def probability(self, question: str, judged: float, passage: str, title: str = "") -> float:
-        self.read.append((question, judged, passage))
-        return self.weighed
+        self.passages.append((question, judged, passage))
+        return self.weighed[len(self.passages) - 1]
+
+
+def verified_engine(fast: Assistant, verifier: FixedVerifier) -> AnswerEngine:
+    fast.ingest()
+    base = fast.engine
+    return AnswerEngine(base.retriever, base.reader, base.prompts, base.settings, None, SureJudge(), None, verifier)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(("weighed", "refused"), [(0.9, False), (0.1, True)])
 def test_the_verifier_decides_whether_the_judges_best_sentence_answers(fast: Assistant, weighed: float, refused: bool):
-    fast.ingest()
     verifier = FixedVerifier(weighed)
-    base = fast.engine
-    judge, reader = SureJudge(), base.reader
-    engine = AnswerEngine(base.retriever, reader, base.prompts, base.settings, None, judge, None, verifier)  # type: ignore[arg-type]
-    answer = last_answer(engine.stream("Who recovered the bodies near Tinzaouatene?"))
+    answer = last_answer(verified_engine(fast, verifier).stream("Who recovered the bodies near Tinzaouatene?"))
     assert answer.refused is refused and answer.judge == "judge-stub+verifier-stub"
     assert "verify" in answer.timings_ms
-    question, judged, passage = verifier.read[0]
+    question, judged, passage = verifier.passages[0]
     assert judged == 0.5 and passage  # it read the judge's best sentence, with the judge's probability
     if not refused:  # the best sentence keeps its place, scaled to the verifier's probability
         assert answer.citations[0].score == pytest.approx(weighed, abs=1e-3)
+
+
+def test_a_runner_up_the_verifier_prefers_leads_and_unread_sentences_stay_below(fast: Assistant):
+    verifier = FixedVerifier(0.1, 0.8)  # no to the judge's best sentence, yes to its second
+    engine = verified_engine(fast, verifier)
+    question = "Who recovered the bodies near Tinzaouatene?"
+    evidence = engine.evidence(question)
+    answer = last_answer(engine.stream(question))
+    assert not answer.refused and [p for _, _, p in verifier.passages] == [e.text for e in evidence[:2]]
+    first = answer.citations[0]
+    assert (first.source, first.start) == (evidence[1].source, evidence[1].start) and first.score == pytest.approx(
+        0.8, abs=1e-3
+    )
+    assert all(c.score <= 0.8 for c in answer.citations[1:])
+    rejected = (evidence[0].source, evidence[0].start)  # the judge's best, which the verifier said no to
+    assert rejected not in {(c.source, c.start) for c in answer.citations}
 
 
 @pytest.mark.slow
