@@ -78,20 +78,22 @@ def scored(case: dict[str, Any], weights: list[float], bias: float, read: int) -
     return max(weighed, key=lambda w: w[0], default=(0.0, False))
 
 
-def figures(cases: list[dict[str, Any]], scored: list[tuple[float, bool]], threshold: float) -> dict[str, float]:
-    answerable = [s for c, s in zip(cases, scored, strict=True) if c["answerable"]]
-    unanswerable = [score for c, (score, _) in zip(cases, scored, strict=True) if not c["answerable"]]
+def figures(cases: list[dict[str, Any]], chosen: list[tuple[float, bool]], threshold: float) -> dict[str, float]:
+    """At ``threshold``: how well ``chosen`` (each question's score and whether its sentence holds the answer) tells
+    answerable from unanswerable questions, the declined shares, and how often an answer holds a gold answer."""
+    answerable = [s for c, s in zip(cases, chosen, strict=True) if c["answerable"]]
+    unanswerable = [score for c, (score, _) in zip(cases, chosen, strict=True) if not c["answerable"]]
     return {
-        "auc_answerable_vs_not": round(auc([score for score, _ in scored], [c["answerable"] for c in cases]), 4),
+        "auc_answerable_vs_not": round(auc([score for score, _ in chosen], [c["answerable"] for c in cases]), 4),
         "answerable_declined": round(float(np.mean([score < threshold for score, _ in answerable])), 4),
         "unanswerable_declined": round(float(np.mean([score < threshold for score in unanswerable])), 4),
         "chosen_sentence_holds_answer": round(float(np.mean([h and s >= threshold for s, h in answerable])), 4),
     }
 
 
-def at_max_declined(cases: list[dict[str, Any]], scored: list[tuple[float, bool]]) -> float:
+def at_max_declined(cases: list[dict[str, Any]], chosen: list[tuple[float, bool]]) -> float:
     """The threshold that declines MAX_DECLINED of the answerable questions."""
-    answerable = sorted(score for c, (score, _) in zip(cases, scored, strict=True) if c["answerable"])
+    answerable = sorted(score for c, (score, _) in zip(cases, chosen, strict=True) if c["answerable"])
     return answerable[int(MAX_DECLINED * len(answerable))]
 
 
