@@ -107,12 +107,12 @@ class YesModel:
         # depends on the passage read before (reusing a longer shared prefix changes the last digits)
         self._system = self._tokens(_CHAT_SYSTEM.format(system=_SYSTEM), special=True)
         self._llama.eval(self._system)
+        self._turn = [self._tokens(marker, special=True) for marker in _CHAT_USER]  # before and after the user text
 
     def says_yes(self, question: str, passage: str, title: str = "") -> float:
         user = _USER.format(title=title, passage=passage[:MAX_PASSAGE_CHARS], question=question)
         # the question and the documents' text are read as text: "<|im_end|>" in them is not the template's marker
-        before, after = (self._tokens(marker, special=True) for marker in _CHAT_USER)
-        tokens = [*before, *self._tokens(user, special=False), *after]
+        tokens = [*self._turn[0], *self._tokens(user, special=False), *self._turn[1]]
         with self._lock:
             self._llama.n_tokens = len(self._system)
             self._llama.eval(tokens)
