@@ -118,10 +118,12 @@ class AnswerEngine:
             query, evidence = named, self.evidence(named, timings, sources)
         bar = self.judge.bar if self.judge else Bar.of_rules(self.settings.retrieval)
         judge = self.judge.name if self.judge else "rules"
+        unsure, weighed_by = UNSURE, "the judge gives"
         if self.verifier and self.judge and evidence:
             evidence = _verified_judgement(self.verifier, query, evidence, timings)
             bar = Bar(self.verifier.threshold, names_required=self.judge.names_required)
             judge = f"{judge}+{self.verifier.name}"
+            unsure, weighed_by = self.verifier.unsure, "the judge and the verifier give"
         base: dict[str, Any] = {
             "question": question,
             "query": query,
@@ -156,9 +158,9 @@ class AnswerEngine:
                 return
         notes: list[str] = []
         best = max(c.score for c in candidates)
-        if self.judge and not defined and best < UNSURE:
+        if self.judge and not defined and best < unsure:
             notes.append(
-                f"{UNSURE_NOTE}: the judge gives the best passage a probability of {best:.2f}, "
+                f"{UNSURE_NOTE}: {weighed_by} the best passage a probability of {best:.2f}, "
                 "and about half of the answers this unsure are wrong; check the quote"
             )
         if mode == "generative":

@@ -9,7 +9,8 @@ open setting against every paragraph of its SQuAD file: the judge (``judge-v5``)
 chat model reads the question with each of the first SENTENCES_READ of them. A logistic regression on the two
 log-odds (the judge's probability and the model's "yes") of the judge's best sentence is fitted to whether the
 question is answerable; a question's score is the best of its sentences so weighed, and the threshold declines
-MAX_DECLINED of the answerable questions, as the judge's own does.
+MAX_DECLINED of the answerable questions, as the judge's own does. The level under which an answer says it is
+unsure is read from the same questions.
 
 Data (../shared/data/README.md, training splits only): SQuAD v2.0 dev questions of the titles of v1.1 articles 20-23
 (the judge's training titles, which its reader did not learn from; most are unanswerable) and the v1.1 questions of
@@ -45,6 +46,8 @@ from .train_judge import MAX_DECLINED, Question, fit_logistic, questions
 
 SEED = 13
 SENTENCES_READ = 2  # each costs the chat model's reading, about a second
+UNSURE_STEP = 0.05  # the bands the unsure level is read from: each holds about 90-400 of the training questions
+UNANSWERABLE_SHARE = 0.25  # as for the judge's unsure level (evals/tune_short.py --bands)
 
 
 def collect(index: str, asked: list[Question], model: YesModel, read: int) -> list[dict[str, Any]]:
@@ -95,6 +98,25 @@ def at_max_declined(cases: list[dict[str, Any]], chosen: list[tuple[float, bool]
     """The threshold that declines MAX_DECLINED of the answerable questions."""
     answerable = sorted(score for c, (score, _) in zip(cases, chosen, strict=True) if c["answerable"])
     return answerable[int(MAX_DECLINED * len(answerable))]
+
+
+def unsure_level(cases: list[dict[str, Any]], chosen: list[tuple[float, bool]], threshold: float) -> float:
+    """The probability under which about half of the answers given are wrong, as the judge's ``UNSURE`` is set: the
+    top of the highest band (from the threshold up, by UNSURE_STEP) whose answers hold a gold answer at most half
+    the time, counting one question in four unanswerable. The threshold itself when no band is that bad."""
+    answerable = [s for c, s in zip(cases, chosen, strict=True) if c["answerable"]]
+    unanswerable = [score for c, (score, _) in zip(cases, chosen, strict=True) if not c["answerable"]]
+    steps = np.arange(UNSURE_STEP, 1.0, UNSURE_STEP)
+    edges = [threshold, *(float(e) for e in steps if e > threshold + UNSURE_STEP / 2), 1.01]
+    level = threshold
+    for low, high in zip(edges, edges[1:], strict=False):
+        given = [h for s, h in answerable if low <= s < high]
+        wrongly = sum(low <= s < high for s in unanswerable)
+        shown = (1 - UNANSWERABLE_SHARE) * len(given) / len(answerable)
+        shown += UNANSWERABLE_SHARE * wrongly / max(1, len(unanswerable))
+        if shown and (1 - UNANSWERABLE_SHARE) * sum(given) / len(answerable) / shown <= 0.5:
+            level = high
+    return min(level, 1.0)
 
 
 def ask(args: argparse.Namespace) -> list[dict[str, Any]]:
@@ -148,6 +170,7 @@ def main(argv: list[str] | None = None) -> int:
         "weights": [round(w, 6) for w in weights],
         "bias": round(bias, 6),
         "threshold": round(float(threshold), 6),
+        "unsure": round(unsure_level(cases, verified, threshold), 6),
         "sentences_read": args.read,
         "max_declined": MAX_DECLINED,
         "seed": SEED,
