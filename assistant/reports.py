@@ -139,10 +139,17 @@ def _histogram(
     n = f" (n={len(series[0][0])})" if len(series) == 1 else ""
     return (
         f'<figure><svg width="{width}" height="{height}" role="img">{rects}{line}'
-        f'<text x="0" y="{height - 4}" font-size="11">{lo:.3g}</text>'
-        f'<text x="{width - 40}" y="{height - 4}" font-size="11">{hi:.3g}</text></svg>'
+        f'<text x="0" y="{height - 4}" font-size="11">{_axis_label(lo)}</text>'
+        f'<text x="{width}" y="{height - 4}" font-size="11" text-anchor="end">{_axis_label(hi)}</text></svg>'
         f"<figcaption>{html.escape(label)}{n}</figcaption></figure>"
     )
+
+
+def _axis_label(value: float) -> str:
+    """An axis end as a reader writes it: 1,914 (not 1.91e+03), 42, 0.631."""
+    if abs(value) >= 100:
+        return f"{value:,.0f}"
+    return f"{value:.3g}"
 
 
 def _answerability(rows: Sequence[dict[str, Any]], threshold: float | None) -> str:
@@ -187,7 +194,7 @@ def _risk_coverage(rows: Sequence[dict[str, Any]], width: int = 360, height: int
         f'<line x1="{pad}" y1="{height - pad}" x2="{width}" y2="{height - pad}" stroke="#999"/>'
         f'<line x1="{pad}" y1="0" x2="{pad}" y2="{height - pad}" stroke="#999"/>'
         f'<text x="{pad}" y="{height - 6}" font-size="11">0</text>'
-        f'<text x="{width - 60}" y="{height - 6}" font-size="11">answered 100%</text>'
+        f'<text x="{width}" y="{height - 6}" font-size="11" text-anchor="end">answered 100%</text>'
         f'<text x="0" y="12" font-size="11">1.0</text>'
     )
     return (
@@ -233,7 +240,8 @@ def _html(runs: Sequence[dict[str, Any]], title: str) -> str:
     style = (
         "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;width:100%}"
         "td,th{border:1px solid #ccc;padding:4px;vertical-align:top;font-size:13px}"
-        "tr.fail{background:#fde8e8}.plots{display:flex;flex-wrap:wrap;gap:2em}figure{margin:0;max-width:360px;font-size:13px}"
+        "tr.fail{background:#fde8e8}.plots{display:flex;flex-wrap:wrap;gap:2em;margin-bottom:1.5em}"
+        "figure{margin:0;max-width:360px;font-size:13px}"
     )
     return f"<!doctype html><meta charset=utf-8><title>{e(title)}</title><style>{style}</style>{''.join(body)}"
 

@@ -54,9 +54,9 @@ def test_reports_write_per_sample_jsonl_and_slices_by_kind(tmp_path):
     from assistant.reports import write_reports
 
     quote = Citation("a.txt", "A", "The harvest doubled.", 0, 20, 0.9)
-    said = Answer("The harvest doubled [1].", False, (quote,), {"total": 10.0})
+    said = Answer("The harvest doubled [1].", False, (quote,), {"total": 1914.2})
     near = Citation("a.txt", "A", "The harvest doubled.", 0, 20, 0.2)
-    declined = Answer("The documents don't say.", True, (), {"total": 5.0}, nearest=(near,))
+    declined = Answer("The documents don't say.", True, (), {"total": 3431.7}, nearest=(near,))
     asked = [
         (GoldItem("q1", "Q1?", ("doubled",), ("a.txt",), True), said),
         (GoldItem("q2", "Q2?", ("tripled",), ("a.txt",), True), said),
@@ -84,6 +84,7 @@ def test_reports_write_per_sample_jsonl_and_slices_by_kind(tmp_path):
     # the best scores of answerable and unanswerable questions, split, with the threshold marked
     page = (tmp_path / "report.html").read_text()
     assert "answerable (blue, n=2) and unanswerable (orange, n=1)" in page and "<title>threshold 0.5</title>" in page
+    assert ">1,914</text>" in page and ">3,432</text>" in page and "e+03" not in page  # axis ends as people write them
     # the rankings as TREC files: only answerable questions are judged
     assert (tmp_path / "qrels.trec").read_text() == "q1 0 a.txt 1\nq2 0 a.txt 1\n"
     assert (tmp_path / "run-assistant-extractive.trec").read_text().startswith("q1 Q0 a.txt 1 1 assistant-extractive")
