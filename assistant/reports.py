@@ -138,7 +138,7 @@ def _histogram(
         )
     n = f" (n={len(series[0][0])})" if len(series) == 1 else ""
     return (
-        f'<figure><svg width="{width}" height="{height}" role="img">{rects}{line}'
+        f'<figure><svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img">{rects}{line}'
         f'<text x="0" y="{height - 4}" font-size="11">{_axis_label(lo)}</text>'
         f'<text x="{width}" y="{height - 4}" font-size="11" text-anchor="end">{_axis_label(hi)}</text></svg>'
         f"<figcaption>{html.escape(label)}{n}</figcaption></figure>"
@@ -198,7 +198,7 @@ def _risk_coverage(rows: Sequence[dict[str, Any]], width: int = 360, height: int
         f'<text x="0" y="12" font-size="11">1.0</text>'
     )
     return (
-        f'<figure><svg width="{width}" height="{height}" role="img">{axes}'
+        f'<figure><svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img">{axes}'
         f'<polyline points="{line}" fill="none" stroke="#4a7bd0" stroke-width="2"/>{dot}</svg>'
         "<figcaption>risk-coverage: accuracy of the answered questions as the threshold moves (red: the "
         "operating point)</figcaption></figure>"
@@ -221,8 +221,8 @@ def _html(runs: Sequence[dict[str, Any]], title: str) -> str:
         body.append(_answerability(run["results"], run.get("threshold")))
         body.append(_risk_coverage(run["results"]))
         body.append(
-            "</div><table><tr><th>id</th><th>kind</th><th>question</th><th>answer</th><th>citations</th>"
-            "<th>result</th></tr>"
+            "</div><div class=wide><table><tr><th>id</th><th>kind</th><th>question</th><th>answer</th>"
+            "<th>citations</th><th>result</th></tr>"
         )
         for r in rows:
             cites = "".join(
@@ -236,14 +236,17 @@ def _html(runs: Sequence[dict[str, Any]], title: str) -> str:
                 f"<td>{e(r['question'])}</td><td>{e(r['answer']['answer'])}</td><td><ul>{cites}</ul></td>"
                 f"<td>{verdict}</td></tr>"
             )
-        body.append("</table>")
+        body.append("</table></div>")
     style = (
         "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;width:100%}"
         "td,th{border:1px solid #ccc;padding:4px;vertical-align:top;font-size:13px}"
         "tr.fail{background:#fde8e8}.plots{display:flex;flex-wrap:wrap;gap:2em;margin-bottom:1.5em}"
-        "figure{margin:0;max-width:360px;font-size:13px}"
+        "figure{margin:0;max-width:360px;font-size:13px}figure svg{max-width:100%;height:auto}"
+        # on a phone the figures shrink to the screen and the wide tables scroll sideways, not the page
+        ".wide{overflow-x:auto}@media(max-width:600px){body{margin:1em}}"
     )
-    return f"<!doctype html><meta charset=utf-8><title>{e(title)}</title><style>{style}</style>{''.join(body)}"
+    head = f'<meta charset=utf-8><meta name="viewport" content="width=device-width"><title>{e(title)}</title>'
+    return f"<!doctype html>{head}<style>{style}</style>{''.join(body)}"
 
 
 def _table_html(runs: Sequence[dict[str, Any]]) -> str:
@@ -254,4 +257,4 @@ def _table_html(runs: Sequence[dict[str, Any]]) -> str:
         + "</tr>"
         for run in runs
     )
-    return f"<table><tr><th>system</th>{head}</tr>{rows}</table>"
+    return f"<div class=wide><table><tr><th>system</th>{head}</tr>{rows}</table></div>"

@@ -85,6 +85,7 @@ def test_reports_write_per_sample_jsonl_and_slices_by_kind(tmp_path):
     page = (tmp_path / "report.html").read_text()
     assert "answerable (blue, n=2) and unanswerable (orange, n=1)" in page and "<title>threshold 0.5</title>" in page
     assert ">1,914</text>" in page and ">3,432</text>" in page and "e+03" not in page  # axis ends as people write them
+    assert 'name="viewport"' in page and 'viewBox="0 0 360 120"' in page  # on a phone the figures shrink to fit
     # the rankings as TREC files: only answerable questions are judged
     assert (tmp_path / "qrels.trec").read_text() == "q1 0 a.txt 1\nq2 0 a.txt 1\n"
     assert (tmp_path / "run-assistant-extractive.trec").read_text().startswith("q1 Q0 a.txt 1 1 assistant-extractive")
