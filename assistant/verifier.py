@@ -152,7 +152,7 @@ class Verifier:
         self.bias = float(self.meta["bias"])
         self.threshold = float(self.meta["threshold"])
         # under this weighed probability about half of the answers are wrong (on the training questions), as under
-        # the judge's UNSURE without the verifier; the verifier's threshold already lies above that level
+        # the judge's UNSURE without the verifier; the judge's level lies below this threshold and would never show
         self.unsure = float(self.meta["unsure"])
         self.read = int(self.meta.get("sentences_read", 1))  # the judge's best sentences the weights were fitted on
         self.name = f"verifier-v{VERIFIER_VERSION}"

@@ -110,11 +110,11 @@ def unsure_level(cases: list[dict[str, Any]], chosen: list[tuple[float, bool]], 
     edges = [threshold, *(float(e) for e in steps if e > threshold + UNSURE_STEP / 2), 1.01]
     level = threshold
     for low, high in zip(edges, edges[1:], strict=False):
-        given = [h for s, h in answerable if low <= s < high]
-        wrongly = sum(low <= s < high for s in unanswerable)
+        given = [holds for s, holds in answerable if low <= s < high]
+        right = (1 - UNANSWERABLE_SHARE) * sum(given) / len(answerable)
         shown = (1 - UNANSWERABLE_SHARE) * len(given) / len(answerable)
-        shown += UNANSWERABLE_SHARE * wrongly / max(1, len(unanswerable))
-        if shown and (1 - UNANSWERABLE_SHARE) * sum(given) / len(answerable) / shown <= 0.5:
+        shown += UNANSWERABLE_SHARE * sum(low <= s < high for s in unanswerable) / max(1, len(unanswerable))
+        if shown and right / shown <= 0.5:
             level = high
     return min(level, 1.0)
 
