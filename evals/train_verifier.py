@@ -43,6 +43,7 @@ from assistant.verifier import (
 
 from .benchmarks import BUILD, DATA, assistant_for, progress_bar, squad_corpus
 from .train_judge import MAX_DECLINED, Question, fit_logistic, questions
+from .tune_short import right_share
 
 SEED = 13
 SENTENCES_READ = 2  # each costs the chat model's reading, about a second
@@ -110,11 +111,8 @@ def unsure_level(cases: list[dict[str, Any]], chosen: list[tuple[float, bool]], 
     edges = [threshold, *(float(e) for e in steps if e > threshold + UNSURE_STEP / 2), 1.01]
     level = threshold
     for low, high in zip(edges, edges[1:], strict=False):
-        given = [holds for s, holds in answerable if low <= s < high]
-        right = (1 - UNANSWERABLE_SHARE) * sum(given) / len(answerable)
-        shown = (1 - UNANSWERABLE_SHARE) * len(given) / len(answerable)
-        shown += UNANSWERABLE_SHARE * sum(low <= s < high for s in unanswerable) / max(1, len(unanswerable))
-        if shown and right / shown <= 0.5:
+        right = right_share(answerable, unanswerable, low, high, UNANSWERABLE_SHARE)
+        if right is not None and right <= 0.5:
             level = high
     return min(level, 1.0)
 

@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
+from collections.abc import Sequence
 from typing import Any
 
 from assistant.answer import Bar, extractive_choice, supported
@@ -84,24 +86,32 @@ def replay(
     return 100 * em / n, 100 * f1 / n, shown / n, right / max(1, shown)
 
 
-def _share_answered(cases: list[dict[str, Any]], low: float, high: float, right: bool) -> float:
-    """The share of ``cases`` answered from a best sentence scored in [low, high) (and right, if ``right``)."""
-    inside = [c for c in cases if c["sentences"] and low <= c["sentences"][0][1] < high]
-    held = [c for c in inside if not right or contains(c["whole"], c["answers"])]
-    return len(held) / max(1, len(cases))
+def right_share(
+    answerable: Sequence[tuple[float, bool]], unanswerable: Sequence[float], low: float, high: float, share: float
+) -> float | None:
+    """Of the answers given from a best sentence scored in [low, high), the share that hold a gold answer, with
+    ``share`` of the questions unanswerable (each kind weighed by that, not by its count). ``answerable`` holds each
+    answerable question's score and whether its answer holds a gold answer; None when no answer falls in the band."""
+    given = [right for score, right in answerable if low <= score < high]
+    shown = (1 - share) * len(given) / max(1, len(answerable))
+    shown += share * sum(low <= score < high for score in unanswerable) / max(1, len(unanswerable))
+    return (1 - share) * sum(given) / max(1, len(answerable)) / shown if shown else None
 
 
 def bands(answerable: list[dict[str, Any]], unanswerable: list[dict[str, Any]], share: float = 0.25) -> None:
     """How often an answer holds a gold answer, by the judge's probability of its best sentence, with ``share`` of
     the questions unanswerable: where ``judge.UNSURE`` comes from."""
     edges = (0.18, 0.25, 0.30, 0.35, 0.40, 0.50, 0.60, 1.01)
+
+    def best(case: dict[str, Any]) -> float:
+        return case["sentences"][0][1] if case["sentences"] else -math.inf  # no sentence: in no band
+
+    scored = [(best(c), contains(c["whole"], c["answers"])) for c in answerable]
     print(f"| best sentence's probability | answers right, one question in {1 / share:.0f} unanswerable |")
     print("|---|---|")
     for low, high in zip(edges, edges[1:], strict=False):
-        good = (1 - share) * _share_answered(answerable, low, high, True)
-        total = (1 - share) * _share_answered(answerable, low, high, False)
-        total += share * _share_answered(unanswerable, low, high, False)
-        print(f"| {low:.2f} to {min(high, 1.0):.2f} | {good / total if total else 0.0:.2f} |")
+        right = right_share(scored, [best(c) for c in unanswerable], low, high, share)
+        print(f"| {low:.2f} to {min(high, 1.0):.2f} | {right or 0.0:.2f} |")
 
 
 def main(argv: list[str] | None = None) -> int:
