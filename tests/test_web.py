@@ -94,6 +94,21 @@ def test_refusal_cards_say_so(fast: Assistant):
     assert "Nearest passages (none was judged to answer it) · 1 passage<" in bubble
 
 
+def test_a_card_for_a_first_sentence_leaves_out_the_date_header():
+    original = " date 2024-03-30 Last night drones struck the base. The toll is unknown."
+    start = original.index("Last")
+    quote = original[start : original.index(".") + 1]
+    texts = {"k.txt": original}
+    card = evidence_html(
+        texts.get, Answer("x [1]", False, (Citation("k.txt", "K", quote, start, start + len(quote), 0.9),))
+    )
+    assert '<div class="ctx"><mark>Last night drones struck the base.</mark> The toll is unknown.</div>' in card
+    later = original.index("The toll")
+    cite = Citation("k.txt", "K", "The toll is unknown.", later, len(original), 0.9)
+    card = evidence_html(texts.get, Answer("x [1]", False, (cite,)))
+    assert '<div class="ctx">Last night drones struck the base. <mark>The toll' in card  # the body, not the header
+
+
 def test_the_evidence_panel_says_what_was_searched_when_the_question_was_corrected(fast: Assistant):
     answer = Answer("Kidal [1]", False, (Citation("a.txt", "A", "quote", 0, 5, 0.1),), question="Where is Kidl?")
     assert "Searched as" not in evidence_html(fast.source_text, dataclasses.replace(answer, query="Where is Kidl?"))

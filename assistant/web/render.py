@@ -17,6 +17,7 @@ from typing import Any
 from ..answer import REFUSAL
 from ..display import spaced
 from ..formats import PAGE_BREAK
+from ..text import parse_header
 from ..types import Answer, Citation
 
 SourceText = Callable[[str], "str | None"]  # an indexed source's original text (Assistant.source_text)
@@ -119,16 +120,16 @@ def streaming_html(shown: str, draft: str = "", waiting: str = "") -> str:
     return STREAMING + "".join(f"<p>{_text(p)}</p>" for p in (shown or "…").split("\n\n")) + "</div>"
 
 
-def _context(original: str, start: int, end: int, reach: int = CONTEXT_CHARS) -> tuple[str, str, str]:
-    """About a line of the paragraph either side of the quote, cut at a word."""
-    left = max(original.rfind("\n", 0, start) + 1, start - reach)
-    if left > 0 and original[left - 1] not in "\n ":
+def _context(original: str, start: int, end: int, reach: int = CONTEXT_CHARS, floor: int = 0) -> tuple[str, str, str]:
+    """About a line of the paragraph either side of the quote, cut at a word, never before ``floor``."""
+    left = max(original.rfind("\n", 0, start) + 1, start - reach, floor)
+    if left > floor and original[left - 1] not in "\n ":
         left = original.find(" ", left, start) + 1 or start
     right_break = original.find("\n", end)
     right = min(right_break if right_break != -1 else len(original), end + reach)
     if right < len(original) and original[right] not in "\n ":
         right = original.rfind(" ", end, right) if original.rfind(" ", end, right) != -1 else end
-    before = ("…" if left > 0 and original[left - 1] != "\n" else "") + original[left:start]
+    before = ("…" if left > floor and original[left - 1] != "\n" else "") + original[left:start]
     after = original[end:right] + ("…" if right < len(original) and original[right] != "\n" else "")
     return before, original[start:end], after
 
@@ -139,7 +140,9 @@ def citation_card(source_text: SourceText, c: Citation, n: int, turn: int | None
     original = source_text(c.source)
     if original is not None and original[c.start : c.end] == c.quote:
         original = original.replace(PAGE_BREAK, "\n")  # a PDF's page ends show as paragraph ends (offsets hold)
-        before, quote, after = _context(original, c.start, c.end)
+        # a "date YYYY-MM-DD" header is the document's metadata, shown as the card's date, not as its text
+        body = min(parse_header(original)[1], c.start)
+        before, quote, after = _context(original, c.start, c.end, floor=body)
     else:
         before, quote, after = "", c.quote, ""
     before, quote, after = (spaced(" ".join(part.split("\n"))) for part in (before, quote, after))
