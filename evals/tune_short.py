@@ -20,6 +20,7 @@ score 0. The best setting by F1 then EM is printed with the current one.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 import sys
@@ -27,6 +28,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from assistant.answer import Bar, extractive_choice, supported
+from assistant.backends.finetuned import ARTIFACT_DIR, artifact_meta
+from assistant.judge import JUDGE_VERSION
 from assistant.kinds import question_kind
 from assistant.reader import SHORT_CONFIDENCE, SHORT_SENTENCES, SHORT_SHARE, SHORT_WEIGHT
 from assistant.scoring import contains, exact_match, token_f1
@@ -45,11 +48,14 @@ def collect(
     # the sentences' evidence scores are what the engine weighs them by: the judge's probabilities, or the rule score
     bar_ = engine.judge.bar if engine.judge else Bar.of_rules(settings)
     ratio = engine.judge.runner_up_ratio if engine.judge else settings.runner_up_ratio
+    below = dataclasses.replace(bar_, min_score=-math.inf)  # the nearest sentence of a declined question too
     bar = progress_bar("short answers")
     cases = []
     for n, (question, answers, _) in enumerate(rows, 1):
         query = engine.retriever.correct(question)
-        candidates = supported(query, engine.evidence(query), bar_)
+        evidence = engine.evidence(query)
+        candidates = supported(query, evidence, bar_)
+        nearest = supported(query, evidence, below)[:1]
         top = candidates[:most]
         spans = engine.span_reader.spans(query, [c.text for c in top])
         cited = extractive_choice(candidates, settings.max_citations, ratio) if top else []
@@ -60,6 +66,7 @@ def collect(
                 "factoid": question_kind(question).name == "factoid",
                 "whole": " ".join(c.text for c in cited),
                 "sentences": [(c.text, c.score, s) for c, s in zip(top, spans, strict=True)],
+                "nearest": [(c.score, contains(c.text, answers)) for c in nearest],
             }
         )
         bar(n, len(rows))
@@ -98,20 +105,28 @@ def right_share(
     return (1 - share) * sum(given) / max(1, len(answerable)) / shown if shown else None
 
 
-def bands(answerable: list[dict[str, Any]], unanswerable: list[dict[str, Any]], share: float = 0.25) -> None:
+def bands(
+    answerable: list[dict[str, Any]], unanswerable: list[dict[str, Any]], threshold: float, share: float = 0.25
+) -> None:
     """How often an answer holds a gold answer, by the judge's probability of its best sentence, with ``share`` of
-    the questions unanswerable: where ``judge.UNSURE`` comes from."""
-    edges = (0.18, 0.25, 0.30, 0.35, 0.40, 0.50, 0.60, 1.01)
+    the questions unanswerable: where ``judge.UNSURE`` comes from. Under the judge's ``threshold`` the question is
+    declined; there, how often the nearest passage it shows holds a gold answer (README, "The answer judge", 11)."""
+    edges = (0.0, 0.05, 0.10, threshold, 0.25, 0.30, 0.35, 0.40, 0.50, 0.60, 1.01)
 
     def best(case: dict[str, Any]) -> float:
-        return case["sentences"][0][1] if case["sentences"] else -math.inf  # no sentence: in no band
+        return case["nearest"][0][0] if case["nearest"] else -math.inf  # no sentence: in no band
 
-    scored = [(best(c), contains(c["whole"], c["answers"])) for c in answerable]
-    print(f"| best sentence's probability | answers right, one question in {1 / share:.0f} unanswerable |")
+    def right(case: dict[str, Any]) -> bool:  # declined: whether the nearest passage holds it
+        answered = bool(case["sentences"])
+        return contains(case["whole"], case["answers"]) if answered else bool(case["nearest"] and case["nearest"][0][1])
+
+    scored = [(best(c), right(c)) for c in answerable]
+    print(f"| best sentence's probability | right answers (or nearest), one question in {1 / share:.0f} unanswerable |")
     print("|---|---|")
     for low, high in zip(edges, edges[1:], strict=False):
-        right = right_share(scored, [best(c) for c in unanswerable], low, high, share)
-        print(f"| {low:.2f} to {min(high, 1.0):.2f} | {right or 0.0:.2f} |")
+        held = right_share(scored, [best(c) for c in unanswerable], low, high, share)
+        declined = " (declined: the nearest passage)" if high <= threshold else ""
+        print(f"| {low:.2f} to {min(high, 1.0):.2f}{declined} | {held or 0.0:.2f} |")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -133,7 +148,8 @@ def main(argv: list[str] | None = None) -> int:
     cases = collect(questions("1.1", unread, args.limit, args.seed), most=4, judge=args.judge)
     if args.bands:
         rows = [r for r in questions("2.0", unread, 100_000, args.seed) if not r[2]]
-        bands(cases, collect(rows, most=4, judge=args.judge, version="2.0"))
+        declined_under = float(artifact_meta(ARTIFACT_DIR / f"judge-v{JUDGE_VERSION}.json", "the judge")["threshold"])
+        bands(cases, collect(rows, most=4, judge=args.judge, version="2.0"), declined_under)
         return 0
     results = []
     for kinds in ("factoid", "phrase"):  # factoid questions only, or all a phrase can answer (Kind.phrase)

@@ -225,3 +225,21 @@ def test_answers_that_say_the_judge_is_unsure_are_counted_apart():
     assert summary["unsure_share"] == pytest.approx(2 / 4)
     assert summary["unsure_accuracy"] == pytest.approx(0.5) and summary["sure_accuracy"] == pytest.approx(0.5)
     assert "unsure_share" not in summarize(results[2:])
+
+
+def test_the_judges_bands_show_declined_questions_by_their_nearest_passage(capsys: pytest.CaptureFixture[str]):
+    from evals.tune_short import bands
+
+    def case(answered: float | None, nearest: float, holds: bool) -> dict[str, object]:
+        sentences = [("s", answered, None)] if answered is not None else []
+        return {"answers": ("x",), "whole": "x" if holds and sentences else "", "sentences": sentences,
+                "nearest": [(nearest, holds)]}  # fmt: skip
+
+    answerable = [case(0.9, 0.9, True), case(None, 0.12, True), case(None, 0.12, False), case(None, 0.02, False)]
+    bands(answerable, [case(None, 0.15, False)], threshold=0.18, share=0.25)
+    rows = {
+        line.split(" | ")[0].lstrip("| "): line.split(" | ")[1].rstrip(" |")
+        for line in capsys.readouterr().out.splitlines()[2:]
+    }
+    assert rows["0.10 to 0.18 (declined: the nearest passage)"] == "0.30"  # 0.75 * 1/4 held, over 0.75 * 2/4 + 0.25
+    assert rows["0.00 to 0.05 (declined: the nearest passage)"] == "0.00" and rows["0.60 to 1.00"] == "1.00"
