@@ -161,6 +161,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
                 f"{run['system']}, yes/no questions answered ({polar}): said yes or no for"
                 f" {summary['verdict_share']:.2f}, rightly for {summary['verdict_precision']:.2f} of those"
             )
+        if "short_share" in summary:
+            print(
+                f"{run['system']}, short answers said first: {summary['short_share']:.2f} of the answered answerable"
+                f" questions, right {summary['short_accuracy']:.2f}"
+            )
         if "unsure_share" in summary:
             print(
                 f"{run['system']}, answers that say the judge is unsure: {summary['unsure_share']:.2f} of those given,"

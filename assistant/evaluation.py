@@ -188,6 +188,11 @@ def _would_answer(answer: Answer) -> str:
     return answer.nearest[0].quote if answer.nearest else ""
 
 
+def _short_right(result: Result) -> bool:
+    said = str(result.answer["short_answer"]["text"])
+    return contains(said, result.accepted) or token_f1(said, result.accepted) >= 0.5
+
+
 def _says_unsure(result: Result) -> bool:
     return any(note.startswith(UNSURE_NOTE) for note in result.answer.get("notes", ()))
 
@@ -233,6 +238,10 @@ def summarize(results: Sequence[Result], dialogue_turns: Sequence[Result] = ()) 
         summary["unsure_share"] = len(unsure) / len(given_answers)
         summary["unsure_accuracy"] = mean([float(r.answerable and r.correct) for r in unsure])
         summary["sure_accuracy"] = mean([float(r.answerable and r.correct) for r in sure]) if sure else float("nan")
+    short = [r for r in results if r.answerable and not r.answer["refused"] and r.answer.get("short_answer")]
+    if short:  # the phrase said first, in bold: how often it is itself right (the whole answer may hold it anyway)
+        summary["short_share"] = len(short) / max(1, len(answered))
+        summary["short_accuracy"] = mean([float(_short_right(r)) for r in short])
     if dialogue_turns:
         summary["dialogue_turn_accuracy"] = mean([float(r.correct) for r in dialogue_turns])
         summary["follow_up_accuracy"] = mean([float(r.correct) for r in dialogue_turns if r.kind == "follow-up"])

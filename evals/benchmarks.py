@@ -177,6 +177,8 @@ def squad(args: argparse.Namespace) -> dict[str, Any]:
     run["cross_check"] = cross_check(run, system.ranked_sources, items, report)
     answerable = [r for r in run["results"] if r["answerable"]]
     print(f"answerable declined {sum(r['answer']['refused'] for r in answerable) / max(1, len(answerable)):.3f}")
+    if "short_share" in s:  # the phrase said first: answer accuracy counts the whole answer, this the phrase alone
+        print(f"short answers said first for {s['short_share']:.3f} of the answered, right {s['short_accuracy']:.3f}")
     if args.version == "2.0":
         print(
             f"unanswerable declined (refusal recall) {s['refusal_recall']:.3f}, "

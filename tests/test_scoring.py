@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import pytest
@@ -243,3 +244,17 @@ def test_the_judges_bands_show_declined_questions_by_their_nearest_passage(capsy
     }
     assert rows["0.10 to 0.18 (declined: the nearest passage)"] == "0.30"  # 0.75 * 1/4 held, over 0.75 * 2/4 + 0.25
     assert rows["0.00 to 0.05 (declined: the nearest passage)"] == "0.00" and rows["0.60 to 1.00"] == "1.00"
+
+
+def test_short_answers_said_first_are_scored_on_their_own():
+    def said(short: str | None, refused: bool = False, answerable: bool = True) -> Result:
+        answer = {"refused": refused, "notes": [], "short_answer": {"text": short} if short else None}
+        result = Result("q", "factoid", "?", answerable, answer, True, 0.0, 0.0, True, [], [], [], [])
+        return dataclasses.replace(result, accepted=["11 children", "eleven"])
+
+    # "21" from "At least 21 people, including 11 children": the sentence holds the answer, the phrase said first not
+    results = [said("11"), said("21"), said(None), said(None, refused=True), said("21", answerable=False)]
+    summary = summarize(results)
+    assert summary["short_share"] == pytest.approx(2 / 3)  # of the three answerable questions answered
+    assert summary["short_accuracy"] == pytest.approx(0.5)
+    assert "short_share" not in summarize(results[2:4])
