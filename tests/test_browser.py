@@ -104,6 +104,18 @@ def test_the_start_screen_shows_the_documents_and_example_questions(page: Any):
     expect(chat.locator(".doc-part").first).to_be_visible()  # one block per document, its title first
 
 
+def test_on_a_phone_the_question_box_spans_the_page_and_the_documents_dates_stay_whole(app_url: str):
+    with opened(app_url, 390) as phone:
+        box, ask = phone.locator("#question textarea").bounding_box(), phone.locator("#ask").bounding_box()
+        assert box["width"] > 280 and ask["y"] >= box["y"] + box["height"]  # the buttons sit under it, not beside
+        lines = (
+            "el => { const r = document.createRange(); r.selectNodeContents(el); return r.getClientRects().length; }"
+        )
+        date = phone.locator("#chat table td", has_text="2024-03-30")
+        assert date.evaluate(lines) == 1  # not broken as "2024 / -03- / 30"
+        shot(phone, "phone-start")
+
+
 def test_a_marker_opens_its_quote_in_the_viewer(page: Any):
     from playwright.sync_api import expect
 

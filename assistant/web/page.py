@@ -18,6 +18,9 @@ details.sources{margin-top:6px}details.sources summary{font-size:13px;color:#576
 .doc{white-space:pre-wrap;font-size:14px;line-height:1.5;max-height:420px;overflow-y:auto;border:1px solid #d0d7de;
 padding:10px;border-radius:6px;margin-top:4px}
 .doc-head .back{display:none;font-size:13px}
+#chat table th:not(:first-child),#chat table td:not(:first-child){white-space:nowrap}
+@media (max-width:600px){#ask-row>:has(#question),#ask-row>#question{flex:1 1 100%!important;min-width:100%!important}
+#ask-row>#ask,#ask-row>#stop{flex:1 1 40%!important}}
 @media (min-width:1000px){#chat details.sources{display:none}}
 @media (max-width:999px){#citations,#citations-heading{display:none}#status{text-align:left}
 .doc-head .back{display:block}}
