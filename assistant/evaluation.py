@@ -12,7 +12,16 @@ from typing import TYPE_CHECKING, Any, Protocol
 from .answer import SourceReader
 from .exports import by_kind, intervals
 from .judge import UNSURE_NOTE
-from .scoring import contains, exact_match, mean, normalize_answer, percentile, retrieval_metrics, token_f1
+from .scoring import (
+    contains,
+    exact_match,
+    mean,
+    normalize_answer,
+    percentile,
+    phrase_right,
+    retrieval_metrics,
+    token_f1,
+)
 from .types import Answer
 
 if TYPE_CHECKING:
@@ -188,11 +197,6 @@ def _would_answer(answer: Answer) -> str:
     return answer.nearest[0].quote if answer.nearest else ""
 
 
-def _short_right(result: Result) -> bool:
-    said = str(result.answer["short_answer"]["text"])
-    return contains(said, result.accepted) or token_f1(said, result.accepted) >= 0.5
-
-
 def _says_unsure(result: Result) -> bool:
     return any(note.startswith(UNSURE_NOTE) for note in result.answer.get("notes", ()))
 
@@ -241,7 +245,9 @@ def summarize(results: Sequence[Result], dialogue_turns: Sequence[Result] = ()) 
     short = [r for r in results if r.answerable and not r.answer["refused"] and r.answer.get("short_answer")]
     if short:  # the phrase said first, in bold: how often it is itself right (the whole answer may hold it anyway)
         summary["short_share"] = len(short) / max(1, len(answered))
-        summary["short_accuracy"] = mean([float(_short_right(r)) for r in short])
+        summary["short_accuracy"] = mean(
+            [float(phrase_right(r.answer["short_answer"]["text"], r.accepted)) for r in short]
+        )
     if dialogue_turns:
         summary["dialogue_turn_accuracy"] = mean([float(r.correct) for r in dialogue_turns])
         summary["follow_up_accuracy"] = mean([float(r.correct) for r in dialogue_turns if r.kind == "follow-up"])

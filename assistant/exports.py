@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from .scoring import phrase_right
+
 
 def wilson(successes: int, n: int, z: float = 1.96) -> tuple[float, float]:
     """The Wilson score interval of a rate (95% by default); (nan, nan) with no trials."""
@@ -32,13 +34,21 @@ def intervals(results: Sequence[dict[str, Any]]) -> dict[str, dict[str, float]]:
     """Each headline rate of a run with its Wilson 95% interval and the number of trials behind it."""
     answerable = [r for r in results if r["answerable"]]
     answered = [r for r in answerable if not r["answer"]["refused"]]
-    return {
+    rates = {
         "answer_accuracy": _rate([r["correct"] for r in answerable]),
         "refusal_accuracy": _rate([r["correct"] for r in results if not r["answerable"]]),
         "containment": _rate([r["contained"] for r in answerable]),
         "citation_precision": _rate([v for r in answered for v in r["citations_correct"]]),
         "quote_validity": _rate([v for r in results for v in r["quotes_valid"]]),
     }
+    said = [
+        (r["answer"]["short_answer"]["text"], r.get("accepted") or [])
+        for r in answered
+        if r["answer"].get("short_answer")
+    ]
+    if said:  # the phrase said first, scored on its own
+        rates["short_answer_accuracy"] = _rate([phrase_right(text, accepted) for text, accepted in said])
+    return rates
 
 
 def by_kind(results: Sequence[dict[str, Any]]) -> dict[str, dict[str, float]]:

@@ -43,6 +43,12 @@ def contains(prediction: str, answers: Iterable[str]) -> bool:
     return any(f" {a} " in padded or f" {a} " in possessive for a in map(normalize_answer, answers) if a)
 
 
+def phrase_right(said: str, answers: Sequence[str]) -> bool:
+    """A short answer is right when it holds an accepted answer or reaches F1 0.5 against one ("11" for
+    "11 children")."""
+    return contains(said, answers) or token_f1(said, answers) >= 0.5
+
+
 def mean(values: Sequence[float]) -> float:
     return sum(values) / len(values) if values else float("nan")
 

@@ -74,7 +74,7 @@ def test_reports_write_per_sample_jsonl_and_slices_by_kind(tmp_path):
         "threshold": 0.5,
     }
     assert run["by_kind"]["fact"]["rate"] == 0.5 and run["by_kind"]["unanswerable"]["n"] == 1
-    assert run["intervals"]["answer_accuracy"]["n"] == 2
+    assert run["intervals"]["answer_accuracy"]["n"] == 2 and "short_answer_accuracy" not in run["intervals"]
     paths = write_reports([run], tmp_path, "t")
     samples = tmp_path / "samples-assistant-extractive.jsonl"
     rows = [json.loads(line) for line in samples.read_text().splitlines()]
@@ -258,3 +258,15 @@ def test_short_answers_said_first_are_scored_on_their_own():
     assert summary["short_share"] == pytest.approx(2 / 3)  # of the three answerable questions answered
     assert summary["short_accuracy"] == pytest.approx(0.5)
     assert "short_share" not in summarize(results[2:4])
+
+
+def test_the_short_answers_accuracy_has_its_interval():
+    from assistant.exports import intervals
+
+    def result(short: str | None, refused: bool = False) -> dict[str, object]:
+        answer = {"refused": refused, "short_answer": {"text": short} if short else None}
+        return {"answerable": True, "answer": answer, "accepted": ["11 children"], "correct": True, "contained": True,
+                "citations_correct": [], "quotes_valid": []}  # fmt: skip
+
+    rates = intervals([result("11"), result("21"), result(None), result("21", refused=True)])
+    assert rates["short_answer_accuracy"]["rate"] == 0.5 and rates["short_answer_accuracy"]["n"] == 2
