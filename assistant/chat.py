@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 
+from .backends.finetuned import english_words
 from .backends.llms import LLM
 from .engine import AnswerEngine, last_answer
 from .errors import AssistantError
@@ -116,6 +117,7 @@ def rewrite_by_rules(question: str, history: list[Turn]) -> str:
     if pronoun and answer.short and len(answer.short.text.split()) <= MAX_CARRIED_ANSWER_WORDS:
         candidates += content_words(answer.short.text)  # "How far is that from ...?" after "Kidal": "that" is Kidal
     elif pronoun and answer.citations:  # no phrase answered: "it" is what the first quote tells of
-        candidates += names(answer.citations[0].quote)[:MAX_CARRIED_ANSWER_WORDS]
+        # a common word opening a quotation in it ("-“Given the size…") is no name
+        candidates += names(answer.citations[0].quote, english_words())[:MAX_CARRIED_ANSWER_WORDS]
     carried = [w for w in dict.fromkeys(candidates) if not set(terms(w)) <= own]
     return f"{question.rstrip()} ({' '.join(carried)})" if carried else question

@@ -9,6 +9,7 @@ in their own spelling (for showing what was searched and for carrying names into
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from functools import lru_cache
 
 STOPWORDS = frozenset(
@@ -129,10 +130,22 @@ def asks_for(question: str) -> str | None:
     return None
 
 
-def names(text: str) -> list[str]:
+_OPENING = re.compile(r"""[.!?:"'(\u2018\u201c\u2013\u2014-]\s*$""")  # what a sentence or a quotation opens after
+
+
+def names(text: str, common: Collection[str] = ()) -> list[str]:
     """The capitalised content words after the first word (capitalised anyway as a sentence starts): what a text
-    names, in its own spelling."""
-    return [w for w in words(text)[1:] if w[0].isupper() and terms(w)]
+    names, in its own spelling. A word of ``common`` (lower-cased) that opens a sentence or a quotation inside the
+    text is capitalised for that reason, not a name: the "Given" of '… up' -"Given the size…'."""
+    found = []
+    for i, match in enumerate(_WORD.finditer(text)):
+        word = match.group(0)
+        if i == 0 or not word[0].isupper() or not terms(word):
+            continue
+        if word.lower() in common and _OPENING.search(text, 0, match.start()):
+            continue
+        found.append(word)
+    return found
 
 
 def content_words(text: str) -> list[str]:

@@ -147,6 +147,10 @@ def test_follow_ups_carry_the_previous_names_and_standalone_questions_do_not():
     overview = Answer("...", False, (Citation("b.txt", "T", quote, 0, len(quote), 0.9),), query="Kidal")
     when = rewrite_by_rules("When was that?", [Turn("What happened in Kidal?", overview)])
     assert when == "When was that? (Kidal Malian Armed Forces)"
+    # a common word opening a quotation inside the quote is capitalised for that, not a name
+    quote = "- 'Had to give up' -\"Given the size of the convoy, their objective was to retake Tinzaouatene,\" he said."
+    spoken = Answer("...", False, (Citation("b.txt", "T", quote, 0, len(quote), 0.9),), query="What did he say?")
+    assert rewrite_by_rules("Why did he?", [Turn("What did he say?", spoken)]) == "Why did he? (say Tinzaouatene)"
 
 
 @pytest.mark.parametrize(
