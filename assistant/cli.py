@@ -39,7 +39,8 @@ def _progress_bar(label: str, unit: str = "chunk") -> Callable[..., None]:
 def _quote_line(i: int, c: Citation) -> str:
     when = f", {c.date}" if c.date else ""
     page = (f" page {c.page}," if c.page else "") + (f" under \u201c{c.section}\u201d," if c.section else "")
-    return f"  [{i}] {c.title}{when} — {c.source}{page} chars {c.start}-{c.end}:\n      \u201c{c.quote}\u201d"
+    # the quote on its own indented line, exactly the file's text: marks of ours would double its own ("AFP.””")
+    return f"  [{i}] {c.title}{when} — {c.source}{page} chars {c.start}-{c.end}:\n      {c.quote}"
 
 
 def print_answer(answer: Answer, text_shown: bool = False) -> None:
