@@ -158,12 +158,10 @@ class AnswerEngine:
                 return
         notes: list[str] = []
         best = max(c.score for c in candidates)
-        if self.judge and not defined and best < unsure:
-            notes.append(
-                f"{UNSURE_NOTE}: {weighed_by} the best passage a probability of {best:.2f}, "
-                "and about half of the answers this unsure are wrong; check the quote"
-            )
+        weighed = bool(self.judge) and not defined  # an acronym spelt out answers whatever its probability
         if mode == "generative":
+            if weighed and best < unsure:  # a generated answer draws on the best passages
+                notes.append(_unsure_note(weighed_by, best, "the best passage"))
             cited = self._verified_or_note(candidates[:limit], notes)
             generated = (yield from self._generate(question, cited, notes, drafts)) if cited else None
             timings["generate"] = _since(clock) - sum(timings.values())  # after retrieval, evidence and judge
@@ -172,6 +170,7 @@ class AnswerEngine:
                 yield _answer(text, used, base, clock, notes)
                 return
             base["mode"] = "extractive"
+            notes = [n for n in notes if not n.startswith(UNSURE_NOTE)]  # decided below, on the passage it leads with
         ratio = self.judge.runner_up_ratio if self.judge else self.settings.retrieval.runner_up_ratio
         chosen = [defined[0]] if defined else extractive_choice(candidates, limit, ratio)
         cited = self._verified_or_note(chosen, notes)
@@ -191,6 +190,11 @@ class AnswerEngine:
             short, source = found
             others = [c for c in cited if (c.source, c.start) != (source.source, source.start)]
             cited = [source, *others][: len(cited)]
+        lead = cited[0].score  # the short answer's or the verdict's passage may be a runner-up to the best
+        if weighed and lead < unsure:
+            notes.insert(
+                0, _unsure_note(weighed_by, lead, "the best passage" if lead >= best else "the passage cited first")
+            )
         cited = with_antecedents(cited, self.reader)
         text = " ".join(with_markers(tidy_sentence(c.text), [i]) for i, c in enumerate(cited, 1))
         if short:
@@ -298,6 +302,13 @@ class AnswerEngine:
         text = f"{REFUSAL} No passage in the indexed documents answers this (searched for: {searched})."
         base["timings_ms"]["total"] = _since(clock)
         return Answer(text, True, (), nearest=tuple(citation(c) for c in nearest), notes=tuple(notes), **base)
+
+
+def _unsure_note(weighed_by: str, probability: float, passage: str) -> str:
+    return (
+        f"{UNSURE_NOTE}: {weighed_by} {passage} a probability of {probability:.2f}, "
+        "and about half of the answers this unsure are wrong; check the quote"
+    )
 
 
 def _definition(question: str, evidence: Sequence[Evidence]) -> tuple[Evidence, int, int] | None:

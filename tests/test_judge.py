@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
+from assistant import Assistant
+from assistant.answer import Bar, SourceReader, phrase_in
 from assistant.backends.finetuned import ARTIFACT_DIR
+from assistant.engine import AnswerEngine, last_answer
 from assistant.errors import ConfigError
-from assistant.judge import FEATURES, JUDGE_VERSION, AnswerJudge
+from assistant.judge import FEATURES, JUDGE_VERSION, UNSURE_NOTE, AnswerJudge
 from assistant.keywords import KeywordIndex
 from assistant.reader import JUDGE_READER_VERSION, SpanReader
 from assistant.retrieval import Evidence
@@ -90,3 +95,36 @@ def test_the_training_script_runs_on_a_tiny_slice(tmp_path: Path):
     assert meta["command"] == "python -m evals.train_judge --reworded --quick"
     judge = AnswerJudge(SpanReader(cache_dir=tmp_path / "cache", version=JUDGE_READER_VERSION), artifact_dir=tmp_path)
     assert 0.0 < judge.threshold < 1.0
+
+
+class RankedJudge:
+    """The best sentence at 0.6, the others at 0.2: sure of the best, unsure of the rest."""
+
+    name = "judge-stub"
+    names_required = False
+    runner_up_ratio = 0.75
+    bar = Bar(0.18, names_required=False)
+
+    def judged(self, question: str, evidence: Sequence[Evidence]) -> list[Evidence]:
+        return [dataclasses.replace(e, score=0.6 if i == 0 else 0.2) for i, e in enumerate(evidence)]
+
+
+class SecondSentenceReader:
+    """Reads its short answer from the second sentence, as the span reader does when that span scores far better."""
+
+    def short_answer(
+        self, question: str, candidates: Sequence[Evidence], source: SourceReader, whole_list: bool = False
+    ):
+        return phrase_in(candidates[1], 0, 4, source)
+
+
+def test_an_answer_leading_with_a_less_sure_passage_than_the_best_says_so(fast: Assistant):
+    fast.ingest()
+    base = fast.engine
+    judge, reader = RankedJudge(), SecondSentenceReader()
+    engine = AnswerEngine(base.retriever, base.reader, base.prompts, base.settings, None, judge, reader)  # type: ignore[arg-type]
+    answer = last_answer(engine.stream("Who recovered the bodies near Tinzaouatene?"))
+    assert not answer.refused and answer.short and answer.citations[0].score == pytest.approx(0.2)
+    assert answer.notes[0].startswith(f"{UNSURE_NOTE}: the judge gives the passage cited first a probability of 0.20")
+    engine.span_reader = None  # no short answer: the answer leads with the best passage, which the judge is sure of
+    assert not last_answer(engine.stream("Who recovered the bodies near Tinzaouatene?")).notes
