@@ -1,15 +1,18 @@
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import socket
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
 
 from assistant import Assistant, Settings
+from assistant.answer import Bar
 from assistant.backends.embeddings import HashEmbedder
 from assistant.config import RetrievalSettings
+from assistant.retrieval import Evidence
 
 PROJECT = Path(__file__).resolve().parents[1]
 CORPUS = PROJECT / "corpus"
@@ -42,6 +45,22 @@ class ScriptedLLM:
         self.prompts.append(messages)
         for i in range(0, len(self.reply), 7):
             yield self.reply[i : i + 7]
+
+
+class RankedJudge:
+    """Scores the sentences by their place in the evidence (``scores(i)``): what the learned judge does, without
+    its model."""
+
+    name = "judge-stub"
+    names_required = False
+    runner_up_ratio = 0.75
+
+    def __init__(self, scores: Callable[[int], float], bar: float = 0.2) -> None:
+        self.scores = scores
+        self.bar = Bar(bar, names_required=False)
+
+    def judged(self, question: str, evidence: Sequence[Evidence]) -> list[Evidence]:
+        return [dataclasses.replace(e, score=self.scores(i)) for i, e in enumerate(evidence)]
 
 
 def free_port() -> int:

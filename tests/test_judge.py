@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -10,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant import Assistant
-from assistant.answer import Bar, SourceReader, phrase_in
+from assistant.answer import SourceReader, phrase_in
 from assistant.backends.finetuned import ARTIFACT_DIR
 from assistant.engine import AnswerEngine, last_answer
 from assistant.errors import ConfigError
@@ -18,6 +17,8 @@ from assistant.judge import FEATURES, JUDGE_VERSION, UNSURE_NOTE, AnswerJudge
 from assistant.keywords import KeywordIndex
 from assistant.reader import JUDGE_READER_VERSION, SpanReader
 from assistant.retrieval import Evidence
+
+from .conftest import RankedJudge
 
 
 def test_the_committed_judge_says_how_it_was_made():
@@ -97,18 +98,6 @@ def test_the_training_script_runs_on_a_tiny_slice(tmp_path: Path):
     assert 0.0 < judge.threshold < 1.0
 
 
-class RankedJudge:
-    """The best sentence at 0.6, the others at 0.2: sure of the best, unsure of the rest."""
-
-    name = "judge-stub"
-    names_required = False
-    runner_up_ratio = 0.75
-    bar = Bar(0.18, names_required=False)
-
-    def judged(self, question: str, evidence: Sequence[Evidence]) -> list[Evidence]:
-        return [dataclasses.replace(e, score=0.6 if i == 0 else 0.2) for i, e in enumerate(evidence)]
-
-
 class SecondSentenceReader:
     """Reads its short answer from the second sentence, as the span reader does when that span scores far better."""
 
@@ -121,7 +110,7 @@ class SecondSentenceReader:
 def test_an_answer_leading_with_a_less_sure_passage_than_the_best_says_so(fast: Assistant):
     fast.ingest()
     base = fast.engine
-    judge, reader = RankedJudge(), SecondSentenceReader()
+    judge, reader = RankedJudge(lambda i: 0.6 if i == 0 else 0.2, bar=0.18), SecondSentenceReader()
     engine = AnswerEngine(base.retriever, base.reader, base.prompts, base.settings, None, judge, reader)  # type: ignore[arg-type]
     answer = last_answer(engine.stream("Who recovered the bodies near Tinzaouatene?"))
     assert not answer.refused and answer.short and answer.citations[0].score == pytest.approx(0.2)

@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import subprocess
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
 from assistant import Assistant, Settings
-from assistant.answer import Bar
 from assistant.backends.finetuned import ARTIFACT_DIR
 from assistant.config import RetrievalSettings, VerifierSettings
 from assistant.engine import AnswerEngine, last_answer
 from assistant.errors import ConfigError
 from assistant.judge import UNSURE_NOTE
-from assistant.retrieval import Evidence
 from assistant.verifier import (
     VERIFIER_SHA256,
     VERIFIER_VERSION,
@@ -29,7 +25,7 @@ from assistant.verifier import (
     yes_share,
 )
 
-from .conftest import PROJECT, CountingEmbedder
+from .conftest import PROJECT, CountingEmbedder, RankedJudge
 
 
 def test_the_committed_weights_say_how_they_were_made():
@@ -82,18 +78,6 @@ def test_the_verifier_is_off_by_default_and_says_what_is_missing(tmp_path: Path)
     assert default_model_path(tmp_path).parent == tmp_path / "verifier"
 
 
-class SureJudge:
-    """Every sentence at 0.5, best first by the rule score: what the learned judge does, without its model."""
-
-    name = "judge-stub"
-    names_required = False
-    runner_up_ratio = 0.75
-    bar = Bar(0.2, names_required=False)
-
-    def judged(self, question: str, evidence: Sequence[Evidence]) -> list[Evidence]:
-        return [dataclasses.replace(e, score=0.5 * (0.9**i)) for i, e in enumerate(evidence)]
-
-
 class FixedVerifier:
     """Gives the ``i``-th sentence it reads ``weighed[i]``; reads as many as it is given."""
 
@@ -114,7 +98,8 @@ class FixedVerifier:
 def verified_engine(fast: Assistant, verifier: FixedVerifier) -> AnswerEngine:
     fast.ingest()
     base = fast.engine
-    return AnswerEngine(base.retriever, base.reader, base.prompts, base.settings, None, SureJudge(), None, verifier)  # type: ignore[arg-type]
+    judge = RankedJudge(lambda i: 0.5 * 0.9**i)  # the best sentence at 0.5, each next one a tenth lower
+    return AnswerEngine(base.retriever, base.reader, base.prompts, base.settings, None, judge, None, verifier)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(("weighed", "refused"), [(0.9, False), (0.1, True)])
