@@ -160,17 +160,16 @@ class AnswerEngine:
         best = max(c.score for c in candidates)
         weighed = bool(self.judge) and not defined  # an acronym spelt out answers whatever its probability
         if mode == "generative":
-            if weighed and best < unsure:  # a generated answer draws on the best passages
-                notes.append(_unsure_note(weighed_by, best, "the best passage"))
             cited = self._verified_or_note(candidates[:limit], notes)
             generated = (yield from self._generate(question, cited, notes, drafts)) if cited else None
             timings["generate"] = _since(clock) - sum(timings.values())  # after retrieval, evidence and judge
             if generated:
                 text, used = generated
-                yield _answer(text, used, base, clock, notes)
+                # a generated answer draws on the best passages; an extractive one is weighed below by its first
+                unsure_of = [_unsure_note(weighed_by, best, "the best passage")] if weighed and best < unsure else []
+                yield _answer(text, used, base, clock, [*unsure_of, *notes])
                 return
             base["mode"] = "extractive"
-            notes = [n for n in notes if not n.startswith(UNSURE_NOTE)]  # decided below, on the passage it leads with
         ratio = self.judge.runner_up_ratio if self.judge else self.settings.retrieval.runner_up_ratio
         chosen = [defined[0]] if defined else extractive_choice(candidates, limit, ratio)
         cited = self._verified_or_note(chosen, notes)
