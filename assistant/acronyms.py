@@ -1,6 +1,6 @@
-"""Acronyms spelled out where a text defines them: "What does COSI stand for?" is answered by the words a
-sentence sets before "(COSI)", "the Community of Officers for International Security (COSI)", or inside the
-brackets after it, "AFC (American Football Conference)".
+"""Acronyms spelled out where a text defines them: "What does COSI stand for?" (or "What is COSI?") is answered by
+the words a sentence sets before "(COSI)", "the Community of Officers for International Security (COSI)", or inside
+the brackets after it, "AFC (American Football Conference)".
 
 A definition written out in the text is read, not guessed: when no sentence defines the acronym, nothing is
 returned and the question goes the usual way.
@@ -17,6 +17,13 @@ _ASKED = re.compile(
     r"|\bfull\s+(?:name|form)\s+(?:of|for)\s+(?:the\s+)?[\"'“]?(?P<c>[A-Za-z][A-Za-z0-9&-]{1,15})[\"'”]?",
     re.IGNORECASE,
 )
+# "What is COSI?": an acronym in capitals asked about alone. Where a text spells it out, the expansion answers (on
+# SQuAD v1.1 dev, "What is CSNET" and "What is NSFNET" take their expansions as the answer; no question of the form
+# found a wrong one); where none does, the question goes the usual way ("What is the NASUWT?": "trade unions")
+_ASKED_ALONE = re.compile(
+    r"^\s*(?i:what|what's|whats)\s+(?i:(?:is|was|are|were)\s+)?(?i:the\s+)?[\"'“(]?"
+    r"(?P<a>[A-Z][A-Z0-9&]*(?:-[A-Z0-9&]+)*)[\"'”)]?\s*\??\s*$"
+)
 # words an expansion may hold without giving a letter of the acronym ("Community of Officers for ...")
 _SMALL = frozenset("a an and de des du for in la le of on the to &".split())
 _WORD = re.compile(r"[\w'’&/-]+")
@@ -27,6 +34,10 @@ _BRACKETED = re.compile(r"\(\s*([A-Z][A-Z0-9&]+(?:-[A-Z0-9&]+)*)\s*\)")  # "(COS
 
 def acronym_asked(question: str) -> str | None:
     """The acronym a question asks to spell out ("What does COSI stand for?" -> "COSI"), if it asks that."""
+    alone = _ASKED_ALONE.match(question)
+    if alone:
+        letters = re.sub(r"[^A-Z0-9]", "", alone.group("a"))
+        return alone.group("a") if len(letters) >= 2 else None
     match = _ASKED.search(question)
     if not match:
         return None

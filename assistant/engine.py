@@ -32,6 +32,7 @@ from .answer import (
 from .backends.llms import LLM
 from .broad import broad_text, collection_choice, conversational_reply, grouped, topic_choice
 from .config import Settings
+from .descriptions import described_asked
 from .display import tidy_sentence
 from .errors import AssistantError, BackendUnavailable, BadInput
 from .gate import generate
@@ -133,8 +134,8 @@ class AnswerEngine:
             "kind": kind.name,
         }
         candidates = supported(query, evidence, bar)
-        defined = _definition(question, evidence)
-        if defined:  # the text spells out the acronym asked about: that sentence answers, whatever its score
+        defined = _definition(question, evidence) or self._description(query, evidence)
+        if defined:  # the text spells out the acronym or describes the name asked about: that sentence answers
             candidates = [defined[0], *(c for c in candidates if c is not defined[0])]
         if not candidates and kind.name in ("yes/no", "why/how") and not kind.phrase:
             topical = self._about(query, sources)
@@ -158,7 +159,7 @@ class AnswerEngine:
                 return
         notes: list[str] = []
         best = max(c.score for c in candidates)
-        weighed = bool(self.judge) and not defined  # an acronym spelt out answers whatever its probability
+        weighed = bool(self.judge) and not defined  # a definition read in the text answers whatever its probability
         if mode == "generative":
             cited = self._verified_or_note(candidates[:limit], notes)
             generated = (yield from self._generate(question, cited, notes, drafts)) if cited else None
@@ -270,6 +271,15 @@ class AnswerEngine:
         """The best ``limit`` sentences for ``query`` whose quotes match the files: retrieval without an answer."""
         query = self.retriever.correct(clean_question(query, self.settings.max_question_chars))
         return verified(self.evidence(query, None, sources)[: limit * 2], self.reader)[:limit]
+
+    def _description(self, query: str, evidence: Sequence[Evidence]) -> tuple[Evidence, int, int] | None:
+        """For "who is X?": the first of the best sentences that describes X beside it, and where."""
+        name = described_asked(query)
+        if name is None or self.span_reader is None:
+            return None
+        best = evidence[: self.settings.retrieval.judged_sentences]
+        found = self.span_reader.description(query, name, [e.text for e in best])
+        return (best[found[0]], *found[1].range) if found else None
 
     def _verified_or_note(self, chosen: Sequence[Evidence], notes: list[str]) -> list[Evidence]:
         cited = verified(chosen, self.reader)

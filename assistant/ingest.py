@@ -23,7 +23,7 @@ from .types import IngestReport, Skipped
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]  # (chunks embedded so far, chunks to embed)
 Reading = Callable[[int, int, int], None]  # (files read so far, files to read, PDF pages read so far)
-TEXT_VERSION = 2  # bump when normalisation, sentence splitting or chunk packing changes what gets indexed
+TEXT_VERSION = 3  # bump when normalisation, sentence splitting or chunk packing changes what gets indexed
 
 
 def fingerprint(embedder: Embedder, tokenizer: Tokenizer, chunking: ChunkSettings) -> dict[str, str | int]:

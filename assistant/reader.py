@@ -17,6 +17,7 @@ from typing import Any
 
 from .answer import SourceReader, phrase_in
 from .backends.finetuned import ARTIFACT_DIR, FineTuned
+from .descriptions import in_apposition
 from .retrieval import Evidence
 from .types import ShortAnswer
 
@@ -45,6 +46,10 @@ class Span:
     score: float  # start logit + end logit
     probability: float = 1.0  # P(start) * P(end), each a softmax over the sentence's tokens: the reader's confidence
     margin: float = 0.0  # span score minus the no-answer score ([CLS] as both ends): > 0, the sentence answers
+
+    @property
+    def range(self) -> tuple[int, int]:
+        return self.start, self.end
 
 
 class SpanReader:
@@ -75,9 +80,27 @@ class SpanReader:
         if whole_list:
             start, end = listed(best.text, span.start, span.end)
             span = dataclasses.replace(span, start=start, end=end)
-        if span.end - span.start > SHORT_SHARE * len(best.text) or span.probability < SHORT_CONFIDENCE:
+        if not _shown(span, best.text):
             return None
         return phrase_in(best, span.start, span.end, source)
+
+    def description(self, question: str, name: str, sentences: Sequence[str]) -> tuple[int, Span] | None:
+        """The first of ``sentences`` (its index) whose answer span describes ``name`` beside it, in apposition
+        ("COSI's head, Alexander Ivanov"), with that span (``descriptions`` says why such a sentence answers)."""
+        holding = [i for i, s in enumerate(sentences) if re.search(rf"\b{re.escape(name)}\b", s, re.IGNORECASE)]
+        for i, span in zip(holding, self.spans(question, [sentences[i] for i in holding]), strict=True):
+            # the reader's confidence is not asked for: where the words stand says more (on SQuAD no span in
+            # apposition fell under SHORT_CONFIDENCE; "Who is El Maouloud Ramadane?" reads "spokesman for…" at 0.10)
+            text = sentences[i]
+            if span and span.end - span.start <= SHORT_SHARE * len(text) and in_apposition(name, text, *span.range):
+                return i, span
+        return None
+
+
+def _shown(span: Span, sentence: str) -> bool:
+    """Whether a span may be said as a short answer: not most of its sentence (then the quote is the answer), and
+    read with enough confidence."""
+    return span.end - span.start <= SHORT_SHARE * len(sentence) and span.probability >= SHORT_CONFIDENCE
 
 
 def best_span(sentence: str, encoding: Any, logits: Any) -> Span | None:

@@ -32,6 +32,11 @@ _GLUED = re.compile(
 _DATE_HEADER = re.compile(r"\A\s*date[:\s]+(\d{4}-\d{2}-\d{2})\b[ \t]*\n?", re.IGNORECASE)
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "gen", "col", "lt", "sgt", "u.s", "u.k", "no", "vs", "e.g", "i.e"}
 _SENTENCE_END = re.compile(r"[.!?][\"')\]]*(?=\s+[\"'(\[]?[A-Z0-9-])|\n")
+# A news agency's subheading set between dashes in running text ("…of the troops.- 'Had to give up' -\"Given the
+# size…"): a few words, no sentence end, then a capital or a quote. It is a heading, not part of the sentence after
+# it, whose quote and answer it would otherwise open.
+_SUBHEADING = re.compile(r"-\s?[\"'A-Z][^.!?\n-]{0,60}?\s?-(?=\s?[\"'A-Z])")
+SUBHEADING_WORDS = 8
 
 
 @dataclass(frozen=True)
@@ -89,10 +94,21 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
             word = text[max(begin, text.rfind(" ", begin, match.start()) + 1) : match.start()].lower()
             if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
                 continue
-        _append_trimmed(text, begin, end, spans)
+        _append_subheaded(text, begin, end, spans)
         begin = end
-    _append_trimmed(text, begin, len(text), spans)
+    _append_subheaded(text, begin, len(text), spans)
     return spans
+
+
+def _append_subheaded(text: str, begin: int, end: int, spans: list[tuple[int, int]]) -> None:
+    """The sentence, with a subheading that opens it split off as a span of its own."""
+    while begin < end and text[begin].isspace():
+        begin += 1
+    heading = _SUBHEADING.match(text, begin, end)
+    if heading and len(text[begin : heading.end()].split()) <= SUBHEADING_WORDS + 2:  # + the two dashes
+        _append_trimmed(text, begin, heading.end(), spans)
+        begin = heading.end()
+    _append_trimmed(text, begin, end, spans)
 
 
 def _append_trimmed(text: str, begin: int, end: int, spans: list[tuple[int, int]]) -> None:

@@ -16,6 +16,10 @@ from assistant.acronyms import acronym_asked, definitions, spelled_out, with_acr
         ("What does the acronym LEM stand for?", "LEM"),
         ("What is the full name of the ASER?", "ASER"),
         ("What does (COSI) stand for?", "COSI"),
+        ("What is COSI?", "COSI"),
+        ("what's the CSP-DPA", "CSP-DPA"),
+        ("What is Tass?", None),  # a name, not an acronym: described, not spelled out
+        ("What is A?", None),
         ("Who heads COSI?", None),
         ("what does it stand for", None),  # names nothing
         ("What does independence stand for?", None),  # a long word in lower case is no acronym

@@ -283,6 +283,10 @@ def test_runners_up_are_cited_only_when_they_score_close_to_the_best(real_rules:
         # spelled out by the text itself, in its own words ("... (COSI)"), however the judge scores the sentence
         ("what does cosi stand for", "Community of Officers for International Security"),
         ("What does CSP-DPA stand for?", "Strategic Framework for the Defence of the People of Azawad"),
+        ("What is COSI?", "Community of Officers for International Security"),
+        # described beside the name, in apposition, however unsure the judge is of so short a question
+        ("Who is El Maouloud Ramadane?", "spokesman for the predominantly Tuareg separatist coalition"),
+        ("Who is Alexander Ivanov?", "COSI"),
         # the text says "COSI's head" after defining COSI once: the question is searched as it writes it
         ("Who heads the Community of Officers for International Security?", "Alexander Ivanov"),
     ],

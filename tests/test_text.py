@@ -39,6 +39,24 @@ def test_abbreviations_do_not_end_sentences():
     ]
 
 
+def test_a_subheading_between_dashes_is_not_part_of_the_sentence_after_it():
+    # as in an AFP article: the heading glued between two sentences would open the next one's quote, and the
+    # reader took "Had to give up" as the answer to "Did the convoy reach Tinzaouatene?"
+    original = (
+        "the \u201cforced return\u201d of the troops.- \u2018Had to give up\u2019 -"
+        "\u201cGiven the size of the convoy\u201d, he said."
+    )
+    norm = normalize(original)
+    assert [norm.text[a:b] for a, b in sentence_spans(norm.text)] == [
+        'the "forced return" of the troops.',
+        "- 'Had to give up' -",
+        '"Given the size of the convoy", he said.',
+    ]
+    # dashes inside a sentence, and a long aside between them, stay where they are
+    for text in ("He said - in Kidal - That it was.", "- The army - which had left the town weeks before - said so."):
+        assert [text[a:b] for a, b in sentence_spans(text)] == [text]
+
+
 @given(st.text(alphabet=st.sampled_from(list("ab .\n\u201c\u201dXY7\t")), max_size=80))
 def test_every_normalised_character_maps_to_its_original(text):
     norm = normalize(text)

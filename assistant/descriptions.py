@@ -1,0 +1,59 @@
+"""Descriptions written beside a name: "Who is El Maouloud Ramadane?" is answered by "…El Maouloud Ramadane,
+spokesman for the predominantly Tuareg separatist coalition (CSP-DPA), told AFP", "Who is Alexander Ivanov?" by
+"COSI's head, Alexander Ivanov", "What was Tymnet?" by "Tymnet was an international data communications network".
+
+News names a person or a body once and says what it is in apposition; the span reader finds those words, but for a
+question this short it is often unsure the sentence answers at all. So a description read next to the name, the
+way apposition puts it, answers whatever the judge's probability, as an acronym spelled out does. Measured on SQuAD
+dev (``what is X?`` and ``who was X?``, each sentence of the question's paragraph that holds X read by the
+short-answer reader): v2.0 training titles, 18 of 32 answerable questions answered this way, 17 rightly, and 2 of
+16 unanswerable ones; v1.1 articles 24-47 (held out), 8 of 41, 6 rightly, the two others a name's abbreviation in
+brackets ("Engineering News-Record (ENR)"), which is no description and is not taken.
+"""
+
+from __future__ import annotations
+
+import re
+
+# "Who is X?", "What was X?": X a short name or term, asked about alone ("What is the capital of Mali?" asks for
+# something else, and so do "Who is X's father?" and "What is X called?")
+_ASKED = re.compile(r"^\s*(?:who|what)\s+(?:is|was|are|were)\s+(?:(?:an?|the)\s+)?(?P<x>.+?)\s*\??\s*$", re.IGNORECASE)
+_RELATION = re.compile(
+    r"\b(of|for|in|on|at|by|to|from|with|about|called|known|named|used|made|like|located|doing|and|or)\b"
+    r"|['\u2019]s?\b|\b(the|a|an)\s",
+    re.IGNORECASE,
+)
+_PRONOUN = re.compile(r"^(he|she|it|they|this|that|these|those|him|her|them|you|i|we|there|here)$", re.IGNORECASE)
+MAX_NAME_WORDS = 5
+# what stands between the name and its description: "X, description", "X (description", "X, who is a
+# description", "X is a description" after the name; "description, X" and "description X" before it
+_AFTER = re.compile(
+    r"^\s*(?:,|\(|,?\s*(?:who|which)\s+(?:is|was|are|were)|(?:is|was|are|were))\s*(?:(?:a|an|the)\s+)?$",
+    re.IGNORECASE,
+)
+_BEFORE = re.compile(r"^\s*,?\s*(?:the\s+)?$", re.IGNORECASE)
+_ABBREVIATION = re.compile(r"^[A-Z][A-Z0-9&.-]*$")  # "Engineering News-Record (ENR)": the name shortened
+
+
+def described_asked(question: str) -> str | None:
+    """The name a question asks to describe ("Who is Alexander Ivanov?" -> "Alexander Ivanov"), if it asks that."""
+    match = _ASKED.match(question)
+    if not match:
+        return None
+    name = match.group("x").strip()
+    if _RELATION.search(f" {name} ") or len(name.split()) > MAX_NAME_WORDS or _PRONOUN.match(name):
+        return None
+    return name
+
+
+def in_apposition(name: str, sentence: str, start: int, end: int) -> bool:
+    """Whether the words ``sentence[start:end]`` stand beside ``name`` as its description."""
+    phrase = sentence[start:end]
+    if _ABBREVIATION.match(phrase) and sentence[:start].rstrip().endswith("("):
+        return False
+    for mention in re.finditer(rf"\b{re.escape(name)}\b", sentence, re.IGNORECASE):
+        if start >= mention.end() and _AFTER.match(sentence[mention.end() : start]):
+            return True
+        if end <= mention.start() and _BEFORE.match(sentence[end : mention.start()]):
+            return True
+    return False

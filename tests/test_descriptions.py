@@ -1,0 +1,55 @@
+"""Descriptions read beside a name for "Who is X?" (fast, text only)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.descriptions import described_asked, in_apposition
+
+
+@pytest.mark.parametrize(
+    ("question", "name"),
+    [
+        ("Who is El Maouloud Ramadane?", "El Maouloud Ramadane"),
+        ("what was Tymnet", "Tymnet"),
+        ("What is the Wagner Group?", "Wagner Group"),
+        ("Who is the head of COSI?", None),  # a relation asked for, not a description
+        ("Who is COSI's head?", None),
+        ("What is Kidal called?", None),
+        ("Who is he?", None),  # a follow-up: the name is in the conversation
+        ("Who heads COSI?", None),
+    ],
+)
+def test_a_question_asking_what_a_name_is_is_recognised(question: str, name: str | None):
+    assert described_asked(question) == name
+
+
+RAMADANE = '"…to retake Tinzaouatene," El Maouloud Ramadane, spokesman for the Tuareg coalition (CSP-DPA), told AFP.'
+IVANOV = "the bodies of their comrades,\u201d COSI\u2019s head, Alexander Ivanov, was quoted as saying by Tass."
+
+
+def _around(sentence: str, phrase: str) -> tuple[int, int]:
+    start = sentence.index(phrase)
+    return start, start + len(phrase)
+
+
+@pytest.mark.parametrize(
+    ("name", "sentence", "phrase", "described"),
+    [
+        ("El Maouloud Ramadane", RAMADANE, "spokesman for the Tuareg coalition", True),  # after, past a comma
+        ("Alexander Ivanov", IVANOV, "COSI\u2019s head", True),  # before, with a comma between
+        ("Choguel Kokalla Maiga", "Prime Minister Choguel Kokalla Maiga declared", "Prime Minister", True),
+        ("Tymnet", "Tymnet was an international data network.", "an international data network", True),
+        ("Wagner", "Malian soldiers and their Wagner allies set off", "Malian soldiers", False),  # beside, not of it
+        (
+            "Tass",
+            "confirmed by Tass and a post from the Officers for International Security",
+            "International Security",
+            False,
+        ),
+        # a name's abbreviation in brackets is no description of it
+        ("Engineering News-Record", "Engineering News-Record (ENR) ranks firms.", "ENR", False),
+    ],
+)
+def test_a_description_stands_beside_the_name(name: str, sentence: str, phrase: str, described: bool):
+    assert in_apposition(name, sentence, *_around(sentence, phrase)) is described
