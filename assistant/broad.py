@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from .answer import with_markers
 from .display import tidy_sentence
 from .kinds import Kind
-from .retrieval import Evidence, Retriever
+from .retrieval import Evidence, Retriever, tells
 from .words import STOPWORDS, terms
 
 BUDGET = 8  # sentences in a broad answer
@@ -189,8 +189,8 @@ def topic_choice(
     vector = retriever.embed_query(topic)
     chunks = [c for c, _ in retriever.retrieve(topic, top_k, vector, sources)]
     evidence = retriever.evidence(topic, chunks, vector, max_sentences=4 * budget)
-    relevant = [
-        e for e in evidence if not e.missing and (e.coverage >= MIN_TOPIC_COVERAGE or e.similarity >= MIN_TOPIC_COSINE)
-    ]
+    # a heading is not quoted: it can seem about the topic only by the sentence before it, which counts half
+    about = [e for e in evidence if e.coverage >= MIN_TOPIC_COVERAGE or e.similarity >= MIN_TOPIC_COSINE]
+    relevant = [e for e in about if not e.missing and tells(e.text)]
     chosen = pick(relevant, [e.score for e in relevant], word_overlap(relevant), budget)
     return [relevant[i] for i in chosen]

@@ -45,7 +45,7 @@ from .text import clean_question
 from .types import Answer, ShortAnswer
 from .verdict import verdict
 from .verifier import Verifier
-from .words import QUESTION_WORDS, content_words
+from .words import QUESTION_WORDS, content_words, terms
 
 MODES = ("extractive", "generative")
 NOTHING_ASKED = "ask about a person, place, event or number in the documents."
@@ -209,13 +209,29 @@ class AnswerEngine:
         self, kind: Kind, question: str, mode: str, clock: float, sources: Sequence[str] | None
     ) -> Answer | None:
         """An overview of the collection or of the topic, grouped by document; None when nothing is about it."""
-        if kind.topic:
+        named = self._named_document(self.retriever.correct(kind.topic), sources) if kind.document else None
+        if named:  # "summarize the Kidal article": that document's overview
+            kind = dataclasses.replace(kind, topic="")
+            topic, chosen = "", collection_choice(self.retriever, sources=[named])
+        elif kind.topic:
             topic = self.retriever.correct(kind.topic)
             chosen = topic_choice(self.retriever, topic, 2 * self.settings.retrieval.top_k, sources=sources)
         else:
             topic, chosen = "", collection_choice(self.retriever, sources=sources)
         notes = ["broad answers are extractive: the documents' own sentences"] if mode == "generative" else []
         return self._grouped(chosen, kind, question, topic or question, clock, notes)
+
+    def _named_document(self, topic: str, sources: Sequence[str] | None) -> str | None:
+        """The document a question names by its topic: the one whose title holds all the topic's words, else the one
+        whose passages the search for the topic ranks first; None when nothing matches."""
+        wanted = set(terms(topic))
+        documents = [d for d in self.retriever.index.documents().values() if not sources or d["source"] in sources]
+        titled = [d["source"] for d in documents if wanted and wanted <= set(terms(str(d["title"])))]
+        if len(titled) == 1:
+            return str(titled[0])
+        vector = self.retriever.embed_query(topic)
+        found = self.retriever.retrieve(topic, self.settings.retrieval.top_k, vector, sources)
+        return found[0][0].meta.source if found else None
 
     def _related(
         self, kind: Kind, question: str, query: str, chosen: Sequence[Evidence], clock: float

@@ -54,6 +54,18 @@ _TOPICAL = re.compile(
     r")\s+(.+?)[\s.!?]*$",
     re.IGNORECASE,
 )
+# one document, named by what it is about: "summarize the Kidal article", "give me an overview of the story about
+# the convoy" (the topic is group a or b)
+_ONE_DOCUMENT = re.compile(
+    r"^(?:please )?(?:can you |could you )?(?:summari[sz]e|sum up|describe|give (?:me )?(?:a |an )?"
+    r"(?:(?:quick|brief|short|general|rough) )?(?:summary|overview|rundown|brief) of) (?:the|this|that) "
+    r"(?:(?P<a>.+?) (?:article|story|report|piece|document|file)"
+    r"|(?:article|story|report|piece|document|file) (?:about|on|from|by|of|regarding|covering|in) (?P<b>.+?))"
+    r"[\s.!?]*$",
+    re.IGNORECASE,
+)
+# words that say which document by its place or kind, not by its topic: "summarize the news article"
+_NOT_A_TOPIC = frozenset("news main whole entire full first last latest second third other same one single".split())
 _COMPARISON = re.compile(
     r"^(please )?(can you |could you )?(compare|contrast)\b(?: (?:what|how) (?:the|these) (?:\w+ )?(?:articles?|"
     r"documents?|reports?|sources?) (?:say|said|report|describe) (?:about|on|of)?)?\s*(.*?)[\s.!?]*$"
@@ -111,6 +123,7 @@ class Kind:
     topic: str = ""  # broad: what the question is about ("" for the whole collection)
     comparison: bool = False  # broad: set the documents side by side
     phrase: bool = False  # a short answer phrase can answer it: who/what/when/where/which, lists, "how did"
+    document: bool = False  # broad: the overview of the one document the topic names ("the Kidal article")
 
 
 _CONTRACTIONS = re.compile(r"\b(what|who|where|how|that|it)'s\b|\b(what)s\b", re.IGNORECASE)
@@ -122,6 +135,9 @@ def question_kind(question: str) -> Kind:
     )
     if _CONVERSATIONAL.match(text):
         return Kind("conversational")
+    one = _ONE_DOCUMENT.match(text)
+    if one and (one.group("a") or one.group("b")).lower() not in _NOT_A_TOPIC:
+        return Kind("broad", _bare(one.group("a") or one.group("b")), document=True)
     if _COLLECTION.match(text):
         return Kind("broad")
     compared = _COMPARISON.match(text)

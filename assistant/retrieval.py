@@ -29,6 +29,12 @@ _ENDS_SENTENCE = re.compile(r"[.!?][\"')\]]*$")
 SAME_WORD = 0.75
 
 
+def tells(sentence: str) -> bool:
+    """Whether a sentence tells something an overview can quote: not a heading ("Background of the Conflict", no
+    full stop) or a fragment of a few words."""
+    return bool(_ENDS_SENTENCE.search(sentence)) and len(words(sentence)) >= 4
+
+
 def same_word(a: Vector, b: Vector) -> bool:
     """Whether two spellings are one word (a variant or an inflection), by the cosine of their unit vectors."""
     return sum(x * y for x, y in zip(a, b, strict=True)) >= SAME_WORD
@@ -248,9 +254,8 @@ class Retriever:
         for chunk in chunks:
             m = chunk.meta
             for text, start, end in chunk.sentences():
-                heading = not _ENDS_SENTENCE.search(text)  # "Strategic Shift in Mali's Conflict Dynamics"
-                if looks_like_instruction(text) or heading or len(words(text)) < 4 or (m.path, start) in taken:
-                    continue  # headings and fragments tell little
+                if looks_like_instruction(text) or not tells(text) or (m.path, start) in taken:
+                    continue
                 taken.add((m.path, start))
                 places.append(seen.get(m.path, 0))
                 seen[m.path] = places[-1] + 1

@@ -179,7 +179,9 @@ def test_follow_up_questions_are_resolved_from_the_history(real: Assistant):
 def test_a_few_words_typed_as_a_search_get_what_the_documents_say_about_them(real: Assistant):
     answer = real.ask("Kidal Kidal Kidal Kidal")
     assert answer.kind == "broad" and answer.text.startswith("What the 2 documents say about Kidal:"), answer.text
-    assert answer.short is None and all("Kidal" in c.quote for c in answer.citations[:2])
+    # about Kidal: naming it, or going on about what the sentence before (naming it) said
+    assert answer.short is None and "Kidal" in answer.citations[0].quote
+    assert sum("Kidal" in c.quote for c in answer.citations) >= 3
     assert_verified(answer)
 
 
@@ -304,11 +306,13 @@ def test_factoid_questions_get_the_answer_phrase_first_located_in_the_file(real:
 
 
 def test_display_repairs_leave_every_quote_as_the_file_says_it(real: Assistant):
-    # the source glues a subheading ("- 'Had to give up' -") to this sentence and closes a quote it opened earlier
+    # the source ends this sentence with the mark that opens the next one's quotation ('told AFP."But this time')
     answer = real.ask("What was the sole objective of the convoy, according to the separatist spokesman?")
     assert not answer.refused and "sole objective" in answer.text
-    assert "Had to give up" not in answer.text.split("\n\n")[-1]
-    assert any("Had to give up" in c.quote for c in answer.citations)  # the quote keeps what the file says
+    assert answer.text.endswith("told AFP [1].")  # shown with its quotation marks balanced
+    assert any(c.quote.endswith("told AFP.\u201d") for c in answer.citations)  # the quote keeps what the file says
+    # the subheading before it ("- 'Had to give up' -") is a sentence of its own, in neither
+    assert "Had to give up" not in answer.text and not any("Had to give up" in c.quote for c in answer.citations)
     assert_verified(answer)
 
 
@@ -332,6 +336,21 @@ def test_broad_questions_get_a_cited_overview_by_document(real: Assistant, quest
     assert_verified(answer)
     if "side" in lead:
         assert answer.text.count("According to") >= 2  # the documents set side by side
+
+
+def test_a_document_named_by_its_topic_gets_its_own_overview(real: Assistant):
+    answer = real.ask("Summarize the Kidal article")
+    assert answer.kind == "broad" and answer.text.startswith("Overview of the document:"), answer.text
+    assert len(answer.citations) >= 3 and {c.source for c in answer.citations} == {"002_e9b768363e827ad0.txt"}
+    assert_verified(answer)
+
+
+def test_an_overview_quotes_no_heading(real: Assistant):
+    # "Background of the Conflict" follows a sentence about civilian casualties, which counts half for the heading
+    answer = real.ask("What do the documents say about civilian casualties?")
+    assert answer.kind == "broad" and answer.citations, answer.text
+    assert all(c.quote.rstrip("\u201d\"'").endswith((".", "!", "?")) for c in answer.citations), answer.text
+    assert "Background of the Conflict" not in answer.text
 
 
 @pytest.mark.parametrize("greeting", ["hi", "What can you do?", "thanks!"])

@@ -56,6 +56,23 @@ def test_the_kind_and_topic_come_from_the_wording(question: str, kind: str, topi
     assert (got.name, got.topic) == (kind, topic)
 
 
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("Summarize the Kidal article", "Kidal"),
+        ("summarise the article about the convoy.", "convoy"),
+        ("Give me a short summary of the AFP story", "AFP"),
+        ("Summarize the news article", None),  # which document is not said by its topic: the collection
+        ("Summarize the first article", None),
+        ("Summarize the three articles", None),
+    ],
+)
+def test_a_document_named_by_its_topic_is_asked_for_alone(question: str, topic: str | None):
+    got = question_kind(question)
+    assert got.name == "broad" and got.document == (topic is not None)
+    assert got.topic == (topic or "")
+
+
 def test_a_comparison_is_marked_as_one():
     assert question_kind("How do the reports differ on casualties?").comparison
     assert not question_kind("What happened in Kidal?").comparison
