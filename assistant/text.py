@@ -29,6 +29,11 @@ _QUOTES = str.maketrans(
 _GLUED = re.compile(
     r"(?:(?<=[a-z0-9%)\]\"'\u201d\u2019])|(?<=[A-Z]{2}))([.!?][\"'\u201d\u2019]?)(?=[\"'\u201c\u201d\u2018\u2019]?[A-Z]|-\s)"
 )
+# a subheading between dashes glued to the sentence after it ("troops.- 'Had to give up' -\u201cGiven"): a space
+# after its closing dash, as after a glued sentence end
+_GLUED_SUBHEADING = re.compile(
+    r"[.!?][\"'\u201d\u2019]?\s*(-\s?[\"'\u2018\u201cA-Z][^.!?\n-]{0,60}?\s?-)(?=[\"'\u201c\u2018A-Z])"
+)
 _DATE_HEADER = re.compile(r"\A\s*date[:\s]+(\d{4}-\d{2}-\d{2})\b[ \t]*\n?", re.IGNORECASE)
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "gen", "col", "lt", "sgt", "u.s", "u.k", "no", "vs", "e.g", "i.e"}
 _SENTENCE_END = re.compile(r"[.!?][\"')\]]*(?=\s+[\"'(\[]?[A-Z0-9-])|\n")
@@ -64,6 +69,7 @@ def normalize(original: str, start: int = 0) -> Normalized:
     chars: list[str] = []
     offsets: list[int] = []
     glued_after = {m.end(1) for m in _GLUED.finditer(original, start)}
+    glued_after |= {m.end(1) for m in _GLUED_SUBHEADING.finditer(original, start)}
     pending_space: int | None = None  # original index of a whitespace run not yet written
     pending_newline = False
     for i in range(start, len(original)):

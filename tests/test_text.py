@@ -52,6 +52,7 @@ def test_a_subheading_between_dashes_is_not_part_of_the_sentence_after_it():
         "- 'Had to give up' -",
         '"Given the size of the convoy", he said.',
     ]
+    assert "give up' - \"Given" in norm.text  # set apart by a space, as glued sentences are
     # dashes inside a sentence, and a long aside between them, stay where they are
     for text in ("He said - in Kidal - That it was.", "- The army - which had left the town weeks before - said so."):
         assert [text[a:b] for a, b in sentence_spans(text)] == [text]
