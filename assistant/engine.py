@@ -223,15 +223,16 @@ class AnswerEngine:
 
     def _named_document(self, topic: str, sources: Sequence[str] | None) -> str | None:
         """The document a question names by its topic: the one whose title holds all the topic's words, else the one
-        whose passages the search for the topic ranks first; None when nothing matches."""
+        whose passage the search for the topic ranks first, if it holds one of them; None when none does."""
         wanted = set(terms(topic))
         documents = [d for d in self.retriever.index.documents().values() if not sources or d["source"] in sources]
         titled = [d["source"] for d in documents if wanted and wanted <= set(terms(str(d["title"])))]
         if len(titled) == 1:
             return str(titled[0])
         vector = self.retriever.embed_query(topic)
-        found = self.retriever.retrieve(topic, self.settings.retrieval.top_k, vector, sources)
-        return found[0][0].meta.source if found else None
+        found = [c for c, _ in self.retriever.retrieve(topic, self.settings.retrieval.top_k, vector, sources)]
+        first = found[0] if found else None
+        return first.meta.source if first and wanted & set(terms(f"{first.meta.title} {first.text}")) else None
 
     def _related(
         self, kind: Kind, question: str, query: str, chosen: Sequence[Evidence], clock: float

@@ -343,6 +343,7 @@ def test_a_document_named_by_its_topic_gets_its_own_overview(real: Assistant):
     assert answer.kind == "broad" and answer.text.startswith("Overview of the document:"), answer.text
     assert len(answer.citations) >= 3 and {c.source for c in answer.citations} == {"002_e9b768363e827ad0.txt"}
     assert_verified(answer)
+    assert real.ask("Summarize the Paris article").refused  # no document is about Paris: none is summarised
 
 
 def test_an_overview_quotes_no_heading(real: Assistant):
