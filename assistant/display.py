@@ -19,14 +19,23 @@ def tidy_sentence(sentence: str) -> str:
     text = _LEADING_JUNK.sub("", text) or sentence
     if text.count('"') % 2:  # one mark too many or too few
         first = text.index('"')
-        closes_first = first > 0 and not text[first - 1].isspace()  # the first mark closes a quotation
+        closes_first = _closes(text, first)  # the first mark closes a quotation
         if text.endswith('"') and (first == len(text) - 1 or not closes_first):
             text = text[:-1]  # the last mark opens the next sentence's quotation (glued on: 'AFP."But')
         elif closes_first:  # a quotation opened in the sentence before: open it here too
             text = f'"{text}'
         else:  # a quotation that goes on in the next sentence: close it here
             text = f'{text}"'
+    elif text.count('"') and text.endswith('"') and text[-2:-1] in ".!?" and _closes(text, text.index('"')):
+        # a quotation opened in the sentence before and closed here, and the next one's opening mark glued on
+        # ('…venture," he said."They know…'): the one mark moved to the front
+        text = f'"{text[:-1]}'
     return text.strip()
+
+
+def _closes(text: str, at: int) -> bool:
+    """Whether the quotation mark at ``at`` closes a quotation (it follows a word or a comma, not a space)."""
+    return at > 0 and not text[at - 1].isspace()
 
 
 # a sentence end glued to the next sentence ("said.But", 'AFP."But'): a space between them, for display only

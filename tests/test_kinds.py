@@ -173,6 +173,9 @@ def test_a_pronoun_sentence_is_shown_with_the_one_before_and_the_quote_still_mat
         ('The army said it recovered the remains."', "The army said it recovered the remains."),
         ("Plain text stays as it is.", "Plain text stays as it is."),
         ('"Given the size," a spokesman told AFP."', '"Given the size," a spokesman told AFP.'),
+        # opened in the sentence before, and the next one's opening mark glued on
+        ('But they had to turn back," he said."', '"But they had to turn back," he said.'),
+        ('She said "yes." Then "no."', 'She said "yes." Then "no."'),
     ],
 )
 def test_display_repairs_drop_subheadings_and_balance_quote_marks(sentence: str, shown: str):
