@@ -58,12 +58,16 @@ class SpanReader:
         self.name = self._model.name
         self.meta = self._model.meta
 
-    def spans(self, question: str, sentences: Sequence[str]) -> list[Span | None]:
-        """The best answer span of each sentence (None when nothing inside it can be an answer)."""
+    def spans(
+        self, question: str, sentences: Sequence[str], outside: Sequence[Sequence[tuple[int, int]]] = ()
+    ) -> list[Span | None]:
+        """The best answer span of each sentence (None when nothing inside it can be an answer); with ``outside``,
+        for each sentence the character ranges a span may not touch."""
         if not sentences:
             return []
         encoded, logits = self._model.run([(question, s) for s in sentences])
-        return [best_span(s, e, x) for s, e, x in zip(sentences, encoded, logits, strict=True)]
+        kept = outside or [()] * len(sentences)
+        return [best_span(s, e, x, o) for s, e, x, o in zip(sentences, encoded, logits, kept, strict=True)]
 
     def short_answer(
         self, question: str, candidates: Sequence[Evidence], source: SourceReader, whole_list: bool = False
@@ -87,8 +91,11 @@ class SpanReader:
     def description(self, question: str, name: str, sentences: Sequence[str]) -> tuple[int, Span] | None:
         """The first of ``sentences`` (its index) whose answer span describes ``name`` beside it, in apposition
         ("COSI's head, Alexander Ivanov"), with that span (``descriptions`` says why such a sentence answers)."""
-        holding = [i for i, s in enumerate(sentences) if re.search(rf"\b{re.escape(name)}\b", s, re.IGNORECASE)]
-        for i, span in zip(holding, self.spans(question, [sentences[i] for i in holding]), strict=True):
+        mentions = [[m.span() for m in re.finditer(rf"\b{re.escape(name)}\b", s, re.IGNORECASE)] for s in sentences]
+        holding = [i for i, found in enumerate(mentions) if found]
+        # the words beside the name, not the name itself ("Who is Ramadane?" would get "El Maouloud Ramadane")
+        read = self.spans(question, [sentences[i] for i in holding], [mentions[i] for i in holding])
+        for i, span in zip(holding, read, strict=True):
             # the reader's confidence is not asked for: where the words stand says more (on SQuAD no span in
             # apposition fell under SHORT_CONFIDENCE; "Who is El Maouloud Ramadane?" reads "spokesman for…" at 0.10)
             text = sentences[i]
@@ -103,8 +110,9 @@ def _shown(span: Span, sentence: str) -> bool:
     return span.end - span.start <= SHORT_SHARE * len(sentence) and span.probability >= SHORT_CONFIDENCE
 
 
-def best_span(sentence: str, encoding: Any, logits: Any) -> Span | None:
-    """The highest-scoring span of the sentence's tokens, at most ``MAX_SPAN_TOKENS`` long, as whole words."""
+def best_span(sentence: str, encoding: Any, logits: Any, outside: Sequence[tuple[int, int]] = ()) -> Span | None:
+    """The highest-scoring span of the sentence's tokens, at most ``MAX_SPAN_TOKENS`` long, as whole words, and
+    touching none of the ``outside`` character ranges."""
     import numpy as np
 
     ids = encoding.sequence_ids
@@ -118,6 +126,13 @@ def best_span(sentence: str, encoding: Any, logits: Any) -> Span | None:
     score = start[:, None] + end[None, :]
     n = len(inside)
     allowed = np.triu(np.ones((n, n), bool)) & ~np.triu(np.ones((n, n), bool), MAX_SPAN_TOKENS)
+    if outside:  # no span holding a token that overlaps a range
+        barred = np.array([any(a < e and s < b for s, e in outside) for a, b in (offsets[k] for k in inside)], int)
+        count = np.cumsum(barred)
+        held = count[None, :] - np.concatenate([[0], count[:-1]])[:, None]  # barred tokens in i..j
+        allowed &= held == 0
+        if not allowed.any():
+            return None
     score = np.where(allowed, score, -np.inf)
     i, j = np.unravel_index(int(np.argmax(score)), score.shape)
     a, b = offsets[inside[i]][0], offsets[inside[j]][1]

@@ -38,7 +38,8 @@ def _around(sentence: str, phrase: str) -> tuple[int, int]:
     [
         ("El Maouloud Ramadane", RAMADANE, "spokesman for the Tuareg coalition", True),  # after, past a comma
         ("Alexander Ivanov", IVANOV, "COSI\u2019s head", True),  # before, with a comma between
-        ("Choguel Kokalla Maiga", "Prime Minister Choguel Kokalla Maiga declared", "Prime Minister", True),
+        # right before the name, words may be the rest of it: not taken (a title there the reader gives anyway)
+        ("Ramadane", "said El Maouloud Ramadane, spokesman for the coalition", "El Maouloud", False),
         ("Tymnet", "Tymnet was an international data network.", "an international data network", True),
         ("Wagner", "Malian soldiers and their Wagner allies set off", "Malian soldiers", False),  # beside, not of it
         (
