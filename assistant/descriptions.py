@@ -3,18 +3,19 @@ spokesman for the predominantly Tuareg separatist coalition (CSP-DPA), told AFP"
 "COSI's head, Alexander Ivanov", "What was Tymnet?" by "Tymnet was an international data communications network".
 
 News names a person or a body once and says what it is in apposition; the span reader finds those words, but for a
-question this short it is often unsure the sentence answers at all. So a description read next to the name, the
-way apposition puts it, answers whatever the judge's probability, as an acronym spelled out does. Measured on SQuAD
-dev (``what is X?`` and ``who was X?``, each sentence of the question's paragraph that holds X read by the
-short-answer reader, ``python -m evals.descriptions``): v1.1 training articles, 22 of 42 answerable questions
-answered this way, all rightly; v2.0 training titles, 18 of 30, all rightly, and 2 of 16 unanswerable ones; v1.1
-articles 24-47 (held out), 6 of 38, all rightly. A name's abbreviation in brackets ("Engineering News-Record (ENR)")
-is no description and is not taken.
+question this short it is often unsure the sentence answers at all, and its best span may be the name itself. So the
+reader is asked only for a span in a description's place beside the name (``slots``), and one it reads there answers
+whatever the judge's probability, as an acronym spelled out does. Measured on SQuAD dev (``what is X?`` and ``who
+was X?``, each sentence of the question's paragraph that holds X read by the short-answer reader, ``python -m
+evals.descriptions``): v1.1 training articles, 25 of 42 answerable questions answered this way, all rightly; v2.0
+training titles, 21 of 30, all rightly, and 3 of 16 unanswerable ones; v1.1 articles 24-47 (held out), 10 of 38,
+all rightly. A name's abbreviation in brackets ("Engineering News-Record (ENR)") is no description and is not taken.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 # "Who is X?", "What was X?": X a short name or term, asked about alone ("What is the capital of Mali?" asks for
 # something else, and so do "Who is X's father?" and "What is X called?")
@@ -49,14 +50,52 @@ def described_asked(question: str) -> str | None:
     return name
 
 
-def in_apposition(name: str, sentence: str, start: int, end: int) -> bool:
-    """Whether the words ``sentence[start:end]`` stand beside ``name`` as its description."""
+_NAME_BEFORE = re.compile(r"(?:[A-Z][\w'\u2019.-]*\s)+$")  # "El Maouloud " before "Ramadane"
+_NAME_AFTER = re.compile(r"(?:\s[A-Z][\w'\u2019.-]*)+")
+
+
+def mentions(name: str, sentence: str) -> list[tuple[int, int]]:
+    """Where ``sentence`` names ``name``, each widened to the whole run of capitalised words it is part of: "Who is
+    Ramadane?" is about "El Maouloud Ramadane", whose description comes after the whole name."""
+    found = []
+    for match in re.finditer(rf"\b{re.escape(name)}\b", sentence, re.IGNORECASE):
+        start, end = match.span()
+        before = _NAME_BEFORE.search(sentence, 0, start)
+        after = _NAME_AFTER.match(sentence, end)
+        found.append((before.start() if before else start, after.end() if after else end))
+    return found
+
+
+_AFTER_SLOT = re.compile(
+    r"\s*(?:,|\(|,?\s*(?:who|which)\s+(?:is|was|are|were)|(?:is|was|are|were))\s*((?:a|an|the)\s+)?", re.IGNORECASE
+)
+_BEFORE_SLOT = re.compile(r",\s*(?:the\s+)?$", re.IGNORECASE)
+
+
+def slots(named: Sequence[tuple[int, int]], sentence: str) -> tuple[set[int], set[int]]:
+    """Where a description of the ``named`` places may start (after "X, ", "X is a ") and end (before ", X")."""
+    starts: set[int] = set()
+    ends: set[int] = set()
+    for first, last in named:
+        after = _AFTER_SLOT.match(sentence, last)
+        if after and after.end() > last:
+            starts.add(after.end())
+            if after.group(1):  # the article may open the description too
+                starts.add(after.start(1))
+        before = _BEFORE_SLOT.search(sentence, 0, first)
+        if before:
+            ends.add(before.start())
+    return starts, ends
+
+
+def in_apposition(named: Sequence[tuple[int, int]], sentence: str, start: int, end: int) -> bool:
+    """Whether the words ``sentence[start:end]`` stand beside one of the ``named`` places as its description."""
     phrase = sentence[start:end]
     if _ABBREVIATION.match(phrase) and sentence[:start].rstrip().endswith("("):
         return False
-    for mention in re.finditer(rf"\b{re.escape(name)}\b", sentence, re.IGNORECASE):
-        if start >= mention.end() and _AFTER.match(sentence[mention.end() : start]):
+    for first, last in named:
+        if start >= last and _AFTER.match(sentence[last:start]):
             return True
-        if end <= mention.start() and _BEFORE.match(sentence[end : mention.start()]):
+        if end <= first and _BEFORE.match(sentence[end:first]):
             return True
     return False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.descriptions import described_asked, in_apposition
+from assistant.descriptions import described_asked, in_apposition, mentions, slots
 
 
 @pytest.mark.parametrize(
@@ -53,4 +53,21 @@ def _around(sentence: str, phrase: str) -> tuple[int, int]:
     ],
 )
 def test_a_description_stands_beside_the_name(name: str, sentence: str, phrase: str, described: bool):
-    assert in_apposition(name, sentence, *_around(sentence, phrase)) is described
+    assert in_apposition(mentions(name, sentence), sentence, *_around(sentence, phrase)) is described
+
+
+def test_a_name_asked_in_part_is_found_whole():
+    sentence = 'told AFP," El Maouloud Ramadane, spokesman for the coalition'
+    assert [sentence[a:b] for a, b in mentions("Ramadane", sentence)] == ["El Maouloud Ramadane"]
+    assert in_apposition(mentions("Ramadane", sentence), sentence, *_around(sentence, "spokesman for the coalition"))
+
+
+def test_a_description_is_looked_for_in_its_places_only():
+    starts, ends = slots(mentions("Ivanov", IVANOV), IVANOV)
+    assert ends == {IVANOV.index(", Alexander")}  # "COSI's head" ends there
+    assert [IVANOV[i : i + 3] for i in starts] == ["was"]  # after "Alexander Ivanov, "
+    sentence = "Tymnet was an international data network."
+    assert sorted(sentence[i:] for i in slots(mentions("Tymnet", sentence), sentence)[0]) == [
+        "an international data network.",
+        "international data network.",
+    ]
