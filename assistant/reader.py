@@ -63,13 +63,18 @@ class SpanReader:
         self.meta = self._model.meta
 
     def spans(
-        self, question: str, sentences: Sequence[str], places: Sequence[tuple[set[int], set[int]] | None] = ()
+        self,
+        question: str | Sequence[str],
+        sentences: Sequence[str],
+        places: Sequence[tuple[set[int], set[int]] | None] = (),
     ) -> list[Span | None]:
-        """The best answer span of each sentence (None when nothing inside it can be an answer); with ``places``,
-        for each sentence the character offsets a span must start at or end at (``best_span``)."""
+        """The best answer span of each sentence (None when nothing inside it can be an answer), read with the
+        question (or each with its own); with ``places``, for each sentence the character offsets a span must start
+        at or end at (``best_span``)."""
         if not sentences:
             return []
-        encoded, logits = self._model.run([(question, s) for s in sentences])
+        questions = [question] * len(sentences) if isinstance(question, str) else question
+        encoded, logits = self._model.run(list(zip(questions, sentences, strict=True)))
         kept = places or [None] * len(sentences)
         return [best_span(s, e, x, p) for s, e, x, p in zip(sentences, encoded, logits, kept, strict=True)]
 
@@ -100,7 +105,9 @@ class SpanReader:
         holding = [i for i, (starts, ends) in enumerate(places) if starts or ends]
         # only the spans in a description's place: the reader's best span overall may be the name itself ("Who is
         # Ivanov?" -> "Alexander Ivanov") or something else the sentence says
-        read = self.spans(question, [sentences[i] for i in holding], [places[i] for i in holding])
+        # each read with the name as that sentence writes it: "Who is Ramadane?" asks about "El Maouloud Ramadane"
+        asked = [_named_as(question, name, sentences[i][slice(*named[i][0])]) for i in holding]
+        read = self.spans(asked, [sentences[i] for i in holding], [places[i] for i in holding])
         for i, span in zip(holding, read, strict=True):
             text = sentences[i]
             if (
@@ -112,6 +119,10 @@ class SpanReader:
             if in_apposition(named[i], text, *span.range):
                 return i, span
         return None
+
+
+def _named_as(question: str, name: str, written: str) -> str:
+    return re.sub(rf"\b{re.escape(name)}\b", lambda _: written, question, count=1, flags=re.IGNORECASE)
 
 
 def _shown(span: Span, sentence: str) -> bool:
