@@ -27,15 +27,6 @@ _RELATION = re.compile(
 )
 _PRONOUN = re.compile(r"^(he|she|it|they|this|that|these|those|him|her|them|you|i|we|there|here)$", re.IGNORECASE)
 MAX_NAME_WORDS = 5
-# what stands between the name and its description: "X, description", "X (description", "X, who is a
-# description", "X is a description" after the name
-_AFTER = re.compile(
-    r"^\s*(?:,|\(|,?\s*(?:who|which)\s+(?:is|was|are|were)|(?:is|was|are|were))\s*(?:(?:a|an|the)\s+)?$",
-    re.IGNORECASE,
-)
-# before the name, only past a comma: words right before it may be the rest of the name ("El Maouloud" before
-# "Ramadane"), and a title there ("Prime Minister Choguel Kokalla Maiga") is what the reader picks anyway
-_BEFORE = re.compile(r"^\s*,\s*(?:the\s+)?$", re.IGNORECASE)
 _ABBREVIATION = re.compile(r"^[A-Z][A-Z0-9&.-]*$")  # "Engineering News-Record (ENR)": the name shortened
 
 
@@ -66,10 +57,14 @@ def mentions(name: str, sentence: str) -> list[tuple[int, int]]:
     return found
 
 
-_AFTER_SLOT = re.compile(
+# where a description stands: after the name past a comma, a bracket, "who is" or "is", an article perhaps opening
+# it ("X, description", "X (description", "X is a description"); before it only past a comma ("description, X"):
+# words right before a name may be the rest of it ("El Maouloud" before "Ramadane"), and a title there ("Prime
+# Minister Choguel Kokalla Maiga") is what the reader picks anyway
+_AFTER = re.compile(
     r"\s*(?:,|\(|,?\s*(?:who|which)\s+(?:is|was|are|were)|(?:is|was|are|were))\s*((?:a|an|the)\s+)?", re.IGNORECASE
 )
-_BEFORE_SLOT = re.compile(r",\s*(?:the\s+)?$", re.IGNORECASE)
+_BEFORE = re.compile(r",\s*(?:the\s+)?$", re.IGNORECASE)
 
 
 def slots(named: Sequence[tuple[int, int]], sentence: str) -> tuple[set[int], set[int]]:
@@ -77,25 +72,18 @@ def slots(named: Sequence[tuple[int, int]], sentence: str) -> tuple[set[int], se
     starts: set[int] = set()
     ends: set[int] = set()
     for first, last in named:
-        after = _AFTER_SLOT.match(sentence, last)
+        after = _AFTER.match(sentence, last)
         if after and after.end() > last:
             starts.add(after.end())
             if after.group(1):  # the article may open the description too
                 starts.add(after.start(1))
-        before = _BEFORE_SLOT.search(sentence, 0, first)
+        before = _BEFORE.search(sentence, 0, first)
         if before:
             ends.add(before.start())
     return starts, ends
 
 
-def in_apposition(named: Sequence[tuple[int, int]], sentence: str, start: int, end: int) -> bool:
-    """Whether the words ``sentence[start:end]`` stand beside one of the ``named`` places as its description."""
-    phrase = sentence[start:end]
-    if _ABBREVIATION.match(phrase) and sentence[:start].rstrip().endswith("("):
-        return False
-    for first, last in named:
-        if start >= last and _AFTER.match(sentence[last:start]):
-            return True
-        if end <= first and _BEFORE.match(sentence[end:first]):
-            return True
-    return False
+def abbreviation(sentence: str, start: int, end: int) -> bool:
+    """Whether ``sentence[start:end]`` is a name's abbreviation in brackets ("Engineering News-Record (ENR)"): in a
+    description's place, but no description."""
+    return bool(_ABBREVIATION.match(sentence[start:end])) and sentence[:start].rstrip().endswith("(")

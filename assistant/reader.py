@@ -17,7 +17,7 @@ from typing import Any
 
 from .answer import SourceReader, phrase_in
 from .backends.finetuned import ARTIFACT_DIR, FineTuned
-from .descriptions import in_apposition, mentions, slots
+from .descriptions import abbreviation, mentions, slots
 from .retrieval import Evidence
 from .types import ShortAnswer
 
@@ -103,9 +103,9 @@ class SpanReader:
         named = [mentions(name, s) for s in sentences]
         places = [slots(n, s) for n, s in zip(named, sentences, strict=True)]
         holding = [i for i, (starts, ends) in enumerate(places) if starts or ends]
-        # only the spans in a description's place: the reader's best span overall may be the name itself ("Who is
-        # Ivanov?" -> "Alexander Ivanov") or something else the sentence says
-        # each read with the name as that sentence writes it: "Who is Ramadane?" asks about "El Maouloud Ramadane"
+        # only the spans in a description's place (the reader's best span overall may be the name itself: "Who is
+        # Ivanov?" -> "Alexander Ivanov"), each read with the question naming X as that sentence writes it ("Who is
+        # Ramadane?" asks about "El Maouloud Ramadane")
         asked = [_named_as(question, name, sentences[i][slice(*named[i][0])]) for i in holding]
         read = self.spans(asked, [sentences[i] for i in holding], [places[i] for i in holding])
         for i, span in zip(holding, read, strict=True):
@@ -116,7 +116,7 @@ class SpanReader:
                 or span.end - span.start > SHORT_SHARE * len(text)
             ):
                 continue
-            if in_apposition(named[i], text, *span.range):
+            if not abbreviation(text, *span.range):
                 return i, span
         return None
 
