@@ -17,12 +17,12 @@ _ASKED = re.compile(
     r"|\bfull\s+(?:name|form)\s+(?:of|for)\s+(?:the\s+)?[\"'“]?(?P<c>[A-Za-z][A-Za-z0-9&-]{1,15})[\"'”]?",
     re.IGNORECASE,
 )
-# "What is COSI?": an acronym in capitals asked about alone. Where a text spells it out, the expansion answers (on
+# "What is COSI?": an acronym asked about alone. Where a text spells it out, the expansion answers (on
 # SQuAD v1.1 dev, "What is CSNET" and "What is NSFNET" take their expansions as the answer; no question of the form
 # found a wrong one); where none does, the question goes the usual way ("What is the NASUWT?": "trade unions")
 _ASKED_ALONE = re.compile(
     r"^\s*(?i:what|what's|whats)\s+(?i:(?:is|was|are|were)\s+)?(?i:the\s+)?[\"'“(]?"
-    r"(?P<a>[A-Z][A-Z0-9&]*(?:-[A-Z0-9&]+)*)[\"'”)]?\s*\??\s*$"
+    r"(?P<a>[A-Za-z][A-Za-z0-9&]*(?:-[A-Za-z0-9&]+)*)[\"'”)]?\s*\??\s*$"
 )
 # words an expansion may hold without giving a letter of the acronym ("Community of Officers for ...")
 _SMALL = frozenset("a an and de des du for in la le of on the to &".split())
@@ -35,9 +35,10 @@ _BRACKETED = re.compile(r"\(\s*([A-Z][A-Z0-9&]+(?:-[A-Z0-9&]+)*)\s*\)")  # "(COS
 def acronym_asked(question: str) -> str | None:
     """The acronym a question asks to spell out ("What does COSI stand for?" -> "COSI"), if it asks that."""
     alone = _ASKED_ALONE.match(question)
-    if alone:
-        letters = re.sub(r"[^A-Z0-9]", "", alone.group("a"))
-        return alone.group("a") if len(letters) >= 2 else None
+    if alone:  # in capitals, or short and typed in lower case ("whats cosi"); "What is Tass?" asks of a name
+        word = alone.group("a")
+        letters = re.sub(r"[^A-Za-z0-9]", "", word)
+        return word if len(letters) >= 2 and (word.isupper() or (word.islower() and len(letters) <= 6)) else None
     match = _ASKED.search(question)
     if not match:
         return None

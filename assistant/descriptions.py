@@ -19,7 +19,10 @@ from collections.abc import Sequence
 
 # "Who is X?", "What was X?": X a short name or term, asked about alone ("What is the capital of Mali?" asks for
 # something else, and so do "Who is X's father?" and "What is X called?")
-_ASKED = re.compile(r"^\s*(?:who|what)\s+(?:is|was|are|were)\s+(?:(?:an?|the)\s+)?(?P<x>.+?)\s*\??\s*$", re.IGNORECASE)
+_ASKED = re.compile(
+    r"^\s*(?:(?:who|what)\s+(?:is|was|are|were)|who'?s|what'?s)\s+(?:(?:an?|the)\s+)?(?P<x>.+?)\s*\??\s*$",
+    re.IGNORECASE,
+)
 _RELATION = re.compile(
     r"\b(of|for|in|on|at|by|to|from|with|about|called|known|named|used|made|like|located|doing|and|or)\b"
     r"|['\u2019]s?\b|\b(the|a|an)\s",

@@ -18,6 +18,7 @@ from assistant.acronyms import acronym_asked, definitions, spelled_out, with_acr
         ("What does (COSI) stand for?", "COSI"),
         ("What is COSI?", "COSI"),
         ("what's the CSP-DPA", "CSP-DPA"),
+        ("whats cosi", "cosi"),
         ("What is Tass?", None),  # a name, not an acronym: described, not spelled out
         ("What is A?", None),
         ("Who heads COSI?", None),

@@ -12,6 +12,7 @@ from assistant.descriptions import abbreviation, described_asked, mentions, slot
     [
         ("Who is El Maouloud Ramadane?", "El Maouloud Ramadane"),
         ("what was Tymnet", "Tymnet"),
+        ("Who's Ivanov?", "Ivanov"),
         ("What is the Wagner Group?", "Wagner Group"),
         ("Who is the head of COSI?", None),  # a relation asked for, not a description
         ("Who is COSI's head?", None),
