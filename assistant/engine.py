@@ -209,12 +209,12 @@ class AnswerEngine:
         self, kind: Kind, question: str, mode: str, clock: float, sources: Sequence[str] | None
     ) -> Answer | None:
         """An overview of the collection or of the topic, grouped by document; None when nothing is about it."""
-        named = self._named_document(self.retriever.correct(kind.topic), sources) if kind.document else None
+        topic = self.retriever.correct(kind.topic) if kind.topic else ""
+        named = self._named_document(topic, sources) if kind.document else None
         if named:  # "summarize the Kidal article": that document's overview
             kind = dataclasses.replace(kind, topic="")
             topic, chosen = "", collection_choice(self.retriever, sources=[named])
-        elif kind.topic:
-            topic = self.retriever.correct(kind.topic)
+        elif topic:
             chosen = topic_choice(self.retriever, topic, 2 * self.settings.retrieval.top_k, sources=sources)
         else:
             topic, chosen = "", collection_choice(self.retriever, sources=sources)
