@@ -29,19 +29,18 @@ _QUOTES = str.maketrans(
 _GLUED = re.compile(
     r"(?:(?<=[a-z0-9%)\]\"'\u201d\u2019])|(?<=[A-Z]{2}))([.!?][\"'\u201d\u2019]?)(?=[\"'\u201c\u201d\u2018\u2019]?[A-Z]|-\s)"
 )
-# a subheading between dashes glued to the sentence after it ("troops.- 'Had to give up' -\u201cGiven"): a space
-# after its closing dash, as after a glued sentence end
-_GLUED_SUBHEADING = re.compile(
-    r"[.!?][\"'\u201d\u2019]?\s*(-\s?[\"'\u2018\u201cA-Z][^.!?\n-]{0,60}?\s?-)(?=[\"'\u201c\u2018A-Z])"
-)
-_DATE_HEADER = re.compile(r"\A\s*date[:\s]+(\d{4}-\d{2}-\d{2})\b[ \t]*\n?", re.IGNORECASE)
-_ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "gen", "col", "lt", "sgt", "u.s", "u.k", "no", "vs", "e.g", "i.e"}
-_SENTENCE_END = re.compile(r"[.!?][\"')\]]*(?=\s+[\"'(\[]?[A-Z0-9-])|\n")
 # A news agency's subheading set between dashes in running text ("…of the troops.- 'Had to give up' -\"Given the
 # size…"): a few words, no sentence end, then a capital or a quote. It is a heading, not part of the sentence after
 # it, whose quote and answer it would otherwise open.
-_SUBHEADING = re.compile(r"-\s?[\"'A-Z][^.!?\n-]{0,60}?\s?-(?=\s?[\"'A-Z])")
+_HEADING = r"-\s?[\"'\u2018\u201cA-Z][^.!?\n-]{0,60}?\s?-"
+_SUBHEADING = re.compile(rf"{_HEADING}(?=\s?[\"'A-Z])")
 SUBHEADING_WORDS = 8
+# one glued to the sentence after it ("troops.- 'Had to give up' -\u201cGiven"): a space after its closing dash, as
+# after a glued sentence end
+_GLUED_SUBHEADING = re.compile(rf"[.!?][\"'\u201d\u2019]?\s*({_HEADING})(?=[\"'\u201c\u2018A-Z])")
+_DATE_HEADER = re.compile(r"\A\s*date[:\s]+(\d{4}-\d{2}-\d{2})\b[ \t]*\n?", re.IGNORECASE)
+_ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "gen", "col", "lt", "sgt", "u.s", "u.k", "no", "vs", "e.g", "i.e"}
+_SENTENCE_END = re.compile(r"[.!?][\"')\]]*(?=\s+[\"'(\[]?[A-Z0-9-])|\n")
 
 
 @dataclass(frozen=True)
