@@ -30,6 +30,7 @@ from .answer import (
     with_markers,
 )
 from .backends.llms import LLM
+from .broad import BUDGET as BROAD_BUDGET
 from .broad import broad_text, collection_choice, conversational_reply, grouped, topic_choice
 from .config import Settings
 from .descriptions import described_asked
@@ -42,6 +43,9 @@ from .prompts import Prompts
 from .reader import SpanReader
 from .retrieval import Evidence, Retriever
 from .text import clean_question
+from .timeline import BUDGET as TIMELINE_BUDGET
+from .timeline import UNDATED as TIMELINE_UNDATED
+from .timeline import timeline, timeline_text
 from .types import Answer, ShortAnswer
 from .verdict import verdict
 from .verifier import Verifier
@@ -211,15 +215,53 @@ class AnswerEngine:
         """An overview of the collection or of the topic, grouped by document; None when nothing is about it."""
         topic = self.retriever.correct(kind.topic) if kind.topic else ""
         named = self._named_document(topic, sources) if kind.document else None
+        notes = ["broad answers are extractive: the documents' own sentences"] if mode == "generative" else []
+        if kind.timeline:
+            dated = self._timeline(kind, question, topic, clock, sources, notes)
+            if dated:
+                return dated
+            notes.append("no sentence about it gives a date, so this is an overview instead of a timeline")
         if named:  # "summarize the Kidal article": that document's overview
             kind = dataclasses.replace(kind, topic="")
             topic, chosen = "", collection_choice(self.retriever, sources=[named])
+        elif kind.parts:  # each thing compared is searched for alone, then all are set side by side by document
+            top_k, budget = 2 * self.settings.retrieval.top_k, -(-BROAD_BUDGET // len(kind.parts))
+            found = [e for part in kind.parts for e in topic_choice(self.retriever, part, top_k, budget, sources)]
+            chosen = list({(e.path, e.start): e for e in found}.values())
         elif topic:
             chosen = topic_choice(self.retriever, topic, 2 * self.settings.retrieval.top_k, sources=sources)
         else:
             topic, chosen = "", collection_choice(self.retriever, sources=sources)
-        notes = ["broad answers are extractive: the documents' own sentences"] if mode == "generative" else []
         return self._grouped(chosen, kind, question, topic or question, clock, notes)
+
+    def _timeline(
+        self, kind: Kind, question: str, topic: str, clock: float, sources: Sequence[str] | None, notes: list[str]
+    ) -> Answer | None:
+        """The dated sentences of the collection, or of what is about the topic, in the order of their dates; None
+        when none gives a date."""
+        everything, _, places = self.retriever.collection_sentences()
+        leads = {(e.path, e.start) for e, place in zip(everything, places, strict=True) if place == 0}
+        if topic:
+            top_k = 2 * self.settings.retrieval.top_k
+            chosen = topic_choice(self.retriever, topic, top_k, budget=4 * TIMELINE_BUDGET, sources=sources)
+        else:  # a document's first sentences first: news tells the main events first
+            order = sorted(range(len(everything)), key=lambda i: places[i])
+            chosen = [everything[i] for i in order if not sources or everything[i].source in sources]
+        # about a topic, what happened without a date is part of its story too ("the convoy": "10 days ago")
+        undated = TIMELINE_UNDATED if topic else 0
+        entries = timeline(chosen, [(e.path, e.start) in leads for e in chosen], undated=undated)
+        shown = {(e.path, e.start): e for e in verified([d.evidence for d in entries], self.reader)}
+        entries = [
+            dataclasses.replace(d, evidence=shown[k])
+            for d in entries
+            if (k := (d.evidence.path, d.evidence.start)) in shown
+        ]
+        if not entries:
+            return None
+        base: dict[str, Any] = {"question": question, "query": topic or question, "mode": "extractive"}
+        base.update(kind=kind.name, timings_ms={"overview": _since(clock)})
+        dates = "the dates are those the sentences write; check each against its passage"
+        return _answer(timeline_text(entries, topic), [d.evidence for d in entries], base, clock, [*notes, dates])
 
     def _named_document(self, topic: str, sources: Sequence[str] | None) -> str | None:
         """The document a question names by its topic: the one whose title holds all the topic's words, else the one

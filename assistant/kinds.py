@@ -33,6 +33,8 @@ _COLLECTION = re.compile(
     r"( (described|covered|reported|discussed|mentioned))?( (in|by) (the|these) (documents|articles|files|news))?"
     r"[\s.!?]*$"
     r"|^what (is|was) (in )?the news[\s.!?]*$"
+    r"|^who (are|were) the (main|key|major|principal|chief) (players|actors|parties|protagonists|sides)"
+    r"( involved)?[\s.!?]*$"
     r"|^what (hap+e?n+e?d|is going on|is happening)[\s.!?]*$",
     re.IGNORECASE,
 )
@@ -50,7 +52,11 @@ _TOPICAL = re.compile(
     r"|what hap+e?n+e?d (?:in|at|to|with|near|around|during)"
     r"|what(?:'s| is) (?:going on|happening) (?:in|at|with|around)"
     r"|what is (?:known|reported|said) about"
-    r"|(?:describe|explain|outline|overview of|background on)"
+    r"|what is the (?:background|context|history|backstory) (?:to|of|behind|on|for|about)"
+    r"|(?:give me |some |any )*(?:background|context|history) (?:on|of|to|about|for)"
+    r"|who (?:are|were) the (?:(?:main|key|major|principal|chief) )?(?:players|actors|parties|protagonists|sides)"
+    r"(?: involved)? (?:in|of|behind)"
+    r"|(?:describe|explain|outline|overview of)"
     r")\s+(.+?)[\s.!?]*$",
     re.IGNORECASE,
 )
@@ -73,6 +79,51 @@ _COMPARISON = re.compile(
     r"(?: (?:about|on|over|in))?\s*(.*?)[\s.!?]*$"
     r"|^what (?:are )?(?:the )?differences? (?:between|among) (?:the )?(?:\w+ )?(?:articles?|documents?|reports?|"
     r"sources?)(?: (?:about|on|over|in))?\s*(.*?)[\s.!?]*$",
+    re.IGNORECASE,
+)
+# the things compared, as people ask: "the differences between X and Y", "how does X compare with Y?", "what do X
+# have in common?", "X vs Y" (a and b; not after a question word: "What was the score of Mali vs Algeria?" asks one
+# fact)
+_COMPARED = (
+    re.compile(
+        r"^(?:what|which) (?:(?:are|were|is|was) )?(?:the )?(?:(?:main|key|major|biggest|chief|most important) )?"
+        r"(?:differences?|similarit(?:y|ies)|contrasts?|distinctions?) (?:between|among|in|of) (?P<a>.+?)[\s.!?]*$",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        r"^how (?:do|does|did|is|are|was|were) (?P<a>.+?) (?:differ|compare|contrast|different|similar|alike)"
+        r"(?: (?:from|to|with|in|on|about|over) (?P<b>.+?))?[\s.!?]*$",
+        re.IGNORECASE,
+    ),
+    re.compile(r"^what (?:do|did|does) (?P<a>.+?) have in common[\s.!?]*$", re.IGNORECASE),
+    re.compile(r"^what (?:is )?(?:similar|different|alike|the same) (?:about|between) (?P<a>.+?)[\s.!?]*$", re.I),
+    re.compile(
+        r"^(?!(?:is|are|was|were|do|does|did|has|have|had)\b)(?P<a>(?:(?!\b(?:who|whom|whose|what|when|where|which|why"
+        r"|how)\b).)+?) (?:(?-i:vs\.?)|versus|compared (?:to|with)) (?P<b>(?:(?!\b(?:who|whom|what|which)\b)[^:;?])+?)"
+        r"(?:\s*[:;-].*)?[\s.!?]*$",
+        re.IGNORECASE,
+    ),
+)
+# events in the order of their dates: "give me a timeline", "chronology of the conflict", "can you put the events in
+# chronological order?"; the topic is what follows "timeline of", "events of" ("the events" alone: the collection)
+_TIMELINE = re.compile(
+    r"\b(timeline|time line|chronolog\w*|sequence of events|order of events|in (?:date|time) order)\b"
+    r"|^(?:in what|in which) order did .+ happen\b",
+    re.IGNORECASE,
+)
+# asked for, not mentioned ("Which timeline is the most accurate?" asks a fact)
+_TIMELINE_ASKED = re.compile(
+    r"^(?:please |can you |could you |would you |i want |i'd like )*(?:(?:give|make|show|draw|build|create|list|put"
+    r"|order|sort|arrange|provide|write|tell)\b|(?:a |the )?(?:timeline|time line|chronolog|sequence of events)"
+    r"|what (?:is|was) the (?:timeline|time line|chronology|sequence of events|order of events)\b"
+    r"|in (?:what|which) order\b)",
+    re.IGNORECASE,
+)
+_TIMELINE_TOPIC = re.compile(
+    r"^(?:in what|in which) order did (?P<s>.+?) happen\b"
+    r"|\b(?:timeline|time line|chronology|sequence of events|order of events|events)"
+    r"(?: of (?:the )?(?:main |key )?events)? (?:of|for|about|on|in|around|during|surrounding|leading (?:up )?to) "
+    r"(?!(?:chronological|date|time) order)(?P<t>.+?)(?: in (?:chronological|date|time) order| happen)?[\s.!?]*$",
     re.IGNORECASE,
 )
 _YES_NO = re.compile(
@@ -124,6 +175,8 @@ class Kind:
     comparison: bool = False  # broad: set the documents side by side
     phrase: bool = False  # a short answer phrase can answer it: who/what/when/where/which, lists, "how did"
     document: bool = False  # broad: the overview of the one document the topic names ("the Kidal article")
+    timeline: bool = False  # broad: the dated sentences in the order of their dates
+    parts: tuple[str, ...] = ()  # broad comparison: the things compared, each searched for alone
 
 
 _CONTRACTIONS = re.compile(r"\b(what|who|where|how|that|it)'s\b|\b(what)s\b", re.IGNORECASE)
@@ -140,15 +193,23 @@ def question_kind(question: str) -> Kind:
         return Kind("broad", _bare(one.group("a") or one.group("b")), document=True)
     if _COLLECTION.match(text):
         return Kind("broad")
+    if _TIMELINE.search(text) and _TIMELINE_ASKED.match(text):
+        about = _TIMELINE_TOPIC.search(text)
+        return Kind("broad", _topic(about.group("s") or about.group("t")) if about else "", timeline=True)
     compared = _COMPARISON.match(text)
     if compared:
-        topic = next((g for g in reversed(compared.groups()) if g is not None), "")
-        return Kind("broad", _bare(topic), comparison=True)
+        return _comparison(next((g for g in reversed(compared.groups()) if g is not None), ""))
+    things = next((m for m in (c.match(text) for c in _COMPARED) if m), None)
+    if things:
+        named = " and ".join(t for t in (things.group("a"), things.groupdict().get("b")) if t)
+        if _DOCUMENT_WORDS.search(named):  # documents compared ("the Kidal article and the other two"): all of them
+            return _comparison("")
+        two = _comparison(named)
+        if two.parts:  # two things or more; "what is different about X?" asks about one
+            return two
     topical = _TOPICAL.match(text)
     if topical:
-        topic = _bare(topical.group(topical.lastindex or 0))
-        collection = _COLLECTION.match(f"summarize the {topic}") if topic else True
-        return Kind("broad", "" if collection else topic)
+        return Kind("broad", _topic(topical.group(topical.lastindex or 0)))
     if _keywords(text):
         return Kind("broad", " ".join(dict.fromkeys(text.strip(" ?.!").split())))
     if _WHY_HOW.match(text):  # a reason is told by its sentence; a manner or means can be a phrase ("by road")
@@ -160,6 +221,17 @@ def question_kind(question: str) -> Kind:
     return Kind("factoid", phrase=not _STATEMENT.match(text))
 
 
+# what separates the things compared: "X and Y", "X, Y", "X with Y", "X versus Y" ("compare X with Y")
+_BETWEEN_THINGS = re.compile(r"\s*(?:,|\b(?:and|with|to|against|versus|vs\.?)\b)\s*", re.IGNORECASE)
+
+
+def _comparison(named: str) -> Kind:
+    """A comparison of what ``named`` names; "the Kidal and Tinzaouaten strikes" compares two things, and a
+    sentence about either is about the comparison."""
+    parts = tuple(p for p in (_topic(t) for t in _BETWEEN_THINGS.split(named)) if p)
+    return Kind("broad", _topic(named), comparison=True, parts=parts if len(parts) > 1 else ())
+
+
 def _keywords(text: str) -> bool:
     """A few words typed as a search, not a question or a follow-up ("Kidal", "Wagner losses", "CSP-DPA?")."""
     bare = text.strip(" ?.!")
@@ -169,6 +241,26 @@ def _keywords(text: str) -> bool:
         and not _ASKING_ANYWHERE.search(bare)
         and bool(re.search(r"[^\W_]", bare))
     )
+
+
+# the things compared are documents: "the Kidal article", "the other two", "both stories" (not "the IPCC report")
+_DOCUMENT_WORDS = re.compile(
+    r"\b(?:the|these|those|both|two|three|each|all|other)(?: \w+)? (?:articles?|stor(?:y|ies)|reports?|documents?"
+    r"|pieces?|files?|sources?)\b|\bthe other (?:two|three|ones?)\b",
+    re.IGNORECASE,
+)
+# topics that name nothing ("in what order did things happen?"): the whole collection
+_VAGUE = frozenset(
+    {"things", "events", "everything", "it", "it all", "all this", "all of this", "this", "that", "stuff"}
+)
+
+
+def _topic(words: str) -> str:
+    """The topic of a broad question; "" when the words only name the collection ("these stories", "the articles")
+    or nothing at all ("things")."""
+    topic = _bare(words)
+    collection = not topic or topic.lower() in _VAGUE or _COLLECTION.match(f"summarize the {topic}")
+    return "" if collection else topic
 
 
 def _bare(topic: str) -> str:

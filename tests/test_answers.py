@@ -348,6 +348,25 @@ def test_a_document_named_by_its_topic_gets_its_own_overview(real: Assistant):
     assert real.ask("Summarize the Paris article").refused  # no document is about Paris: none is summarised
 
 
+def test_a_timeline_orders_the_dated_sentences_by_their_dates(real: Assistant):
+    answer = real.ask("Give me a timeline of events")
+    assert answer.kind == "broad" and answer.text.startswith("Timeline, by the dates"), answer.text
+    order = [answer.text.index(f"\n{label}") for label in ("2012:", "2022:", "2023:", "2024-03-30, the date of")]
+    assert order == sorted(order), answer.text
+    assert answer.text.index("2024-03-30") < answer.text.index("July, year not given:")  # no year: not guessed
+    assert_verified(answer)
+    convoy = real.ask("chronology of the convoy")  # its story has no dates: told in the documents' order after
+    assert "Not dated, in the order the documents tell them:" in convoy.text and "10 days ago" in convoy.text
+
+
+def test_a_comparison_of_two_things_quotes_each(real: Assistant):
+    answer = real.ask("What are the main differences between the Kidal and Tinzaouaten strikes?")
+    assert answer.kind == "broad" and "side by side" in answer.text.split("\n")[0], answer.text
+    assert "ex-MINUSMA base" in answer.text and "11 children" in answer.text  # a sentence about each, not both
+    assert len({c.source for c in answer.citations}) >= 2
+    assert_verified(answer)
+
+
 def test_an_overview_quotes_no_heading(real: Assistant):
     # "Background of the Conflict" follows a sentence about civilian casualties, which counts half for the heading
     answer = real.ask("What do the documents say about civilian casualties?")

@@ -78,6 +78,91 @@ def test_a_comparison_is_marked_as_one():
     assert not question_kind("What happened in Kidal?").comparison
 
 
+@pytest.mark.parametrize(
+    ("question", "topic", "parts"),
+    [
+        (
+            "What are the main differences between the Kidal and Tinzaouaten strikes?",
+            "Kidal and Tinzaouaten strikes",
+            ("Kidal", "Tinzaouaten strikes"),
+        ),
+        (
+            "How does the Kidal strike compare with the one in Tinzaouaten?",
+            "Kidal strike and the one in Tinzaouaten",
+            ("Kidal strike", "one in Tinzaouaten"),
+        ),
+        ("Kidal vs Tinzaouaten", "Kidal and Tinzaouaten", ("Kidal", "Tinzaouaten")),
+        (
+            "Wagner versus the Tuareg rebels: what do the articles say?",
+            "Wagner and the Tuareg rebels",
+            ("Wagner", "Tuareg rebels"),
+        ),
+        (
+            "Contrast the separatists' version with the army's",
+            "separatists' version with the army's",
+            ("separatists' version", "army's"),
+        ),
+        (
+            "What's similar about the Kidal strike and the Sunday strikes?",
+            "Kidal strike and the Sunday strikes",
+            ("Kidal strike", "Sunday strikes"),
+        ),
+        ("What do the articles have in common?", "", ()),  # the collection, side by side
+        ("How is the Kidal article different from the other two?", "", ()),
+    ],
+)
+def test_comparisons_as_people_ask_them_name_the_things_compared(question: str, topic: str, parts: tuple[str, ...]):
+    got = question_kind(question)
+    assert (got.name, got.comparison, got.topic, got.parts) == ("broad", True, topic, parts)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is different about Paulinella chromatophora?",  # one thing: what sets it apart is a fact
+        "The West saw themselves as what compared to the east?",  # asks for a phrase
+        "After Apollo missions 18 and 19 were cancelled, what happened to the Saturn Vs that were never used?",
+        "Which timeline is the most accurate?",  # a timeline mentioned, not asked for
+        "How do they differ?",  # nothing named to compare
+    ],
+)
+def test_questions_that_only_mention_comparing_or_a_timeline_are_not_broad(question: str):
+    got = question_kind(question)
+    assert not (got.comparison or got.timeline), got
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("Give me a timeline of events", ""),
+        ("Can you put the events in chronological order?", ""),
+        ("chronology", ""),
+        ("What is the timeline of the convoy?", "convoy"),
+        ("timeline of the Tinzaouaten fighting", "Tinzaouaten fighting"),
+        ("In what order did the strikes happen?", "strikes"),
+        ("In what order did things happen?", ""),
+    ],
+)
+def test_a_timeline_is_asked_for_in_many_ways(question: str, topic: str):
+    got = question_kind(question)
+    assert (got.name, got.timeline, got.topic) == ("broad", True, topic)
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("What is the background to the conflict in northern Mali?", "conflict in northern Mali"),
+        ("Give me some background on Wagner", "Wagner"),
+        ("what is the history of the Tuareg rebellion", "Tuareg rebellion"),
+        ("Who were the main actors in the Kidal strike?", "Kidal strike"),
+        ("Who are the main players in these stories?", ""),
+    ],
+)
+def test_background_and_the_main_players_are_broad_questions(question: str, topic: str):
+    got = question_kind(question)
+    assert (got.name, got.topic) == ("broad", topic)
+
+
 def ev(source: str, text: str, start: int, date: str = "", score: float = 0.5) -> Evidence:
     return Evidence(
         text, source, f"Title {source}", date, f"/x/{source}", start, start + len(text), score, 0.5, 0.5, ()
