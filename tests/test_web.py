@@ -129,6 +129,8 @@ def test_each_kind_of_answer_has_its_own_look(fast: Assistant):
         "No [1]\n\nThey did not arrive [1].", False, (Citation("a.txt", "A", "quote", 0, 5, 0.1),), verdict="no"
     )
     assert answer_html(fast.source_text, said, 0).startswith('<div class="answer"><p class="short-answer">No ')
+    timeline = fast.ask("Give me a timeline of events")
+    assert '<div class="doc-part"><b>2022</b>: In 2022, the junta' in answer_html(fast.source_text, timeline, 0)
     assert 'class="draft"' in streaming_html("Checked [1].", "An unchecked dr")
     assert "(checking against the passages" in streaming_html("", "An unchecked dr")
 

@@ -18,6 +18,7 @@ from ..answer import REFUSAL
 from ..display import spaced
 from ..formats import PAGE_BREAK
 from ..text import parse_header
+from ..timeline import LABEL
 from ..types import Answer, Citation
 
 SourceText = Callable[[str], "str | None"]  # an indexed source's original text (Assistant.source_text)
@@ -76,6 +77,8 @@ def _body(answer: Answer, turn: int) -> str:
         head, _, rest = text.partition("\n\n")  # "phrase [1]", then the supporting sentences
         short = f'<p class="short-answer">{_linked(head, turn, cites)}</p>'
         return f'<div class="answer">{short}{_paragraphs(rest, turn, cites)}</div>'
+    if text.startswith("Timeline") and LABEL.search(text):  # one block per date, the date first
+        return f'<div class="answer">{_labelled(text, LABEL, turn, cites)}</div>'
     if not _DOC_PART.search(text):
         return f'<div class="answer">{_paragraphs(text, turn, cites)}</div>'
     blocks = []  # a summary or comparison: one block per document, its title first
@@ -90,6 +93,19 @@ def _body(answer: Answer, turn: int) -> str:
             f"{_linked(paragraph[found.end() :], turn, cites)}</div>"
         )
     return f'<div class="answer">{"".join(blocks)}</div>'
+
+
+def _labelled(text: str, label: re.Pattern[str], turn: int, cites: Sequence[Citation]) -> str:
+    """Paragraphs that begin with a label (a timeline's dates) as blocks with the label in bold."""
+    blocks = []
+    for paragraph in text.split("\n\n"):
+        found = label.match(paragraph)
+        if not found:
+            blocks.append(f"<p>{_linked(paragraph, turn, cites)}</p>")
+            continue
+        rest = _linked(paragraph[found.end() :], turn, cites)
+        blocks.append(f'<div class="doc-part"><b>{_text(found.group(1))}</b>: {rest}</div>')
+    return "".join(blocks)
 
 
 def answer_html(source_text: SourceText, answer: Answer, turn: int) -> str:
