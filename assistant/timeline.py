@@ -28,8 +28,13 @@ NO_YEAR = "year not given"
 NOT_DATED = "Not dated, in the order the documents tell them"
 # how a timeline's paragraph begins: its date, as ``timeline_text`` writes it (the page shows it in bold)
 LABEL = re.compile(
-    r'^(\d{4}(?:-\d{2}(?:-\d{2})?)?(?:, the date of "[^"\n]*")?|(?:' + "|".join(MONTHS) + r')(?: \d{4}|, '
-    + NO_YEAR + ")|" + NOT_DATED + "): ",
+    r'^(\d{4}(?:-\d{2}(?:-\d{2})?)?(?:, the date of "[^"\n]*")?|(?:'
+    + "|".join(MONTHS)
+    + r")(?: \d{4}|, "
+    + NO_YEAR
+    + ")|"
+    + NOT_DATED
+    + "): ",
     re.M,
 )
 
