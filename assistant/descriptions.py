@@ -7,8 +7,8 @@ question this short it is often unsure the sentence answers at all, and its best
 reader is asked only for a span in a description's place beside the name (``slots``), and one it reads there answers
 whatever the judge's probability, as an acronym spelled out does. Measured on SQuAD dev (``what is X?`` and ``who
 was X?``, each sentence of the question's paragraph that holds X read by the short-answer reader, ``python -m
-evals.descriptions``): v1.1 training articles, 25 of 42 answerable questions answered this way, all rightly; v2.0
-training titles, 21 of 30, all rightly, and 3 of 16 unanswerable ones; v1.1 articles 24-47 (held out), 10 of 38,
+evals.descriptions``): v1.1 training articles, 27 of 42 answerable questions answered this way, all rightly; v2.0
+training titles, 21 of 30, all rightly, and 4 of 16 unanswerable ones; v1.1 articles 24-47 (held out), 10 of 38,
 all rightly. A name's abbreviation in brackets ("Engineering News-Record (ENR)") is no description and is not taken.
 """
 
@@ -68,6 +68,16 @@ _AFTER = re.compile(
     r"\s*(?:,|\(|,?\s*(?:who|which)\s+(?:is|was|are|were)|(?:is|was|are|were))\s*((?:a|an|the)\s+)?", re.IGNORECASE
 )
 _BEFORE = re.compile(r",\s*(?:the\s+)?$", re.IGNORECASE)
+# a common noun right before the name says what it is ("the Tuareg separatist group CSP", "Wagner's successor Africa
+# Corps"); a capitalised word there may be the rest of the name, and a verb or a function word is none
+_NOUN_BEFORE = re.compile(r"\b([a-z][a-z-]*)\s+$")
+_NOT_A_NOUN = frozenset(
+    "the a an of by in on at to for from with and or but as than that which who whom whose when where while "
+    "is was are were be been being has have had do does did not no its his her their our your my this these those "
+    "said says say told tells tell met led left hit struck took made gave sent saw won lost beat became become "
+    "became against about into onto over under between among during after before since until via per like "
+    "also only even both all each every some any many much more most such own new former called named".split()
+)
 
 
 def slots(named: Sequence[tuple[int, int]], sentence: str) -> tuple[set[int], set[int]]:
@@ -83,7 +93,16 @@ def slots(named: Sequence[tuple[int, int]], sentence: str) -> tuple[set[int], se
         before = _BEFORE.search(sentence, 0, first)
         if before:
             ends.add(before.start())
+        noun = _NOUN_BEFORE.search(sentence, 0, first)
+        if noun and not _verb_or_function_word(noun.group(1)):
+            ends.add(noun.end(1))
     return starts, ends
+
+
+def _verb_or_function_word(word: str) -> bool:
+    # verbs' and adverbs' endings, and adjectives' ("microscopic colloblasts" says how they look, not what they are)
+    endings = ("ed", "ing", "ly", "ic", "al", "ous", "ive", "ful", "less", "able", "ible", "ary")
+    return word in _NOT_A_NOUN or word.endswith(endings)
 
 
 def abbreviation(sentence: str, start: int, end: int) -> bool:

@@ -46,8 +46,9 @@ _CLAUSES = re.compile(r"[;:()\u2013\u2014]|\s-\s|\b(?:but|although|though|while|
 _OPENING = re.compile(
     r"^\s*(is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|may|might|must)\b", re.IGNORECASE
 )
+# ("still" is not among them: "is Wagner still in Mali?" asks about now, which a sentence on its past does not settle)
 _FRAMING = frozenset(
-    terms("ever really actually truly indeed true anyway already still yet at all")
+    terms("ever really actually truly indeed true anyway already yet at all")
     + terms("among amongst across toward towards within upon onto via per along around beyond")  # prepositions
 )
 

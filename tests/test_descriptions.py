@@ -52,6 +52,16 @@ def _in_place(name: str, sentence: str, phrase: str) -> bool:
         ),
         # right before the name, words may be the rest of it: not taken (a title there the reader gives anyway)
         ("Ramadane", "said El Maouloud Ramadane, spokesman for the coalition", "El Maouloud", False),
+        # a common noun right before the name says what it is; a verb or an adjective there does not
+        ("Africa Corps", "where Wagner's successor Africa Corps operates", "Wagner's successor", True),
+        (
+            "Wagner",
+            "fighters from the Russian paramilitary group Wagner were killed",
+            "Russian paramilitary group",
+            True,
+        ),
+        ("AFP", "An army official told AFP at the time", "An army official told", False),
+        ("colloblasts", "They catch prey with microscopic colloblasts.", "prey with microscopic", False),
         # a name's abbreviation in brackets is no description of it
         ("Engineering News-Record", "Engineering News-Record (ENR) ranks firms.", "ENR", False),
     ],

@@ -42,6 +42,8 @@ def test_a_quote_that_plainly_settles_the_question_gives_yes_or_no(
         ("Did the council approve the new stadium budget?", "The council did not meet on Tuesday."),
         # a negation too far from the words asked to be read, but maybe bearing on them
         ("Did the army reach the town?", "The army did not, despite repeated promises from officials, reach the town."),
+        # "still" asks about now: a sentence about the past does not settle it
+        ("Is the mayor still in office?", "The mayor took office in 2019 after a close race."),
         # a negated question or a choice: "yes" and "no" would be ambiguous
         ("Didn't the council approve the budget?", "The council approved the budget."),
         ("Was the budget approved or rejected?", "The budget was approved."),
