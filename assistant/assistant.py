@@ -3,6 +3,7 @@ and syncs; answering is the engine's job (``engine.py``) and conversations are `
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -16,16 +17,18 @@ from .backends.tokenizer import get_tokenizer
 from .chat import ChatSession, ModelRewrite
 from .config import Settings, load_settings
 from .engine import AnswerEngine, last_answer
-from .errors import ConfigError
+from .errors import ConfigError, IndexMismatch
 from .index import ChunkIndex
 from .ingest import Progress, Reading, fingerprint, sync, writer_lock
 from .judge import AnswerJudge
-from .library import Generation, resolve_sources, set_aside
+from .library import Generation, rebuild_targets, resolve_sources, set_aside
 from .prompts import Prompts, load_prompts
 from .reader import JUDGE_READER_VERSION, SpanReader
 from .retrieval import Retriever
 from .types import Answer, Citation, IngestReport
 from .verifier import Verifier, YesModel, default_model_path
+
+log = logging.getLogger(__name__)
 
 
 class Assistant:
@@ -140,6 +143,8 @@ class Assistant:
         """Sync the index with ``paths`` (default: the corpus folder). Unchanged files cost nothing. ``progress``
         hears (chunks embedded, chunks to embed); ``reading`` hears (files read, files to read, PDF pages read)."""
         targets = [Path(p) for p in paths] if paths else [self.settings.corpus_dir]
+        if not rebuild:
+            self._rebuild_if_outdated(progress, reading)
         with self._writing, writer_lock(self.settings.data_dir):
             if rebuild:
                 self._forget_store()
@@ -164,8 +169,26 @@ class Assistant:
         self._forget_store()
         return True
 
+    def _rebuild_if_outdated(self, progress: Progress | None = None, reading: Reading | None = None) -> None:
+        """An index built by an older version or with other settings is rebuilt from its files when every one of
+        them is still on disk (nothing is lost, and upgrading needs no command); otherwise opening it stays the
+        error that asks for ``assistant ingest --rebuild``, saying which files would be lost."""
+        try:
+            _ = self.index
+            return
+        except IndexMismatch as mismatch:
+            with self._writing:
+                targets, missing = rebuild_targets(self._open_index(verify=False).documents().values())
+            if missing:
+                gone = ", ".join(missing[:3]) + (f" and {len(missing) - 3} more" if len(missing) > 3 else "")
+                raise IndexMismatch(f"{mismatch} (not rebuilt by itself: {gone} no longer on disk)") from None
+            log.warning("%s; rebuilding it from its files, all still on disk", str(mismatch).split("; run")[0])
+            self.ingest(targets, rebuild=True, progress=progress, reading=reading)
+
     def ensure_index(self, progress: Progress | None = None) -> None:
-        """Ingest the corpus folder when the index is empty, so a first question just works."""
+        """Ingest the corpus folder when the index is empty, so a first question just works (and rebuild an
+        outdated one whose files are all on disk)."""
+        self._rebuild_if_outdated(progress)
         if self.index.count() > 0 or not self.settings.corpus_dir.is_dir():
             return
         with self._writing:  # another thread may be indexing it now: wait for it, then look again

@@ -84,7 +84,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
     assistant = _assistant(args)
     clean_question(args.question, assistant.settings.max_question_chars)  # refused before any first ingest
-    assistant.ensure_index(progress=_progress_bar("first ingest"))
+    assistant.ensure_index(progress=_progress_bar("indexing"))
     answer = assistant.ask(args.question, sources=args.within)
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
@@ -95,7 +95,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def cmd_search(args: argparse.Namespace) -> int:
     assistant = _assistant(args)
-    assistant.ensure_index(progress=_progress_bar("first ingest"))
+    assistant.ensure_index(progress=_progress_bar("indexing"))
     found = assistant.search(args.query, limit=args.limit, sources=args.within)
     if args.json:
         print(json.dumps([c.__dict__ for c in found], ensure_ascii=False, indent=2))
@@ -108,7 +108,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 def cmd_chat(args: argparse.Namespace) -> int:
     assistant = _assistant(args)
-    assistant.ensure_index(progress=_progress_bar("first ingest"))
+    assistant.ensure_index(progress=_progress_bar("indexing"))
     session = assistant.chat()
     print("Ask about the documents; an empty line or Ctrl-D ends the conversation.")
     for line in sys.stdin:

@@ -8,7 +8,7 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -116,3 +116,22 @@ def resolve_sources(names: Sequence[str], known: dict[str, Path]) -> list[str]:
             raise BadInput(f"{name} {why} (indexed: {sample})")
         chosen.append(found[0])
     return chosen
+
+
+def rebuild_targets(documents: Iterable[dict[str, Any]]) -> tuple[list[Path], list[str]]:
+    """What to ingest to index ``documents`` (an index's entries: ``path``, ``root``, ``source``) again under the
+    same names, and those of them no longer on disk. A root whose sources lie in subfolders was a folder ingested
+    whole and is ingested so again; from any other root each file is ingested alone (its folder may hold files
+    that were never indexed)."""
+    by_root: dict[str, list[dict[str, Any]]] = {}
+    for doc in documents:
+        by_root.setdefault(str(doc.get("root", "")), []).append(doc)
+    targets: list[Path] = []
+    missing: list[str] = []
+    for root, docs in by_root.items():
+        missing += [str(d["source"]) for d in docs if not Path(str(d["path"])).is_file()]
+        if any("/" in str(d["source"]) for d in docs) and Path(root).is_dir():
+            targets.append(Path(root))
+        else:
+            targets += [Path(str(d["path"])) for d in docs]
+    return targets, missing

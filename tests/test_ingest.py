@@ -125,16 +125,49 @@ def test_new_file_is_added_and_retrievable(fast: Assistant, corpus: Path):
     assert top.meta.source == "notes.md"
 
 
-def test_other_configuration_is_a_clear_error_until_rebuild(settings: Settings):
+def test_other_configuration_is_a_clear_error_until_rebuild(settings: Settings, corpus: Path, caplog):
     Assistant(settings, embedder=CountingEmbedder()).ingest()
     other = settings.model_copy(update={"chunk": ChunkSettings(size_tokens=64, overlap_tokens=8)})
-    with pytest.raises(IndexMismatch, match=r"chunk_size: index has 160, settings say 64.*assistant ingest --rebuild"):
+    # a file the index holds is gone from disk: a rebuild would lose it, so it is asked for, and nothing changes
+    gone = corpus / "000_a58b146e5f1983c4.txt"
+    kept = gone.read_bytes()
+    gone.unlink()
+    mismatch = (
+        r"chunk_size: index has 160, settings say 64.*assistant ingest --rebuild.*000_a58b146e5f1983c4.txt no longer"
+    )
+    with pytest.raises(IndexMismatch, match=mismatch):
         Assistant(other, embedder=CountingEmbedder()).ask("who recovered the bodies?")
     with pytest.raises(IndexMismatch):
         Assistant(other, embedder=CountingEmbedder()).ingest()
-    report = Assistant(other, embedder=CountingEmbedder()).ingest(rebuild=True)
+    assert "000_a58b146e5f1983c4.txt" in {
+        d["source"] for d in Assistant(settings, embedder=CountingEmbedder()).documents()
+    }
+    # every file on disk: the index is rebuilt with the current settings when it is next used, and says so
+    gone.write_bytes(kept)
+    answer = Assistant(other, embedder=CountingEmbedder()).ask("who recovered the bodies?")
+    assert answer.text and "rebuilding it from its files, all still on disk" in caplog.text
+    reopened = Assistant(other, embedder=CountingEmbedder())
+    assert len(reopened.documents()) == 3 and reopened.index.count() > 0  # opens cleanly now
+    report = reopened.ingest(rebuild=True)
     assert len(report.added) == 3
-    assert Assistant(other, embedder=CountingEmbedder()).index.count() > 0  # opens cleanly now
+
+
+def test_an_outdated_index_is_rebuilt_under_the_same_names(settings: Settings, corpus: Path, tmp_path: Path):
+    (corpus / "sub").mkdir()
+    (corpus / "sub" / "note.txt").write_text("The sorghum harvest near Gao was the largest.", encoding="utf-8")
+    alone = tmp_path / "elsewhere" / "memo.txt"
+    alone.parent.mkdir()
+    alone.write_text("A memo about the millet harvest in Mopti.", encoding="utf-8")
+    (alone.parent / "never.txt").write_text("A file in the same folder that was never indexed.", encoding="utf-8")
+    first = Assistant(settings, embedder=CountingEmbedder())
+    first.ingest()
+    first.ingest([alone])
+    names = {(d["path"], d["source"]) for d in first.documents()}
+    other = settings.model_copy(update={"chunk": ChunkSettings(size_tokens=64, overlap_tokens=8)})
+    again = Assistant(other, embedder=CountingEmbedder())
+    again.ensure_index()
+    assert {(d["path"], d["source"]) for d in again.documents()} == names  # "sub/note.txt", not "note.txt"
+    assert "never.txt" not in {d["source"] for d in again.documents()}
 
 
 def test_bad_files_are_skipped_with_reasons_and_the_rest_ingested(fast: Assistant, corpus: Path, tmp_path: Path):
