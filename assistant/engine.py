@@ -45,11 +45,11 @@ from .retrieval import Evidence, Retriever
 from .text import clean_question
 from .timeline import BUDGET as TIMELINE_BUDGET
 from .timeline import UNDATED as TIMELINE_UNDATED
-from .timeline import timeline, timeline_text
+from .timeline import timeline, timeline_text, written_on
 from .types import Answer, ShortAnswer
 from .verdict import verdict
 from .verifier import Verifier
-from .words import QUESTION_WORDS, content_words, terms
+from .words import QUESTION_WORDS, asks_for, content_words, terms
 
 MODES = ("extractive", "generative")
 NOTHING_ASKED = "ask about a person, place, event or number in the documents."
@@ -202,7 +202,9 @@ class AnswerEngine:
         cited = with_antecedents(cited, self.reader)
         text = " ".join(with_markers(tidy_sentence(c.text), [i]) for i, c in enumerate(cited, 1))
         if short:
-            text = f"{short.text} [1]\n\n{text}"
+            # "When did the drones hit Kidal?" -> "Last night [1]": the reader needs the day the article said it on
+            date = written_on(short.text, cited[0].date) if asks_for(query) == "time" else ""
+            text = f"{short.text} [1]" + (f" (the article is dated {date})" if date else "") + f"\n\n{text}"
             timings["short"] = _since(clock) - sum(timings.values())
         if said:
             text = f"{said[0].capitalize()} [1]\n\n{text}"

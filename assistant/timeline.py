@@ -39,6 +39,21 @@ LABEL = re.compile(
 )
 
 
+# a time said from the day the article was written: "last night", "on Sunday", "10 days ago"
+_RELATIVE = re.compile(
+    r"^(?:(?:on|early|late) )?(?:(?:last|this|next|early|late|on) )?(?:night|week|weekend|month|year|morning|evening"
+    r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tonight)$"
+    r"|\bago$|^(?:earlier|later) this (?:week|month|year)$|^(?:this|last) (?:week|weekend)$",
+    re.IGNORECASE,
+)
+
+
+def written_on(when: str, date: str) -> str:
+    """The document's date for a time it gives relative to it ("Last night" in an article of 2024-03-30), to be said
+    beside it; "" when ``when`` is not relative or the document is undated."""
+    return date.strip() if _RELATIVE.search(when.strip()) and _ISO_DATE.match(date.strip()) else ""
+
+
 @dataclass(frozen=True)
 class Dated:
     key: tuple[int, int, int]  # (year, month, day); (0, month, 0) when the year is not known

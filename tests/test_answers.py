@@ -359,6 +359,14 @@ def test_a_timeline_orders_the_dated_sentences_by_their_dates(real: Assistant):
     assert "Not dated, in the order the documents tell them:" in convoy.text and "10 days ago" in convoy.text
 
 
+def test_a_time_said_relative_to_the_article_comes_with_its_date(real: Assistant):
+    chat = real.chat()
+    chat.ask("What base did the drones hit in Kidal?")
+    answer = chat.ask("When did it happen?")
+    assert answer.text.startswith("Last night [1] (the article is dated 2024-03-30)"), answer.text
+    assert answer.short and answer.short.text == "Last night"  # the phrase itself stays as the file has it
+
+
 def test_a_comparison_of_two_things_quotes_each(real: Assistant):
     answer = real.ask("What are the main differences between the Kidal and Tinzaouaten strikes?")
     assert answer.kind == "broad" and "side by side" in answer.text.split("\n")[0], answer.text

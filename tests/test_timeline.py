@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assistant.retrieval import Evidence
-from assistant.timeline import NOT_DATED, dated, timeline, timeline_text
+from assistant.timeline import NOT_DATED, dated, timeline, timeline_text, written_on
 
 
 def ev(text: str, source: str = "a", start: int = 0, date: str = "") -> Evidence:
@@ -42,3 +42,11 @@ def test_dated_sentences_run_earliest_first_and_those_without_a_year_after():
     assert text.startswith("Timeline: the conflict, by the dates the documents give (earliest first):")
     assert "2012: Islamists took over a rebellion in 2012 [1]." in text and text.index("[2]") < text.index("[3]")
     assert timeline([ev("The convoy set off ten days ago.")], [False], undated=2) == []  # no date at all
+
+
+def test_a_time_said_from_the_article_s_day_is_given_that_day():
+    assert written_on("Last night", "2024-03-30") == "2024-03-30"
+    assert written_on("around 10 days ago", "2024-03-30") == "2024-03-30"
+    assert written_on("on Sunday", "2024-03-30") == "2024-03-30"
+    assert written_on("July", "2024-03-30") == ""  # a date of its own
+    assert written_on("Last night", "") == ""  # an undated article has no day to give
