@@ -190,3 +190,16 @@ def answers_the_kind_asked(question: str, text: str) -> bool:
     if asked == "time":
         return bool(NUMBER.search(text) or _TIME_WORDS.search(text))
     return True
+
+
+# what gives a reason or a purpose, or says it is not known ("why did the army go north?": "…because…", "the exact
+# purpose of the mission remains unclear")
+_REASON = re.compile(
+    r"\b(because|due to|owing to|as a result|in order to|so as to|so that|purpose|aim(?:ed)?|objectives?|goals?|"
+    r"motives?|reasons?|why|seeking|in retaliation|unclear|unknown|not clear)\b",
+    re.IGNORECASE,
+)
+
+
+def gives_a_reason(text: str) -> bool:
+    return bool(_REASON.search(text))

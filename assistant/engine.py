@@ -23,6 +23,7 @@ from .answer import (
     citation,
     conflicting,
     extractive_choice,
+    gives_a_reason,
     phrase_in,
     supported,
     verified,
@@ -54,6 +55,7 @@ from .words import QUESTION_WORDS, asks_for, content_words, terms
 MODES = ("extractive", "generative")
 NOTHING_ASKED = "ask about a person, place, event or number in the documents."
 RELATED_BUDGET = 4  # sentences shown for a yes/no or why question that no single sentence answers
+REASONS = 2  # and for a why question, at most this many more from its evidence that give a reason
 
 
 class AnswerEngine:
@@ -145,7 +147,12 @@ class AnswerEngine:
             topical = self._about(query, sources)
             # a sentence about its topic may still say yes or no plainly: then it answers
             candidates = [e for e in topical if kind.name == "yes/no" and verdict(query, e.text, e.previous)][:1]
-            related = None if candidates else self._related(kind, question, query, topical, clock)
+            # a why question's reason, or word that it is unclear, may be in the evidence though not on its topic;
+            # those that hold most of the question's words first ("turn back because…" for "why did it turn around?")
+            giving = [e for e in evidence if kind.name == "why/how" and gives_a_reason(e.text)]
+            reasons = sorted(giving, key=lambda e: -e.coverage)[:REASONS]
+            shown = reasons + [t for t in topical if all((t.path, t.start) != (r.path, r.start) for r in reasons)]
+            related = None if candidates else self._related(kind, question, query, shown, clock)
             if related:  # the documents speak of it, though no one sentence settles it: show what they say
                 yield from _emit(related)
                 return

@@ -367,6 +367,13 @@ def test_a_time_said_relative_to_the_article_comes_with_its_date(real: Assistant
     assert answer.short and answer.short.text == "Last night"  # the phrase itself stays as the file has it
 
 
+def test_a_why_question_no_sentence_answers_shows_the_sentence_saying_the_reason_is_unclear(real: Assistant):
+    answer = real.ask("Why did the Malian army send troops toward Tinzaouatene?")
+    assert answer.text.startswith("No single passage answers this directly"), answer.text
+    assert "The exact purpose of the mission remains unclear" in answer.text  # not on the topic's words, but the reply
+    assert_verified(answer)
+
+
 def test_a_comparison_of_two_things_quotes_each(real: Assistant):
     answer = real.ask("What are the main differences between the Kidal and Tinzaouaten strikes?")
     assert answer.kind == "broad" and "side by side" in answer.text.split("\n")[0], answer.text

@@ -300,3 +300,11 @@ def test_a_name_read_from_a_list_of_names_is_widened_to_the_list(sentence: str, 
     start = sentence.index(read)
     a, b = listed(sentence, start, start + len(read))
     assert sentence[a:b] == shown
+
+
+def test_a_reason_or_word_that_it_is_unknown_is_recognised():
+    from assistant.answer import gives_a_reason
+
+    assert gives_a_reason("They turned back because they were not ready.")
+    assert gives_a_reason("The exact purpose of the mission remains unclear.")
+    assert not gives_a_reason("The army retaliated with drone strikes in the days after the battle.")
