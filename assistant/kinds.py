@@ -33,8 +33,9 @@ _COLLECTION = re.compile(
     r"( (described|covered|reported|discussed|mentioned))?( (in|by) (the|these) (documents|articles|files|news))?"
     r"[\s.!?]*$"
     r"|^what (is|was) (in )?the news[\s.!?]*$"
-    r"|^who (are|were) the (main|key|major|principal|chief) (players|actors|parties|protagonists|sides)"
-    r"( involved)?[\s.!?]*$"
+    r"|^who (are|were) the (main|key|major|principal|chief) (players|actors|parties|protagonists|sides|figures|people)"
+    r"( (involved|mentioned|named|quoted))?[\s.!?]*$"
+    r"|^(please )?(give me |tell me |what is |what's )?(the |some )?(background|context|backstory)[\s.!?]*$"
     r"|^what (hap+e?n+e?d|is going on|is happening)[\s.!?]*$",
     re.IGNORECASE,
 )
@@ -54,8 +55,8 @@ _TOPICAL = re.compile(
     r"|what is (?:known|reported|said) about"
     r"|what is the (?:background|context|history|backstory) (?:to|of|behind|on|for|about)"
     r"|(?:give me |some |any )*(?:background|context|history) (?:on|of|to|about|for)"
-    r"|who (?:are|were) the (?:(?:main|key|major|principal|chief) )?(?:players|actors|parties|protagonists|sides)"
-    r"(?: involved)? (?:in|of|behind)"
+    r"|who (?:are|were) the (?:(?:main|key|major|principal|chief) )?(?:players|actors|parties|protagonists|sides"
+    r"|figures)(?: (?:involved|mentioned|named|quoted))? (?:in|of|behind)"
     r"|(?:describe|explain|outline|overview of)"
     r")\s+(.+?)[\s.!?]*$",
     re.IGNORECASE,
@@ -107,14 +108,16 @@ _COMPARED = (
 # events in the order of their dates: "give me a timeline", "chronology of the conflict", "can you put the events in
 # chronological order?"; the topic is what follows "timeline of", "events of" ("the events" alone: the collection)
 _TIMELINE = re.compile(
-    r"\b(timeline|time line|chronolog\w*|sequence of events|order of events|in (?:date|time) order)\b"
+    r"\b(timeline|time line|chronolog\w*|sequence of events|order of events|in (?:date|time) order"
+    r"|in (?:the )?(?:chronological |date |time )?order(?! to\b)|in the order (?:they|it) happened)\b"
     r"|^(?:in what|in which) order did .+ happen\b",
     re.IGNORECASE,
 )
 # asked for, not mentioned ("Which timeline is the most accurate?" asks a fact)
 _TIMELINE_ASKED = re.compile(
     r"^(?:please |can you |could you |would you |i want |i'd like )*(?:(?:give|make|show|draw|build|create|list|put"
-    r"|order|sort|arrange|provide|write|tell)\b|(?:a |the )?(?:timeline|time line|chronolog|sequence of events)"
+    r"|order|sort|arrange|provide|write|tell|summari[sz]e|describe|outline|recount|walk me through|go through)\b"
+    r"|(?:a |the )?(?:timeline|time line|chronolog|sequence of events)"
     r"|what (?:is|was) the (?:timeline|time line|chronology|sequence of events|order of events)\b"
     r"|in (?:what|which) order\b)",
     re.IGNORECASE,
@@ -123,7 +126,8 @@ _TIMELINE_TOPIC = re.compile(
     r"^(?:in what|in which) order did (?P<s>.+?) happen\b"
     r"|\b(?:timeline|time line|chronology|sequence of events|order of events|events)"
     r"(?: of (?:the )?(?:main |key )?events)? (?:of|for|about|on|in|around|during|surrounding|leading (?:up )?to) "
-    r"(?!(?:chronological|date|time) order)(?P<t>.+?)(?: in (?:chronological|date|time) order| happen)?[\s.!?]*$",
+    r"(?!(?:the )?(?:(?:chronological|date|time) )?order\b)(?P<t>.+?)"
+    r"(?: in (?:the )?(?:(?:chronological|date|time) )?order\b.*| happen)?[\s.!?]*$",
     re.IGNORECASE,
 )
 _YES_NO = re.compile(

@@ -141,6 +141,9 @@ def test_questions_that_only_mention_comparing_or_a_timeline_are_not_broad(quest
         ("timeline of the Tinzaouaten fighting", "Tinzaouaten fighting"),
         ("In what order did the strikes happen?", "strikes"),
         ("In what order did things happen?", ""),
+        ("Summarize the events in order", ""),
+        ("Describe the events in Kidal in order", "Kidal"),
+        ("List the events in the order they happened", ""),
     ],
 )
 def test_a_timeline_is_asked_for_in_many_ways(question: str, topic: str):
@@ -156,6 +159,9 @@ def test_a_timeline_is_asked_for_in_many_ways(question: str, topic: str):
         ("what is the history of the Tuareg rebellion", "Tuareg rebellion"),
         ("Who were the main actors in the Kidal strike?", "Kidal strike"),
         ("Who are the main players in these stories?", ""),
+        ("Who are the key figures mentioned?", ""),
+        ("Give me the background", ""),
+        ("Describe what the army did in order to retake Kidal", "what the army did in order to retake Kidal"),
     ],
 )
 def test_background_and_the_main_players_are_broad_questions(question: str, topic: str):
