@@ -44,9 +44,7 @@ from .prompts import Prompts
 from .reader import SpanReader
 from .retrieval import Evidence, Retriever
 from .text import clean_question
-from .timeline import BUDGET as TIMELINE_BUDGET
-from .timeline import UNDATED as TIMELINE_UNDATED
-from .timeline import timeline, timeline_text, written_on
+from .timeline import timeline_choice, timeline_text, written_on
 from .types import Answer, ShortAnswer
 from .verdict import verdict
 from .verifier import Verifier
@@ -147,10 +145,7 @@ class AnswerEngine:
             topical = self._about(query, sources)
             # a sentence about its topic may still say yes or no plainly: then it answers
             candidates = [e for e in topical if kind.name == "yes/no" and verdict(query, e.text, e.previous)][:1]
-            # a why question's reason, or word that it is unclear, may be in the evidence though not on its topic;
-            # those that hold most of the question's words first ("turn back because…" for "why did it turn around?")
-            giving = [e for e in evidence if kind.name == "why/how" and gives_a_reason(e.text)]
-            reasons = sorted(giving, key=lambda e: -e.coverage)[:REASONS]
+            reasons = _reasons(evidence) if kind.name == "why/how" else []
             shown = reasons + [t for t in topical if all((t.path, t.start) != (r.path, r.start) for r in reasons)]
             related = None if candidates else self._related(kind, question, query, shown, clock)
             if related:  # the documents speak of it, though no one sentence settles it: show what they say
@@ -248,17 +243,7 @@ class AnswerEngine:
     ) -> Answer | None:
         """The dated sentences of the collection, or of what is about the topic, in the order of their dates; None
         when none gives a date."""
-        everything, _, places = self.retriever.collection_sentences()
-        leads = {(e.path, e.start) for e, place in zip(everything, places, strict=True) if place == 0}
-        if topic:
-            top_k = 2 * self.settings.retrieval.top_k
-            chosen = topic_choice(self.retriever, topic, top_k, budget=4 * TIMELINE_BUDGET, sources=sources)
-        else:  # a document's first sentences first: news tells the main events first
-            order = sorted(range(len(everything)), key=lambda i: places[i])
-            chosen = [everything[i] for i in order if not sources or everything[i].source in sources]
-        # about a topic, what happened without a date is part of its story too ("the convoy": "10 days ago")
-        undated = TIMELINE_UNDATED if topic else 0
-        entries = timeline(chosen, [(e.path, e.start) in leads for e in chosen], undated=undated)
+        entries = timeline_choice(self.retriever, topic, 2 * self.settings.retrieval.top_k, sources)
         shown = {(e.path, e.start): e for e in verified([d.evidence for d in entries], self.reader)}
         entries = [
             dataclasses.replace(d, evidence=shown[k])
@@ -460,6 +445,13 @@ def _verified_judgement(
     caps = [*weighed, *[min(weighed)] * (len(evidence) - len(read))]
     rescored = [dataclasses.replace(e, score=min(e.score * scale, cap)) for e, cap in zip(evidence, caps, strict=True)]
     return sorted(rescored, key=lambda e: e.score, reverse=True)  # the leader first: its score is the highest
+
+
+def _reasons(evidence: Sequence[Evidence]) -> list[Evidence]:
+    """A why question's reason, or word that it is unclear, may be in its evidence though not on its topic's words:
+    those that hold most of the question's words first ("turn back because…" for "why did they turn around?")."""
+    giving = [e for e in evidence if gives_a_reason(e.text)]
+    return sorted(giving, key=lambda e: -e.coverage)[:REASONS]
 
 
 def _since(clock: float) -> float:

@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .answer import with_markers
+from .broad import topic_choice
 from .display import tidy_sentence
-from .retrieval import Evidence
+from .retrieval import Evidence, Retriever
 
 BUDGET = 12  # sentences in a timeline
 PER_DATE = 3  # at most this many sentences under one date
@@ -105,6 +106,19 @@ def timeline(
     known = sorted((d for d in taken if d.key[0]), key=lambda d: d.key)
     unknown = sorted((d for d in taken if not d.key[0]), key=lambda d: (d.key, d.evidence.source, d.evidence.start))
     return [*known, *unknown]
+
+
+def timeline_choice(retriever: Retriever, topic: str, top_k: int, sources: Sequence[str] | None = None) -> list[Dated]:
+    """The timeline of the collection (of ``sources`` only, when given), or of what is about ``topic``: about a
+    topic, what happened without a date is part of its story too ("the convoy": "10 days ago")."""
+    everything, _, places = retriever.collection_sentences()
+    leads = {(e.path, e.start) for e, place in zip(everything, places, strict=True) if place == 0}
+    if topic:
+        chosen = topic_choice(retriever, topic, top_k, budget=4 * BUDGET, sources=sources)
+    else:  # a document's first sentences first: news tells the main events first
+        order = sorted(range(len(everything)), key=lambda i: places[i])
+        chosen = [everything[i] for i in order if not sources or everything[i].source in sources]
+    return timeline(chosen, [(e.path, e.start) in leads for e in chosen], undated=UNDATED if topic else 0)
 
 
 def timeline_text(entries: Sequence[Dated], topic: str = "") -> str:
