@@ -83,8 +83,9 @@ _COMPARISON = re.compile(
     re.IGNORECASE,
 )
 # the things compared, as people ask: "the differences between X and Y", "how does X compare with Y?", "what do X
-# have in common?", "X vs Y" (a and b; not after a question word: "What was the score of Mali vs Algeria?" asks one
-# fact)
+# have in common?", "X vs Y", "how do X and Y differ on S?", "what do X and Y say about S?" (the things in groups a
+# and b, what they are compared on in s; not after a question word: "What was the score of Mali vs Algeria?" asks
+# one fact)
 _COMPARED = (
     re.compile(
         r"^(?:what|which) (?:(?:are|were|is|was) )?(?:the )?(?:(?:main|key|major|biggest|chief|most important) )?"
@@ -93,17 +94,38 @@ _COMPARED = (
     ),
     re.compile(
         r"^how (?:do|does|did|is|are|was|were) (?P<a>.+?) (?:differ|compare|contrast|different|similar|alike)"
-        r"(?: (?:from|to|with|in|on|about|over) (?P<b>.+?))?[\s.!?]*$",
+        r"(?: (?:from|to|with) (?P<b>.+?))?(?: (?:on|about|over|regarding) (?P<s>.+?))?[\s.!?]*$",
         re.IGNORECASE,
     ),
     re.compile(r"^what (?:do|did|does) (?P<a>.+?) have in common[\s.!?]*$", re.IGNORECASE),
     re.compile(r"^what (?:is )?(?:similar|different|alike|the same) (?:about|between) (?P<a>.+?)[\s.!?]*$", re.I),
+    re.compile(
+        r"^what (?:do|did) (?P<a>[^?]+? and [^?]+?) (?:say|said|claim|report|think) (?:about|on|of|regarding) "
+        r"(?P<s>.+?)[\s.!?]*$",
+        re.IGNORECASE,
+    ),
     re.compile(
         r"^(?!(?:is|are|was|were|do|does|did|has|have|had)\b)(?P<a>(?:(?!\b(?:who|whom|whose|what|when|where|which|why"
         r"|how)\b).)+?) (?:(?-i:vs\.?)|versus|compared (?:to|with)) (?P<b>(?:(?!\b(?:who|whom|what|which)\b)[^:;?])+?)"
         r"(?:\s*[:;-].*)?[\s.!?]*$",
         re.IGNORECASE,
     ),
+)
+# the sides or accounts of one thing, set side by side: "what does each side say about S?", "give me both sides of the
+# story on S", "are there conflicting reports about S?", "do the sources agree on S?" (what in group s)
+_SIDES = re.compile(
+    r"^what (?:does|do|did) (?:each|both|either|the two|the different) (?:sides?|parties|camps) (?:say|said|claim"
+    r"|report|think) (?:about|on|of|regarding) (?P<s>.+?)[\s.!?]*$"
+    r"|^how (?:do|does|did) (?:each|both|the two|the different) (?:sides?|parties|camps|sources|accounts) (?:describe"
+    r"|see|view|report|portray|characteri[sz]e|tell) (?P<t>.+?)[\s.!?]*$"
+    r"|^(?:please )?(?:give me |show me |what are |tell me )?(?:both|the two|the different|the various|the conflicting"
+    r"|the competing|the contradictory|the differing) (?:sides|accounts|versions|views|reports|claims|figures)"
+    r"(?: of the story)? (?:of|on|about|over|regarding|for) (?P<u>.+?)[\s.!?]*$"
+    r"|^(?:do|did|does) (?:the )?(?:sources|articles|reports|documents|accounts|stories) (?:agree|disagree|differ"
+    r"|conflict)(?: (?:on|about|over|regarding) (?P<v>.+?))?[\s.!?]*$"
+    r"|^(?:are|were) there (?:any )?(?:conflicting|contradictory|contradicting|different|differing|competing) "
+    r"(?:reports|accounts|claims|figures|versions|numbers) (?:of|on|about|over|regarding|for) (?P<w>.+?)[\s.!?]*$",
+    re.IGNORECASE,
 )
 # events in the order of their dates: "give me a timeline", "chronology of the conflict", "can you put the events in
 # chronological order?"; the topic is what follows "timeline of", "events of" ("the events" alone: the collection)
@@ -203,12 +225,16 @@ def question_kind(question: str) -> Kind:
     compared = _COMPARISON.match(text)
     if compared:
         return _comparison(next((g for g in reversed(compared.groups()) if g is not None), ""))
+    sides = _SIDES.match(text)
+    if sides:
+        return Kind("broad", _topic(next((g for g in sides.groups() if g), "")), comparison=True)
     things = next((m for m in (c.match(text) for c in _COMPARED) if m), None)
     if things:
         named = " and ".join(t for t in (things.group("a"), things.groupdict().get("b")) if t)
+        subject = _topic(things.groupdict().get("s") or "")
         if _DOCUMENT_WORDS.search(named):  # documents compared ("the Kidal article and the other two"): all of them
-            return _comparison("")
-        two = _comparison(named)
+            return Kind("broad", subject, comparison=True)
+        two = _comparison(named, subject)
         if two.parts:  # two things or more; "what is different about X?" asks about one
             return two
     topical = _TOPICAL.match(text)
@@ -229,10 +255,14 @@ def question_kind(question: str) -> Kind:
 _BETWEEN_THINGS = re.compile(r"\s*(?:,|\b(?:and|with|to|against|versus|vs\.?)\b)\s*", re.IGNORECASE)
 
 
-def _comparison(named: str) -> Kind:
-    """A comparison of what ``named`` names; "the Kidal and Tinzaouaten strikes" compares two things, and a
-    sentence about either is about the comparison."""
+def _comparison(named: str, subject: str = "") -> Kind:
+    """A comparison of what ``named`` names (on ``subject``, when said); "the Kidal and Tinzaouaten strikes" compares
+    two things, and a sentence about either is about the comparison ("the separatists and the army" on the convoy:
+    each searched for with the convoy)."""
     parts = tuple(p for p in (_topic(t) for t in _BETWEEN_THINGS.split(named)) if p)
+    if subject:
+        parts = tuple(f"{p} {subject}" for p in parts)
+        return Kind("broad", subject, comparison=True, parts=parts if len(parts) > 1 else ())
     return Kind("broad", _topic(named), comparison=True, parts=parts if len(parts) > 1 else ())
 
 

@@ -108,6 +108,14 @@ def test_a_comparison_is_marked_as_one():
             ("Kidal strike", "Sunday strikes"),
         ),
         ("What do the articles have in common?", "", ()),  # the collection, side by side
+        # the things compared on a subject: each searched for with it
+        ("How do the separatists and the army differ on the convoy?", "convoy", ("separatists convoy", "army convoy")),
+        ("What do the separatists and the army say about the convoy?", "convoy", ("separatists convoy", "army convoy")),
+        # the sides of one story
+        ("What does each side say about the convoy?", "convoy", ()),
+        ("Give me both sides of the story on the convoy", "convoy", ()),
+        ("Are there conflicting reports about Wagner's losses?", "Wagner's losses", ()),
+        ("Do the sources agree on the death toll?", "death toll", ()),
         ("How is the Kidal article different from the other two?", "", ()),
     ],
 )
