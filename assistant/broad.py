@@ -152,6 +152,7 @@ def example_questions(documents: Sequence[dict[str, str]], n: int = 3) -> list[s
         questions.append(f"What do the documents say about {names[0]}?")
     if len(names) > 1 and len(documents) > 1:
         questions.append(f"Compare what the documents say about {names[1]}.")
+    questions.append("Give me a timeline of events.")
     return questions[:n]
 
 

@@ -213,6 +213,7 @@ def test_a_greeting_names_the_documents_and_suggests_questions():
     reply = conversational_reply("hi", docs)
     assert reply.startswith("Hello!") and "Tinzaouaten" in reply and "2 documents" in reply
     assert "Summarize the documents." in example_questions(docs)
+    assert example_questions(docs, 4)[-1] == "Give me a timeline of events."  # the start screen shows four
     assert "No documents are indexed yet" in conversational_reply("hello", [])
 
 
