@@ -174,11 +174,17 @@ class Assistant:
         them is still on disk (nothing is lost, and upgrading needs no command); otherwise opening it stays the
         error that asks for ``assistant ingest --rebuild``, saying which files would be lost."""
         try:
-            _ = self.index
+            _ = self.index  # opened once (under the writers' lock), then at no cost
             return
-        except IndexMismatch as mismatch:
-            with self._writing:
-                targets, missing = rebuild_targets(self._open_index(verify=False).documents().values())
+        except IndexMismatch:
+            pass
+        with self._writing:  # one thread rebuilds; the others find it rebuilt
+            try:
+                _ = self.index
+                return
+            except IndexMismatch as exc:
+                mismatch = exc
+            targets, missing = rebuild_targets(self._open_index(verify=False).documents().values())
             if missing:
                 gone = ", ".join(missing[:3]) + (f" and {len(missing) - 3} more" if len(missing) > 3 else "")
                 raise IndexMismatch(f"{mismatch} (not rebuilt by itself: {gone} no longer on disk)") from None
