@@ -130,8 +130,8 @@ _SIDES = re.compile(
 # events in the order of their dates: "give me a timeline", "chronology of the conflict", "can you put the events in
 # chronological order?"; the topic is what follows "timeline of", "events of" ("the events" alone: the collection)
 _TIMELINE = re.compile(
-    r"\b(timeline|time line|chronolog\w*|sequence of events|order of events|in (?:date|time) order"
-    r"|in (?:the )?(?:chronological |date |time )?order(?! to\b)|in the order (?:they|it) happened)\b"
+    r"\b(timeline|time line|chronolog\w*|sequence of events|order of events"
+    r"|in (?:the )?(?:chronological |date |time )?order(?! to\b))\b"
     r"|^(?:in what|in which) order did .+ happen\b",
     re.IGNORECASE,
 )
