@@ -172,11 +172,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
                 f" right {summary['unsure_accuracy']:.2f} (the others {summary['sure_accuracy']:.2f})"
             )
     if broad:
-        by_kind = ", ".join(f"{k} {v:.2f}" for k, v in broad["by_kind"].items())
-        print(
-            f"Broad slice ({len(broad['results'])} questions, {modes[0]}): key-fact share {broad['key_fact_share']:.3f}"
-            f" ({by_kind}); refused {broad['refused']}; p50 {broad['p50_ms']:.0f} ms"
-        )
+        from .keyfacts import key_fact_summary
+
+        line = f"{key_fact_summary(broad)}; p50 {broad['p50_ms']:.0f} ms"
+        print(f"Broad slice ({len(broad['results'])} questions, {modes[0]}): {line}")
         runs[0]["broad"] = broad
     if args.report:
         for path in write_reports(runs, args.report, title):

@@ -71,3 +71,9 @@ def evaluate_key_facts(ask: Callable[[str], Answer], items: Sequence[KeyFactItem
         "p50_ms": percentile([r["ms"] for r in rows], 50),
         "results": rows,
     }
+
+
+def key_fact_summary(broad: dict[str, Any]) -> str:
+    """One line for an ``evaluate_key_facts`` result: the share, by kind, and how many were refused."""
+    by_kind = ", ".join(f"{k} {v:.2f}" for k, v in broad["by_kind"].items())
+    return f"key-fact share {broad['key_fact_share']:.3f} ({by_kind}); refused {broad['refused']}"

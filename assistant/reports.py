@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .exports import write_samples, write_trec
+from .keyfacts import key_fact_summary
 from .scoring import risk_coverage
 
 TABLE_METRICS = [
@@ -95,7 +96,25 @@ def _markdown(runs: Sequence[dict[str, Any]], title: str) -> str:
         parts.append(f"## {run['system']}: {len(failures)} failures")
         parts.extend(f"- `{r['id']}` {r['question']} → {r['answer']['answer'][:160]!r}" for r in failures)
         parts.append("")
+        if run.get("broad"):
+            parts += [*_broad_markdown(run["broad"]), ""]
     return "\n".join(parts)
+
+
+def _broad_summary(broad: dict[str, Any]) -> str:
+    return f"{len(broad['results'])} questions: {key_fact_summary(broad)}"
+
+
+def _broad_markdown(broad: dict[str, Any]) -> list[str]:
+    """The broad slice: its share of key facts, then each question short of all of them."""
+    short = [r for r in broad["results"] if r["score"] < 1]
+    lines = ["## Broad slice", "", _broad_summary(broad), "", f"{len(short)} short of all their key facts:"]
+    lines += [
+        f"- `{r['id']}` ({r['kind']}, answered as {r['answered_as']}, {r['score']:.2f}) {r['question']} → "
+        f"{r['answer'][:160]!r}"
+        for r in short
+    ]
+    return lines
 
 
 def _histogram(
@@ -237,6 +256,8 @@ def _html(runs: Sequence[dict[str, Any]], title: str) -> str:
                 f"<td>{verdict}</td></tr>"
             )
         body.append("</table></div>")
+        if run.get("broad"):
+            body.append(_broad_html(run["broad"]))
     style = (
         "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;width:100%}"
         "td,th{border:1px solid #ccc;padding:4px;vertical-align:top;font-size:13px}"
@@ -247,6 +268,18 @@ def _html(runs: Sequence[dict[str, Any]], title: str) -> str:
     )
     head = f'<meta charset=utf-8><meta name="viewport" content="width=device-width"><title>{e(title)}</title>'
     return f"<!doctype html>{head}<style>{style}</style>{''.join(body)}"
+
+
+def _broad_html(broad: dict[str, Any]) -> str:
+    e = html.escape
+    rows = "".join(
+        f"<tr class={'pass' if r['score'] == 1 else 'fail'}><td>{e(r['id'])}</td><td>{e(r['kind'])}</td>"
+        f"<td>{e(str(r['answered_as']))}</td><td>{r['score']:.2f}</td><td>{e(r['question'])}</td>"
+        f"<td>{e(r['answer'])}</td></tr>"
+        for r in sorted(broad["results"], key=lambda r: (r["score"], r["id"]))
+    )
+    head = "<tr><th>id</th><th>kind</th><th>answered as</th><th>key facts</th><th>question</th><th>answer</th></tr>"
+    return f"<h2>Broad slice</h2><p>{e(_broad_summary(broad))}</p><div class=wide><table>{head}{rows}</table></div>"
 
 
 def _table_html(runs: Sequence[dict[str, Any]]) -> str:

@@ -72,6 +72,34 @@ def test_reports_write_per_sample_jsonl_and_slices_by_kind(tmp_path):
         "intervals": intervals(results),
         "by_kind": by_kind(results),
         "threshold": 0.5,
+        "broad": {  # the broad slice, as evaluate_key_facts gives it
+            "key_fact_share": 0.75,
+            "refused": 0,
+            "by_kind": {"broad": 0.75},
+            "p50_ms": 12.0,
+            "results": [
+                {
+                    "id": "b1",
+                    "question": "Compare X and Y",
+                    "kind": "broad",
+                    "answered_as": "broad",
+                    "score": 0.5,
+                    "refused": False,
+                    "ms": 12.0,
+                    "answer": "What the 2 documents say about X and Y",
+                },
+                {
+                    "id": "b2",
+                    "question": "Summarize",
+                    "kind": "broad",
+                    "answered_as": "broad",
+                    "score": 1.0,
+                    "refused": False,
+                    "ms": 11.0,
+                    "answer": "Overview",
+                },
+            ],
+        },
     }
     assert run["by_kind"]["fact"]["rate"] == 0.5 and run["by_kind"]["unanswerable"]["n"] == 1
     assert run["intervals"]["answer_accuracy"]["n"] == 2 and "short_answer_accuracy" not in run["intervals"]
@@ -91,6 +119,11 @@ def test_reports_write_per_sample_jsonl_and_slices_by_kind(tmp_path):
     assert (tmp_path / "qrels.trec").read_text() == "q1 0 a.txt 1\nq2 0 a.txt 1\n"
     assert (tmp_path / "run-assistant-extractive.trec").read_text().startswith("q1 Q0 a.txt 1 1 assistant-extractive")
     assert "| fact | 0.500 |" in (tmp_path / "report.md").read_text()
+    # the broad slice: its share in both reports, and the questions short of their key facts
+    markdown = (tmp_path / "report.md").read_text()
+    assert "2 questions: key-fact share 0.750 (broad 0.75); refused 0" in markdown
+    assert "- `b1` (broad, answered as broad, 0.50) Compare X and Y" in markdown and "`b2`" not in markdown
+    assert "<h2>Broad slice</h2>" in page and "<td>Compare X and Y</td>" in page
 
 
 def test_trec_files_read_back_by_ir_measures_give_the_harness_figures(tmp_path):
