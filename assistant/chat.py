@@ -13,6 +13,7 @@ from .backends.finetuned import english_words
 from .backends.llms import LLM
 from .engine import AnswerEngine, last_answer
 from .errors import AssistantError
+from .kinds import follow_up_kind
 from .prompts import Prompts
 from .types import Answer, Turn
 from .words import content_words, names, terms
@@ -59,8 +60,12 @@ class ChatSession:
     ) -> Iterator[str | Answer]:
         """As ``AnswerEngine.stream``, the follow-up searched as rewritten from this conversation."""
         query = self.rewrite(question)
+        asked = [t for t in self.history if content_words(t.answer.query or t.question)]
+        kind = follow_up_kind(question, asked[-1].question) if asked else None
+        if kind:  # "and in Tinzaouaten?" after "What happened in Kidal?": that question about Tinzaouaten
+            query = kind.topic
         for item in self._engine().stream(
-            question, query, mode=mode, max_citations=max_citations, drafts=drafts, sources=sources
+            question, query, mode=mode, max_citations=max_citations, drafts=drafts, sources=sources, kind=kind
         ):
             if isinstance(item, Answer):
                 self.history.append(Turn(question, item))

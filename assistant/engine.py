@@ -88,19 +88,21 @@ class AnswerEngine:
         max_citations: int | None = None,
         drafts: bool = False,
         sources: Sequence[str] | None = None,
+        kind: Kind | None = None,
     ) -> Iterator[str | Answer]:
         """Yield the answer's text as it is produced, then the full ``Answer`` (authoritative: when generation
         falls back to the extractive answer, its text replaces what was streamed). ``query`` is what is searched
-        (a follow-up rewritten from its conversation); by default the question itself. With ``drafts``, generated
-        text is also streamed token by token as ``Draft`` pieces before its sentence is checked. With ``sources``, only
-        those files are searched."""
+        (a follow-up rewritten from its conversation); by default the question itself. ``kind`` is the question's
+        kind when its conversation says it ("and in Tinzaouaten?" is broad after a broad question). With
+        ``drafts``, generated text is also streamed token by token as ``Draft`` pieces before its sentence is
+        checked. With ``sources``, only those files are searched."""
         question = clean_question(question, self.settings.max_question_chars)
         mode = mode or self.settings.mode
         if mode not in MODES:
             raise BadInput(f"unknown answer mode {mode!r}; use extractive or generative")
         clock = time.perf_counter()
         timings: dict[str, float] = {}
-        kind = question_kind(question)
+        kind = kind or question_kind(question)
         if kind.name == "conversational":
             documents = [{"title": d["title"], "date": d["date"]} for d in self.retriever.index.documents().values()]
             about = {"question": question, "query": question, "mode": mode, "timings_ms": timings, "kind": kind.name}

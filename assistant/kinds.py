@@ -8,6 +8,7 @@ never a refusal. Only the wording is read here, never the documents.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -302,3 +303,25 @@ def _bare(topic: str) -> str:
     topic = re.sub(r"^(the|a|an)\s+", "", topic.strip(), flags=re.IGNORECASE)
     topic = re.sub(r"\s+(in|according to) (the|these) (\w+ )?(articles?|documents?|reports?|sources?)$", "", topic)
     return topic.strip(" ?.!")
+
+
+# a follow-up that names only a new topic: "and in Tinzaouaten?", "what about the CSP?", "and the convoy one?"
+_NEW_TOPIC = re.compile(
+    r"^(?:and|what about|how about)\s+(?:(?:in|at|on|about|for|with|of|to|near)\s+)?(?P<x>[^?.!]+?)[\s?.!]*$",
+    re.IGNORECASE,
+)
+_ONE = re.compile(r"\s+(?:one|ones|article|story|report|piece|document|file)$", re.IGNORECASE)
+
+
+def follow_up_kind(question: str, previous: str) -> Kind | None:
+    """The kind of a follow-up that only names a new topic after a broad question: the previous question's kind
+    about that topic ("What happened in Kidal?" then "And in Tinzaouaten?": what happened in Tinzaouaten); None for
+    any other follow-up, or after any other question."""
+    before = question_kind(previous)
+    named = _NEW_TOPIC.match(" ".join(question.split()))
+    if before.name != "broad" or named is None:
+        return None
+    topic = _bare(_ONE.sub("", named.group("x")) if before.document else named.group("x"))
+    if not topic or len(topic.split()) > KEYWORD_WORDS or _ASKING_ANYWHERE.search(topic):
+        return None
+    return dataclasses.replace(before, topic=topic, parts=())

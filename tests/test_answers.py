@@ -176,6 +176,18 @@ def test_follow_up_questions_are_resolved_from_the_history(real: Assistant):
     assert chat.rewrite("why?").endswith("Kidal)")
 
 
+def test_a_follow_up_naming_a_new_topic_after_a_broad_question_asks_it_of_that_topic(real: Assistant):
+    chat = real.chat()
+    chat.ask("What happened in Kidal?")
+    other = chat.ask("And in Tinzaouaten?")
+    assert other.kind == "broad" and other.text.startswith("What the 2 documents say about Tinzaouaten:"), other.text
+    chat.ask("Summarize the Kidal article")
+    article = chat.ask("and the convoy one?")
+    assert {c.source for c in article.citations} == {"000_a58b146e5f1983c4.txt"}, article.text
+    chat.ask("Who heads COSI?")
+    assert chat.ask("and Wagner?").kind == "factoid"  # after a factoid question: the usual follow-up
+
+
 def test_a_few_words_typed_as_a_search_get_what_the_documents_say_about_them(real: Assistant):
     answer = real.ask("Kidal Kidal Kidal Kidal")
     assert answer.kind == "broad" and answer.text.startswith("What the 2 documents say about Kidal:"), answer.text

@@ -323,3 +323,23 @@ def test_a_reason_or_word_that_it_is_unknown_is_recognised():
     assert gives_a_reason("They turned back because they were not ready.")
     assert gives_a_reason("The exact purpose of the mission remains unclear.")
     assert not gives_a_reason("The army retaliated with drone strikes in the days after the battle.")
+
+
+@pytest.mark.parametrize(
+    ("question", "previous", "topic"),
+    [
+        ("And in Tinzaouaten?", "What happened in Kidal?", "Tinzaouaten"),
+        ("what about the CSP?", "Tell me about Wagner", "CSP"),
+        ("and the convoy one?", "Summarize the Kidal article", "convoy"),  # which document, by its topic
+        ("and of the convoy?", "Give me a timeline of events", "convoy"),
+        ("And Wagner?", "Who heads COSI?", None),  # after a factoid question: rewritten as usual
+        ("And who confirmed it?", "What happened in Kidal?", None),  # asks something of its own
+    ],
+)
+def test_a_follow_up_naming_only_a_new_topic_keeps_a_broad_question_s_kind(question, previous, topic):
+    from assistant.kinds import follow_up_kind
+
+    got = follow_up_kind(question, previous)
+    assert (got.topic if got else None) == topic
+    if got:
+        assert got.name == "broad" and got.timeline == question_kind(previous).timeline
