@@ -157,7 +157,10 @@ def example_questions(documents: Sequence[dict[str, str]], n: int = 3) -> list[s
 
 
 def collection_choice(
-    retriever: Retriever, budget: int = BUDGET, sources: Sequence[str] | None = None
+    retriever: Retriever,
+    budget: int = BUDGET,
+    sources: Sequence[str] | None = None,
+    per_document: int = MAX_PER_DOCUMENT,
 ) -> list[Evidence]:
     """Sentences that sum up the collection (or the ``sources`` files of it): central to their document (cosine
     to its mean vector), the lead favoured (news puts the main fact first), every document heard."""
@@ -178,12 +181,17 @@ def collection_choice(
         for i in rows:
             relevance[i] = float(matrix[i] @ centre) + LEAD_BONUS / (1 + places[i])
     cosine = matrix @ matrix.T
-    chosen = pick(sentences, relevance, lambda i, j: float(cosine[i, j]), budget)
+    chosen = pick(sentences, relevance, lambda i, j: float(cosine[i, j]), budget, per_document)
     return [dataclasses.replace(sentences[i], score=round(relevance[i], 4)) for i in chosen]
 
 
 def topic_choice(
-    retriever: Retriever, topic: str, top_k: int, budget: int = BUDGET, sources: Sequence[str] | None = None
+    retriever: Retriever,
+    topic: str,
+    top_k: int,
+    budget: int = BUDGET,
+    sources: Sequence[str] | None = None,
+    per_document: int = MAX_PER_DOCUMENT,
 ) -> list[Evidence]:
     """Sentences about the topic from the chunks retrieved for it (in ``sources`` only, when given): they hold
     its names and most of its words or are close to it in meaning; chosen for relevance and coverage."""
@@ -193,5 +201,5 @@ def topic_choice(
     # a heading is not quoted: it can seem about the topic only by the sentence before it, which counts half
     about = [e for e in evidence if e.coverage >= MIN_TOPIC_COVERAGE or e.similarity >= MIN_TOPIC_COSINE]
     relevant = [e for e in about if not e.missing and tells(e.text)]
-    chosen = pick(relevant, [e.score for e in relevant], word_overlap(relevant), budget)
+    chosen = pick(relevant, [e.score for e in relevant], word_overlap(relevant), budget, per_document)
     return [relevant[i] for i in chosen]

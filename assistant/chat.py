@@ -13,7 +13,7 @@ from .backends.finetuned import english_words
 from .backends.llms import LLM
 from .engine import AnswerEngine, last_answer
 from .errors import AssistantError
-from .kinds import follow_up_kind
+from .kinds import asks_for_more, follow_up_kind
 from .prompts import Prompts
 from .types import Answer, Turn
 from .words import content_words, names, terms
@@ -61,11 +61,21 @@ class ChatSession:
         """As ``AnswerEngine.stream``, the follow-up searched as rewritten from this conversation."""
         query = self.rewrite(question)
         asked = [t for t in self.history if content_words(t.answer.query or t.question)]
-        kind = follow_up_kind(question, asked[-1].question) if asked else None
+        kind = follow_up_kind(question, asked[-1].question, _about(asked[-1])) if asked else None
+        # "tell me more": what this conversation has not shown yet
+        seen = {(c.source, c.start) for t in self.history for c in t.answer.citations}
+        shown = seen if kind and asks_for_more(question) else set()
         if kind:  # "and in Tinzaouaten?" after "What happened in Kidal?": that question about Tinzaouaten
-            query = kind.topic
+            query = kind.topic or query
         for item in self._engine().stream(
-            question, query, mode=mode, max_citations=max_citations, drafts=drafts, sources=sources, kind=kind
+            question,
+            query,
+            mode=mode,
+            max_citations=max_citations,
+            drafts=drafts,
+            sources=sources,
+            kind=kind,
+            shown=shown,
         ):
             if isinstance(item, Answer):
                 self.history.append(Turn(question, item))
@@ -100,6 +110,15 @@ class ModelRewrite:
         candidate = reply[0].strip().strip('"') if reply else ""
         keeps_own_words = set(terms(question)) <= set(terms(candidate))
         return candidate if candidate and len(candidate) <= MAX_REWRITE_CHARS and keeps_own_words else by_rules
+
+
+def _about(turn: Turn) -> list[str]:
+    """What a turn asked about, for "tell me more": the names it asked about and its short answer ("Who heads COSI?"
+    -> COSI, Alexander Ivanov), else its content words."""
+    asked = turn.answer.query or turn.question
+    short = turn.answer.short.text if turn.answer.short else ""
+    carried = [short] if short and len(short.split()) <= MAX_CARRIED_ANSWER_WORDS else []
+    return list(dict.fromkeys(names(asked) + carried)) or [" ".join(content_words(asked))]
 
 
 def rewrite_by_rules(question: str, history: list[Turn]) -> str:

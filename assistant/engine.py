@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import time
-from collections.abc import Callable, Generator, Iterator, Sequence
+from collections.abc import Callable, Collection, Generator, Iterator, Sequence
 from typing import Any
 
 from .acronyms import acronym_asked, spelled_out, with_acronyms
@@ -32,7 +32,7 @@ from .answer import (
 )
 from .backends.llms import LLM
 from .broad import BUDGET as BROAD_BUDGET
-from .broad import broad_text, collection_choice, conversational_reply, grouped, topic_choice
+from .broad import MAX_PER_DOCUMENT, broad_text, collection_choice, conversational_reply, grouped, topic_choice
 from .config import Settings
 from .descriptions import described_asked
 from .display import tidy_sentence
@@ -89,11 +89,13 @@ class AnswerEngine:
         drafts: bool = False,
         sources: Sequence[str] | None = None,
         kind: Kind | None = None,
+        shown: Collection[tuple[str, int]] = (),
     ) -> Iterator[str | Answer]:
         """Yield the answer's text as it is produced, then the full ``Answer`` (authoritative: when generation
         falls back to the extractive answer, its text replaces what was streamed). ``query`` is what is searched
         (a follow-up rewritten from its conversation); by default the question itself. ``kind`` is the question's
-        kind when its conversation says it ("and in Tinzaouaten?" is broad after a broad question). With
+        kind when its conversation says it ("and in Tinzaouaten?" is broad after a broad question), and an overview
+        leaves out the ``shown`` sentences (source, start) its conversation has seen ("tell me more"). With
         ``drafts``, generated text is also streamed token by token as ``Draft`` pieces before its sentence is
         checked. With ``sources``, only those files are searched."""
         question = clean_question(question, self.settings.max_question_chars)
@@ -109,7 +111,10 @@ class AnswerEngine:
             yield from _emit(_answer(conversational_reply(question, documents), [], about, clock))
             return
         if kind.name == "broad":
-            broad = self._broad(kind, question, mode, clock, sources)
+            broad = self._broad(kind, question, mode, clock, sources, shown)
+            if broad is None and shown:  # "tell me more" when all there is was shown: say so, no passage again
+                yield from _emit(_answer(_all_shown(kind.topic), [], _broad_base(question, kind, mode, timings), clock))
+                return
             if broad:  # nothing about the topic: the usual path answers or refuses
                 yield from _emit(broad)
                 return
@@ -148,8 +153,8 @@ class AnswerEngine:
             # a sentence about its topic may still say yes or no plainly: then it answers
             candidates = [e for e in topical if kind.name == "yes/no" and verdict(query, e.text, e.previous)][:1]
             reasons = _reasons(evidence) if kind.name == "why/how" else []
-            shown = reasons + [t for t in topical if all((t.path, t.start) != (r.path, r.start) for r in reasons)]
-            related = None if candidates else self._related(kind, question, query, shown, clock)
+            related_to = reasons + [t for t in topical if all((t.path, t.start) != (r.path, r.start) for r in reasons)]
+            related = None if candidates else self._related(kind, question, query, related_to, clock)
             if related:  # the documents speak of it, though no one sentence settles it: show what they say
                 yield from _emit(related)
                 return
@@ -216,9 +221,16 @@ class AnswerEngine:
         yield from _emit(_answer(text, cited, base, clock, notes, short))
 
     def _broad(
-        self, kind: Kind, question: str, mode: str, clock: float, sources: Sequence[str] | None
+        self,
+        kind: Kind,
+        question: str,
+        mode: str,
+        clock: float,
+        sources: Sequence[str] | None,
+        shown: Collection[tuple[str, int]] = (),
     ) -> Answer | None:
-        """An overview of the collection or of the topic, grouped by document; None when nothing is about it."""
+        """An overview of the collection or of the topic, grouped by document, without the ``shown`` sentences; None
+        when nothing (more) is about it."""
         topic = self.retriever.correct(kind.topic) if kind.topic else ""
         named = self._named_document(topic, sources) if kind.document else None
         notes = ["broad answers are extractive: the documents' own sentences"] if mode == "generative" else []
@@ -227,17 +239,22 @@ class AnswerEngine:
             if dated:
                 return dated
             notes.append("no sentence about it gives a date, so this is an overview instead of a timeline")
+        # room for what was shown before ("tell me more"), which is then left out
+        budget, per_document = BROAD_BUDGET + len(shown), MAX_PER_DOCUMENT + len(shown)
+        top_k = 2 * self.settings.retrieval.top_k
         if named:  # "summarize the Kidal article": that document's overview
             kind = dataclasses.replace(kind, topic="")
-            topic, chosen = "", collection_choice(self.retriever, sources=[named])
+            topic, chosen = "", collection_choice(self.retriever, budget, [named], per_document)
         elif kind.parts:  # each thing compared is searched for alone, then all are set side by side by document
-            top_k, budget = 2 * self.settings.retrieval.top_k, -(-BROAD_BUDGET // len(kind.parts))
-            found = [e for part in kind.parts for e in topic_choice(self.retriever, part, top_k, budget, sources)]
+            each = -(-budget // len(kind.parts))
+            found = [e for p in kind.parts for e in topic_choice(self.retriever, p, top_k, each, sources, per_document)]
             chosen = list({(e.path, e.start): e for e in found}.values())
         elif topic:
-            chosen = topic_choice(self.retriever, topic, 2 * self.settings.retrieval.top_k, sources=sources)
+            chosen = topic_choice(self.retriever, topic, top_k, budget, sources, per_document)
         else:
-            topic, chosen = "", collection_choice(self.retriever, sources=sources)
+            topic, chosen = "", collection_choice(self.retriever, budget, sources, per_document)
+        if shown:  # "tell me more": what was not shown yet
+            chosen = [e for e in chosen if (e.source, e.start) not in shown][:BROAD_BUDGET]
         return self._grouped(chosen, kind, question, topic or question, clock, notes)
 
     def _timeline(
@@ -447,6 +464,20 @@ def _verified_judgement(
     caps = [*weighed, *[min(weighed)] * (len(evidence) - len(read))]
     rescored = [dataclasses.replace(e, score=min(e.score * scale, cap)) for e, cap in zip(evidence, caps, strict=True)]
     return sorted(rescored, key=lambda e: e.score, reverse=True)  # the leader first: its score is the highest
+
+
+def _all_shown(topic: str) -> str:
+    return f"Nothing more{f' about {topic}' if topic else ''}: every passage found about it has been shown."
+
+
+def _broad_base(question: str, kind: Kind, mode: str, timings: dict[str, float]) -> dict[str, Any]:
+    return {
+        "question": question,
+        "query": kind.topic or question,
+        "mode": mode,
+        "timings_ms": timings,
+        "kind": kind.name,
+    }
 
 
 def _reasons(evidence: Sequence[Evidence]) -> list[Evidence]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 KINDS = ("factoid", "list", "yes/no", "why/how", "broad", "conversational")
@@ -313,11 +314,30 @@ _NEW_TOPIC = re.compile(
 _ONE = re.compile(r"\s+(?:one|ones|article|story|report|piece|document|file)$", re.IGNORECASE)
 
 
-def follow_up_kind(question: str, previous: str) -> Kind | None:
-    """The kind of a follow-up that only names a new topic after a broad question: the previous question's kind
-    about that topic ("What happened in Kidal?" then "And in Tinzaouaten?": what happened in Tinzaouaten); None for
-    any other follow-up, or after any other question."""
+# a follow-up asking for more of the same: "tell me more", "what else?", "tell me more about him"
+_MORE = re.compile(
+    r"^(?:(?:please|ok(?:ay)?|and|so),?\s+)?(?:tell me more|more|go on|what else|anything else|more details|say more"
+    r"|(?:tell me |say )?more about (?:him|her|it|them|that|this|those|these))(?:\s+please)?[\s?.!]*$",
+    re.IGNORECASE,
+)
+
+
+def asks_for_more(question: str) -> bool:
+    """A follow-up asking for more of the same: "tell me more", "what else?", "tell me more about him"."""
+    return bool(_MORE.match(" ".join(question.split())))
+
+
+def follow_up_kind(question: str, previous: str, about: Sequence[str] = ()) -> Kind | None:
+    """The kind of a follow-up that asks for more ("tell me more", "what else?": the previous broad question again,
+    or an overview of ``about``, the things the previous question was about, each searched for alone) or only names
+    a new topic after a broad question (its kind about that topic: "What happened in Kidal?" then "And in
+    Tinzaouaten?"); None for any other follow-up."""
     before = question_kind(previous)
+    if asks_for_more(question):
+        things = tuple(t for t in (_bare(a) for a in about) if t)
+        if before.name == "broad" or not things:
+            return before if before.name == "broad" else None
+        return Kind("broad", " and ".join(things), parts=things if len(things) > 1 else ())
     named = _NEW_TOPIC.match(" ".join(question.split()))
     if before.name != "broad" or named is None:
         return None

@@ -188,6 +188,22 @@ def test_a_follow_up_naming_a_new_topic_after_a_broad_question_asks_it_of_that_t
     assert chat.ask("and Wagner?").kind == "factoid"  # after a factoid question: the usual follow-up
 
 
+def test_tell_me_more_shows_what_the_conversation_has_not_seen(real: Assistant):
+    chat = real.chat()
+    first = chat.ask("Who heads COSI?")
+    more = chat.ask("Tell me more")
+    assert more.kind == "broad" and "COSI" in more.text and more.citations, more.text
+    assert not {(c.source, c.start) for c in more.citations} & {(c.source, c.start) for c in first.citations}
+    assert_verified(more)
+    chat.reset()
+    overview = chat.ask("What happened in Kidal?")
+    rest = chat.ask("What else?")
+    seen = {(c.source, c.start) for c in overview.citations}
+    assert not rest.refused and not {(c.source, c.start) for c in rest.citations} & seen, rest.text
+    if not rest.citations:  # all there is about Kidal was shown: said so, nothing quoted again
+        assert rest.text.startswith("Nothing more about Kidal")
+
+
 def test_a_few_words_typed_as_a_search_get_what_the_documents_say_about_them(real: Assistant):
     answer = real.ask("Kidal Kidal Kidal Kidal")
     assert answer.kind == "broad" and answer.text.startswith("What the 2 documents say about Kidal:"), answer.text

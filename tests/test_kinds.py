@@ -343,3 +343,18 @@ def test_a_follow_up_naming_only_a_new_topic_keeps_a_broad_question_s_kind(quest
     assert (got.topic if got else None) == topic
     if got:
         assert got.name == "broad" and got.timeline == question_kind(previous).timeline
+
+
+def test_more_of_the_same_is_asked_for_after_any_question():
+    from assistant.kinds import asks_for_more, follow_up_kind
+
+    assert all(asks_for_more(q) for q in ("Tell me more", "what else?", "more please", "Tell me more about him"))
+    assert not asks_for_more("Tell me more about Wagner")  # names its own topic: a broad question of its own
+    more = follow_up_kind("Tell me more", "Who heads COSI?", ["COSI", "Alexander Ivanov"])
+    assert more and (more.name, more.topic, more.parts) == (
+        "broad",
+        "COSI and Alexander Ivanov",
+        ("COSI", "Alexander Ivanov"),
+    )
+    again = follow_up_kind("what else?", "Compare what the articles say about the drone strikes")
+    assert again == question_kind("Compare what the articles say about the drone strikes")
