@@ -13,7 +13,7 @@ from .backends.finetuned import english_words
 from .backends.llms import LLM
 from .engine import AnswerEngine, last_answer
 from .errors import AssistantError
-from .kinds import asks_for_more, follow_up_kind
+from .kinds import Kind, asks_for_more, follow_up_kind
 from .prompts import Prompts
 from .types import Answer, Turn
 from .words import content_words, names, terms
@@ -60,11 +60,7 @@ class ChatSession:
     ) -> Iterator[str | Answer]:
         """As ``AnswerEngine.stream``, the follow-up searched as rewritten from this conversation."""
         query = self.rewrite(question)
-        asked = [t for t in self.history if content_words(t.answer.query or t.question)]
-        kind = follow_up_kind(question, asked[-1].question, _about(asked[-1])) if asked else None
-        # "tell me more": what this conversation has not shown yet
-        seen = {(c.source, c.start) for t in self.history for c in t.answer.citations}
-        shown = seen if kind and asks_for_more(question) else set()
+        kind, shown = self._follow_up(question)
         if kind:  # "and in Tinzaouaten?" after "What happened in Kidal?": that question about Tinzaouaten
             query = kind.topic or query
         for item in self._engine().stream(
@@ -80,6 +76,18 @@ class ChatSession:
             if isinstance(item, Answer):
                 self.history.append(Turn(question, item))
             yield item
+
+    def _follow_up(self, question: str) -> tuple[Kind | None, set[tuple[str, int]]]:
+        """A follow-up's kind when the conversation decides it, and the passages (source, start) it must not show
+        again: "tell me more" follows the last turn, a greeting included, and leaves out all that was shown; "and in
+        Tinzaouaten?" follows the last question that asked about something."""
+        if asks_for_more(question):
+            last = self.history[-1] if self.history else None
+            kind = follow_up_kind(question, last.question if last else "", _about(last) if last else [])
+            seen = {(c.source, c.start) for t in self.history for c in t.answer.citations}
+            return kind, seen if kind else set()
+        asked = [t for t in self.history if content_words(t.answer.query or t.question)]
+        return (follow_up_kind(question, asked[-1].question) if asked else None), set()
 
     def rewrite(self, question: str) -> str:
         """The standalone query this follow-up is searched as."""

@@ -329,11 +329,14 @@ def asks_for_more(question: str) -> bool:
 
 def follow_up_kind(question: str, previous: str, about: Sequence[str] = ()) -> Kind | None:
     """The kind of a follow-up that asks for more ("tell me more", "what else?": the previous broad question again,
-    or an overview of ``about``, the things the previous question was about, each searched for alone) or only names
+    or an overview of ``about``, the things the previous question was about, each searched for alone; after a
+    greeting or none, the collection's overview) or only names
     a new topic after a broad question (its kind about that topic: "What happened in Kidal?" then "And in
     Tinzaouaten?"); None for any other follow-up."""
-    before = question_kind(previous)
+    before = question_kind(previous) if previous else Kind("conversational")
     if asks_for_more(question):
+        if before.name == "conversational":  # after "hi", or first of all: the documents' overview
+            return Kind("broad")
         things = tuple(t for t in (_bare(a) for a in about) if t)
         if before.name == "broad" or not things:
             return before if before.name == "broad" else None

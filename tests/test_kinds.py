@@ -356,5 +356,6 @@ def test_more_of_the_same_is_asked_for_after_any_question():
         "COSI and Alexander Ivanov",
         ("COSI", "Alexander Ivanov"),
     )
+    assert follow_up_kind("Tell me more", "hi") == follow_up_kind("more", "") == question_kind("Summarize the articles")
     again = follow_up_kind("what else?", "Compare what the articles say about the drone strikes")
     assert again == question_kind("Compare what the articles say about the drone strikes")
