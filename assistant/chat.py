@@ -9,13 +9,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 
+from .answer import with_markers
 from .backends.finetuned import english_words
 from .backends.llms import LLM
+from .display import tidy_sentence
 from .engine import AnswerEngine, last_answer
 from .errors import AssistantError
-from .kinds import Kind, asks_for_more, follow_up_kind
+from .kinds import Kind, asks_for_more, asks_for_the_source, follow_up_kind
 from .prompts import Prompts
-from .types import Answer, Turn
+from .text import normalize
+from .types import Answer, Citation, Turn
 from .words import content_words, names, terms
 
 _PRONOUN = re.compile(r"\b(he|she|it|they|them|his|her|hers|its|their|this|that|these|those|there|then|him)\b", re.I)
@@ -59,6 +62,13 @@ class ChatSession:
         sources: Sequence[str] | None = None,
     ) -> Iterator[str | Answer]:
         """As ``AnswerEngine.stream``, the follow-up searched as rewritten from this conversation."""
+        last = self.history[-1].answer if self.history else None
+        if last and asks_for_the_source(question):  # "which article says that?": the last answer's passages again
+            answer = restated(self._engine(), question, last)
+            self.history.append(Turn(question, answer))
+            yield answer.text
+            yield answer
+            return
         query = self.rewrite(question)
         kind, shown = self._follow_up(question)
         if kind:  # "and in Tinzaouaten?" after "What happened in Kidal?": that question about Tinzaouaten
@@ -118,6 +128,36 @@ class ModelRewrite:
         candidate = reply[0].strip().strip('"') if reply else ""
         keeps_own_words = set(terms(question)) <= set(terms(candidate))
         return candidate if candidate and len(candidate) <= MAX_REWRITE_CHARS and keeps_own_words else by_rules
+
+
+def restated(engine: AnswerEngine, question: str, last: Answer) -> Answer:
+    """Where ``last`` comes from: its passages by document, each read again from its file and shown only if the file
+    still says it (the quote is the check a reader will make)."""
+    cites = [c for c in last.citations or last.nearest if _still_says(engine, c)]
+    if not cites:
+        text = (
+            "The last answer quotes no passage: the documents did not answer it."
+            if last.refused
+            else ("The passages of the last answer are no longer in the files as they were; ask again.")
+        )
+        return Answer(text, False, (), question=question, query=question, kind="conversational")
+    lead = "Nearest passages (none answered it):" if last.refused else "The last answer comes from:"
+    parts, n = [lead], 0
+    for title in dict.fromkeys(c.title for c in cites):
+        said = []
+        for c in (c for c in cites if c.title == title):
+            n += 1
+            said.append(with_markers(tidy_sentence(normalize(c.quote).text), [n]))
+        date = next((f" ({c.date})" for c in cites if c.title == title and c.date), "")
+        parts.append(f'"{title}"{date}: ' + " ".join(said))
+    ordered = [c for title in dict.fromkeys(c.title for c in cites) for c in cites if c.title == title]
+    return Answer("\n\n".join(parts), False, tuple(ordered), question=question, query=question, kind="conversational")
+
+
+def _still_says(engine: AnswerEngine, cite: Citation) -> bool:
+    path = engine.retriever.index.path_of(cite.source)
+    text = engine.reader.text(path) if path else None
+    return text is not None and text[cite.start : cite.end] == cite.quote
 
 
 def _about(turn: Turn) -> list[str]:

@@ -348,3 +348,21 @@ def follow_up_kind(question: str, previous: str, about: Sequence[str] = ()) -> K
     if not topic or len(topic.split()) > KEYWORD_WORDS or _ASKING_ANYWHERE.search(topic):
         return None
     return dataclasses.replace(before, topic=topic, parts=())
+
+
+# a follow-up asking where the last answer comes from: "which article says that?", "source?", "are you sure?"
+_SOURCE_ASKED = re.compile(
+    r"^(?:(?:and|but|so|ok(?:ay)?),?\s+)?(?:(?:which|what) (?:article|document|story|report|source|file|passage|text)s?"
+    r" (?:says?|said|mentions?|reports?|is (?:that|this|it) from|does (?:that|this|it) come from)"
+    r"(?: (?:that|this|it|so))?"
+    r"|where (?:does|did) (?:it|that|this) (?:say|come from)(?: (?:that|this|it|so))?|where is (?:that|this|it) from"
+    r"|(?:what is|what's|what are) (?:the|your) sources?|sources?|citation|(?:how|where) do you know(?: (?:that|this))?"
+    r"|are you sure|is (?:that|this|it) (?:true|right|correct|accurate)|says? who|according to (?:whom|who|what))"
+    r"[\s?.!]*$",
+    re.IGNORECASE,
+)
+
+
+def asks_for_the_source(question: str) -> bool:
+    """A follow-up asking where the last answer comes from: "Which article says that?", "Source?", "Are you sure?"."""
+    return bool(_SOURCE_ASKED.match(" ".join(question.split())))

@@ -149,6 +149,13 @@ def test_a_source_changed_after_ingest_is_not_quoted(minilm_index: Path, tmp_pat
     answer = assistant.ask(HEADLINE)
     assert all("recovered the remains" not in c.quote for c in answer.citations)
     assert_verified(answer, corpus)
+    # nor is a passage shown again ("source?") once its file no longer says it
+    chat = assistant.chat()
+    shown = chat.ask("Who did the Tuareg rebels say they killed?")
+    for c in {c.source for c in shown.citations}:
+        (corpus / c).write_text("Rewritten since.", encoding="utf-8")
+    again = chat.ask("source?")
+    assert shown.citations and not again.citations and "no longer in the files" in again.text
 
 
 def test_follow_up_questions_are_resolved_from_the_history(real: Assistant):
@@ -186,6 +193,16 @@ def test_a_follow_up_naming_a_new_topic_after_a_broad_question_asks_it_of_that_t
     assert {c.source for c in article.citations} == {"000_a58b146e5f1983c4.txt"}, article.text
     chat.ask("Who heads COSI?")
     assert chat.ask("and Wagner?").kind == "factoid"  # after a factoid question: the usual follow-up
+
+
+def test_which_article_says_that_restates_the_last_answer_s_passages(real: Assistant):
+    chat = real.chat()
+    first = chat.ask("How many children were killed in Tinzaouaten?")
+    source = chat.ask("Which article says that?")
+    assert not source.refused and source.citations == first.citations, source.text
+    assert source.text.startswith("The last answer comes from:") and f'"{first.citations[0].title}"' in source.text
+    assert_verified(source)
+    assert chat.ask("Are you sure?").citations == first.citations  # the same passages, for the reader to check
 
 
 def test_tell_me_more_shows_what_the_conversation_has_not_seen(real: Assistant):

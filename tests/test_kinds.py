@@ -359,3 +359,21 @@ def test_more_of_the_same_is_asked_for_after_any_question():
     assert follow_up_kind("Tell me more", "hi") == follow_up_kind("more", "") == question_kind("Summarize the articles")
     again = follow_up_kind("what else?", "Compare what the articles say about the drone strikes")
     assert again == question_kind("Compare what the articles say about the drone strikes")
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("Which article says that?", True),
+        ("source?", True),
+        ("Where does it say that?", True),
+        ("How do you know?", True),
+        ("Are you sure?", True),
+        ("Which article says the convoy stopped in Kidal?", False),  # asks about a fact of its own
+        ("What is the source of the Niger?", False),
+    ],
+)
+def test_asking_where_the_last_answer_comes_from_is_recognised(question: str, asked: bool):
+    from assistant.kinds import asks_for_the_source
+
+    assert asks_for_the_source(question) is asked
