@@ -15,7 +15,8 @@ from .backends.llms import LLM
 from .display import tidy_sentence
 from .engine import AnswerEngine, last_answer
 from .errors import AssistantError
-from .kinds import Kind, asks_for_more, asks_for_the_source, follow_up_kind
+from .follow_ups import asks_for_more, asks_for_the_source, follow_up_kind
+from .kinds import Kind
 from .prompts import Prompts
 from .text import normalize
 from .types import Answer, Citation, Turn

@@ -8,9 +8,7 @@ never a refusal. Only the wording is read here, never the documents.
 
 from __future__ import annotations
 
-import dataclasses
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 KINDS = ("factoid", "list", "yes/no", "why/how", "broad", "conversational")
@@ -218,7 +216,7 @@ def question_kind(question: str) -> Kind:
         return Kind("conversational")
     one = _ONE_DOCUMENT.match(text)
     if one and (one.group("a") or one.group("b")).lower() not in _NOT_A_TOPIC:
-        return Kind("broad", _bare(one.group("a") or one.group("b")), document=True)
+        return Kind("broad", bare(one.group("a") or one.group("b")), document=True)
     if _COLLECTION.match(text):
         return Kind("broad")
     if _TIMELINE.search(text) and _TIMELINE_ASKED.match(text):
@@ -268,6 +266,11 @@ def _comparison(named: str, subject: str = "") -> Kind:
     return Kind("broad", _topic(named), comparison=True, parts=parts if len(parts) > 1 else ())
 
 
+def asks_something(text: str) -> bool:
+    """Whether a question word stands anywhere in ``text`` ("who", "did", "is", …): it asks, it is no bare topic."""
+    return bool(_ASKING_ANYWHERE.search(text))
+
+
 def _keywords(text: str) -> bool:
     """A few words typed as a search, not a question or a follow-up ("Kidal", "Wagner losses", "CSP-DPA?")."""
     bare = text.strip(" ?.!")
@@ -294,75 +297,13 @@ _VAGUE = frozenset(
 def _topic(words: str) -> str:
     """The topic of a broad question; "" when the words only name the collection ("these stories", "the articles")
     or nothing at all ("things")."""
-    topic = _bare(words)
+    topic = bare(words)
     collection = not topic or topic.lower() in _VAGUE or _COLLECTION.match(f"summarize the {topic}")
     return "" if collection else topic
 
 
-def _bare(topic: str) -> str:
+def bare(topic: str) -> str:
     """The topic without leading articles or the words that name the collection itself."""
     topic = re.sub(r"^(the|a|an)\s+", "", topic.strip(), flags=re.IGNORECASE)
     topic = re.sub(r"\s+(in|according to) (the|these) (\w+ )?(articles?|documents?|reports?|sources?)$", "", topic)
     return topic.strip(" ?.!")
-
-
-# a follow-up that names only a new topic: "and in Tinzaouaten?", "what about the CSP?", "and the convoy one?"
-_NEW_TOPIC = re.compile(
-    r"^(?:and|what about|how about)\s+(?:(?:in|at|on|about|for|with|of|to|near)\s+)?(?P<x>[^?.!]+?)[\s?.!]*$",
-    re.IGNORECASE,
-)
-_ONE = re.compile(r"\s+(?:one|ones|article|story|report|piece|document|file)$", re.IGNORECASE)
-
-
-# a follow-up asking for more of the same: "tell me more", "what else?", "tell me more about him"
-_MORE = re.compile(
-    r"^(?:(?:please|ok(?:ay)?|and|so),?\s+)?(?:tell me more|more|go on|what else|anything else|more details|say more"
-    r"|(?:tell me |say )?more about (?:him|her|it|them|that|this|those|these))(?:\s+please)?[\s?.!]*$",
-    re.IGNORECASE,
-)
-
-
-def asks_for_more(question: str) -> bool:
-    """A follow-up asking for more of the same: "tell me more", "what else?", "tell me more about him"."""
-    return bool(_MORE.match(" ".join(question.split())))
-
-
-def follow_up_kind(question: str, previous: str, about: Sequence[str] = ()) -> Kind | None:
-    """The kind of a follow-up that asks for more ("tell me more", "what else?": the previous broad question again,
-    or an overview of ``about``, the things the previous question was about, each searched for alone; after a
-    greeting or none, the collection's overview) or only names
-    a new topic after a broad question (its kind about that topic: "What happened in Kidal?" then "And in
-    Tinzaouaten?"); None for any other follow-up."""
-    before = question_kind(previous) if previous else Kind("conversational")
-    if asks_for_more(question):
-        if before.name == "conversational":  # after "hi", or first of all: the documents' overview
-            return Kind("broad")
-        things = tuple(t for t in (_bare(a) for a in about) if t)
-        if before.name == "broad" or not things:
-            return before if before.name == "broad" else None
-        return Kind("broad", " and ".join(things), parts=things if len(things) > 1 else ())
-    named = _NEW_TOPIC.match(" ".join(question.split()))
-    if before.name != "broad" or named is None:
-        return None
-    topic = _bare(_ONE.sub("", named.group("x")) if before.document else named.group("x"))
-    if not topic or len(topic.split()) > KEYWORD_WORDS or _ASKING_ANYWHERE.search(topic):
-        return None
-    return dataclasses.replace(before, topic=topic, parts=())
-
-
-# a follow-up asking where the last answer comes from: "which article says that?", "source?", "are you sure?"
-_SOURCE_ASKED = re.compile(
-    r"^(?:(?:and|but|so|ok(?:ay)?),?\s+)?(?:(?:which|what) (?:article|document|story|report|source|file|passage|text)s?"
-    r" (?:says?|said|mentions?|reports?|is (?:that|this|it) from|does (?:that|this|it) come from)"
-    r"(?: (?:that|this|it|so))?"
-    r"|where (?:does|did) (?:it|that|this) (?:say|come from)(?: (?:that|this|it|so))?|where is (?:that|this|it) from"
-    r"|(?:what is|what's|what are) (?:the|your) sources?|sources?|citation|(?:how|where) do you know(?: (?:that|this))?"
-    r"|are you sure|is (?:that|this|it) (?:true|right|correct|accurate)|says? who|according to (?:whom|who|what))"
-    r"[\s?.!]*$",
-    re.IGNORECASE,
-)
-
-
-def asks_for_the_source(question: str) -> bool:
-    """A follow-up asking where the last answer comes from: "Which article says that?", "Source?", "Are you sure?"."""
-    return bool(_SOURCE_ASKED.match(" ".join(question.split())))

@@ -337,7 +337,7 @@ def test_a_reason_or_word_that_it_is_unknown_is_recognised():
     ],
 )
 def test_a_follow_up_naming_only_a_new_topic_keeps_a_broad_question_s_kind(question, previous, topic):
-    from assistant.kinds import follow_up_kind
+    from assistant.follow_ups import follow_up_kind
 
     got = follow_up_kind(question, previous)
     assert (got.topic if got else None) == topic
@@ -346,7 +346,7 @@ def test_a_follow_up_naming_only_a_new_topic_keeps_a_broad_question_s_kind(quest
 
 
 def test_more_of_the_same_is_asked_for_after_any_question():
-    from assistant.kinds import asks_for_more, follow_up_kind
+    from assistant.follow_ups import asks_for_more, follow_up_kind
 
     assert all(asks_for_more(q) for q in ("Tell me more", "what else?", "more please", "Tell me more about him"))
     assert not asks_for_more("Tell me more about Wagner")  # names its own topic: a broad question of its own
@@ -374,6 +374,6 @@ def test_more_of_the_same_is_asked_for_after_any_question():
     ],
 )
 def test_asking_where_the_last_answer_comes_from_is_recognised(question: str, asked: bool):
-    from assistant.kinds import asks_for_the_source
+    from assistant.follow_ups import asks_for_the_source
 
     assert asks_for_the_source(question) is asked
