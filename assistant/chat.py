@@ -72,6 +72,8 @@ class ChatSession:
             return
         query = self.rewrite(question)
         kind, shown = self._follow_up(question)
+        asked = [t for t in self.history if content_words(t.answer.query or t.question)]
+        antecedent = _antecedent(question, asked[-1]) if asked else ""
         if kind:  # "and in Tinzaouaten?" after "What happened in Kidal?": that question about Tinzaouaten
             query = kind.topic or query
         for item in self._engine().stream(
@@ -83,6 +85,7 @@ class ChatSession:
             sources=sources,
             kind=kind,
             shown=shown,
+            antecedent=antecedent,
         ):
             if isinstance(item, Answer):
                 self.history.append(Turn(question, item))
@@ -159,6 +162,17 @@ def _still_says(engine: AnswerEngine, cite: Citation) -> bool:
     path = engine.retriever.index.path_of(cite.source)
     text = engine.reader.text(path) if path else None
     return text is not None and text[cite.start : cite.end] == cite.quote
+
+
+def _antecedent(question: str, turn: Turn) -> str:
+    """What a follow-up's pronoun stands for: the last short answer ("that" after "Kidal"), else the names the last
+    question asked about ("him" after "What did he say? (Alexander Ivanov)"); "" without a pronoun."""
+    if not _PRONOUN.search(question):
+        return ""
+    short = turn.answer.short.text if turn.answer.short else ""
+    if short and len(short.split()) <= MAX_CARRIED_ANSWER_WORDS:
+        return short
+    return " ".join(names(turn.answer.query or turn.question))
 
 
 def _about(turn: Turn) -> list[str]:

@@ -90,12 +90,14 @@ class AnswerEngine:
         sources: Sequence[str] | None = None,
         kind: Kind | None = None,
         shown: Collection[tuple[str, int]] = (),
+        antecedent: str = "",
     ) -> Iterator[str | Answer]:
         """Yield the answer's text as it is produced, then the full ``Answer`` (authoritative: when generation
         falls back to the extractive answer, its text replaces what was streamed). ``query`` is what is searched
         (a follow-up rewritten from its conversation); by default the question itself. ``kind`` is the question's
         kind when its conversation says it ("and in Tinzaouaten?" is broad after a broad question), and an overview
-        leaves out the ``shown`` sentences (source, start) its conversation has seen ("tell me more"). With
+        leaves out the ``shown`` sentences (source, start) its conversation has seen ("tell me more"); a short
+        answer never only names the ``antecedent``, what a follow-up's pronoun stands for. With
         ``drafts``, generated text is also streamed token by token as ``Draft`` pieces before its sentence is
         checked. With ``sources``, only those files are searched."""
         question = clean_question(question, self.settings.max_question_chars)
@@ -198,7 +200,8 @@ class AnswerEngine:
         if defined:
             found = phrase_in(*defined, self.reader)
         elif kind.phrase and self.span_reader:
-            found = self.span_reader.short_answer(query, candidates, self.reader, whole_list=kind.name == "list")
+            listing = kind.name == "list"
+            found = self.span_reader.short_answer(query, candidates, self.reader, listing, antecedent)
         if found:  # its sentence is cited first
             short, source = found
             others = [c for c in cited if (c.source, c.start) != (source.source, source.start)]

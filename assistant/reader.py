@@ -20,6 +20,7 @@ from .backends.finetuned import ARTIFACT_DIR, FineTuned
 from .descriptions import abbreviation, mentions, slots
 from .retrieval import Evidence
 from .types import ShortAnswer
+from .words import terms
 
 READER_VERSION = 1  # the short answers: reader-v1, trained on answers only (the better at picking the words)
 JUDGE_READER_VERSION = 3  # the answer judge's: reader-v3 also learned to say "no answer in this sentence"
@@ -79,12 +80,18 @@ class SpanReader:
         return [best_span(s, e, x, p) for s, e, x, p in zip(sentences, encoded, logits, kept, strict=True)]
 
     def short_answer(
-        self, question: str, candidates: Sequence[Evidence], source: SourceReader, whole_list: bool = False
+        self,
+        question: str,
+        candidates: Sequence[Evidence],
+        source: SourceReader,
+        whole_list: bool = False,
+        antecedent: str = "",
     ) -> tuple[ShortAnswer, Evidence] | None:
         """The answer phrase among the best supported sentences, with the verified sentence it is in, located in
         the file; None when the best span is most of its sentence (the quote is the answer) or the reader is unsure.
         With ``whole_list`` (the question asks for several things), a name read from a list of names is widened
-        to the whole list: "Mali, Burkina Faso, and Niger", not "Niger"."""
+        to the whole list: "Mali, Burkina Faso, and Niger", not "Niger". None too when the phrase only names the
+        ``antecedent``, what the question's pronoun stands for ("Who quoted him?" is not answered by him)."""
         top = candidates[:SHORT_SENTENCES]
         options = [(c, s) for c, s in zip(top, self.spans(question, [c.text for c in top]), strict=True) if s]
         if not options:
@@ -93,7 +100,8 @@ class SpanReader:
         if whole_list:
             start, end = listed(best.text, span.start, span.end)
             span = dataclasses.replace(span, start=start, end=end)
-        if not _shown(span, best.text):
+        said = set(terms(best.text[span.start : span.end]))
+        if not _shown(span, best.text) or (antecedent and said <= set(terms(antecedent))):
             return None
         return phrase_in(best, span.start, span.end, source)
 

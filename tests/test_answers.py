@@ -195,6 +195,15 @@ def test_a_follow_up_naming_a_new_topic_after_a_broad_question_asks_it_of_that_t
     assert chat.ask("and Wagner?").kind == "factoid"  # after a factoid question: the usual follow-up
 
 
+def test_a_follow_up_is_not_answered_by_what_its_pronoun_stands_for(real: Assistant):
+    chat = real.chat()
+    chat.ask("Who is Alexander Ivanov?")
+    chat.ask("What did he say?")
+    quoted = chat.ask("Who quoted him?")
+    assert not (quoted.short and "Ivanov" in quoted.short.text), quoted.text  # he is who was quoted
+    assert "Tass" in quoted.text  # the sentence that says by whom stays
+
+
 def test_which_article_says_that_restates_the_last_answer_s_passages(real: Assistant):
     chat = real.chat()
     first = chat.ask("How many children were killed in Tinzaouaten?")
