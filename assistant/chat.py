@@ -137,13 +137,13 @@ class ModelRewrite:
 def restated(engine: AnswerEngine, question: str, last: Answer) -> Answer:
     """Where ``last`` comes from: its passages by document, each read again from its file and shown only if the file
     still says it (the quote is the check a reader will make)."""
-    cites = [c for c in last.citations or last.nearest if _still_says(engine, c)]
+    quoted = last.citations or last.nearest
+    cites = [c for c in quoted if _still_says(engine, c)]
     if not cites:
-        text = (
-            "The last answer quotes no passage: the documents did not answer it."
-            if last.refused
-            else ("The passages of the last answer are no longer in the files as they were; ask again.")
-        )
+        if quoted:
+            text = "The passages of the last answer are no longer in the files as they were; ask again."
+        else:
+            text = "The last answer quotes no passage" + (": the documents did not answer it." if last.refused else ".")
         return Answer(text, False, (), question=question, query=question, kind="conversational")
     lead = "Nearest passages (none answered it):" if last.refused else "The last answer comes from:"
     parts, n = [lead], 0

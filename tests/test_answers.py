@@ -212,6 +212,8 @@ def test_which_article_says_that_restates_the_last_answer_s_passages(real: Assis
     assert source.text.startswith("The last answer comes from:") and f'"{first.citations[0].title}"' in source.text
     assert_verified(source)
     assert chat.ask("Are you sure?").citations == first.citations  # the same passages, for the reader to check
+    chat.ask("hi")
+    assert chat.ask("source?").text == "The last answer quotes no passage."
 
 
 def test_tell_me_more_shows_what_the_conversation_has_not_seen(real: Assistant):
