@@ -201,7 +201,9 @@ class AnswerEngine:
             found = phrase_in(*defined, self.reader)
         elif kind.phrase and self.span_reader:
             listing = kind.name == "list"
-            found = self.span_reader.short_answer(query, candidates, self.reader, listing, antecedent)
+            found = self.span_reader.short_answer(
+                query, candidates, self.reader, whole_list=listing, antecedent=antecedent
+            )
         if found:  # its sentence is cited first
             short, source = found
             others = [c for c in cited if (c.source, c.start) != (source.source, source.start)]

@@ -102,7 +102,12 @@ class SecondSentenceReader:
     """Reads its short answer from the second sentence, as the span reader does when that span scores far better."""
 
     def short_answer(
-        self, question: str, candidates: Sequence[Evidence], source: SourceReader, whole_list: bool = False
+        self,
+        question: str,
+        candidates: Sequence[Evidence],
+        source: SourceReader,
+        whole_list: bool = False,
+        antecedent: str = "",
     ):
         return phrase_in(candidates[1], 0, 4, source)
 
