@@ -72,7 +72,7 @@ class ChatSession:
             return
         query = self.rewrite(question)
         kind, shown = self._follow_up(question)
-        asked = [t for t in self.history if content_words(t.answer.query or t.question)]
+        asked = _asked(self.history)
         antecedent = _antecedent(question, asked[-1]) if asked else ""
         if kind:  # "and in Tinzaouaten?" after "What happened in Kidal?": that question about Tinzaouaten
             query = kind.topic or query
@@ -100,7 +100,7 @@ class ChatSession:
             kind = follow_up_kind(question, last.question if last else "", _about(last) if last else [])
             seen = {(c.source, c.start) for t in self.history for c in t.answer.citations}
             return kind, seen if kind else set()
-        asked = [t for t in self.history if content_words(t.answer.query or t.question)]
+        asked = _asked(self.history)
         return (follow_up_kind(question, asked[-1].question) if asked else None), set()
 
     def rewrite(self, question: str) -> str:
@@ -145,16 +145,14 @@ def restated(engine: AnswerEngine, question: str, last: Answer) -> Answer:
         else:
             text = "The last answer quotes no passage" + (": the documents did not answer it." if last.refused else ".")
         return Answer(text, False, (), question=question, query=question, kind="conversational")
-    lead = "Nearest passages (none answered it):" if last.refused else "The last answer comes from:"
-    parts, n = [lead], 0
-    for title in dict.fromkeys(c.title for c in cites):
-        said = []
-        for c in (c for c in cites if c.title == title):
-            n += 1
-            said.append(with_markers(tidy_sentence(normalize(c.quote).text), [n]))
-        date = next((f" ({c.date})" for c in cites if c.title == title and c.date), "")
-        parts.append(f'"{title}"{date}: ' + " ".join(said))
-    ordered = [c for title in dict.fromkeys(c.title for c in cites) for c in cites if c.title == title]
+    titles = list(dict.fromkeys(c.title for c in cites))
+    ordered = [c for title in titles for c in cites if c.title == title]  # by document, numbered as shown
+    said = [with_markers(tidy_sentence(normalize(c.quote).text), [n]) for n, c in enumerate(ordered, 1)]
+    parts = ["Nearest passages (none answered it):" if last.refused else "The last answer comes from:"]
+    for title in titles:
+        mine = [x for x, c in zip(said, ordered, strict=True) if c.title == title]
+        date = next((f" ({c.date})" for c in ordered if c.title == title and c.date), "")
+        parts.append(f'"{title}"{date}: ' + " ".join(mine))
     return Answer("\n\n".join(parts), False, tuple(ordered), question=question, query=question, kind="conversational")
 
 
@@ -162,6 +160,11 @@ def _still_says(engine: AnswerEngine, cite: Citation) -> bool:
     path = engine.retriever.index.path_of(cite.source)
     text = engine.reader.text(path) if path else None
     return text is not None and text[cite.start : cite.end] == cite.quote
+
+
+def _asked(history: Sequence[Turn]) -> list[Turn]:
+    """The turns that asked about something ("???" and "hi" did not): the ones a follow-up points back to."""
+    return [t for t in history if content_words(t.answer.query or t.question)]
 
 
 def _antecedent(question: str, turn: Turn) -> str:
@@ -188,7 +191,7 @@ def rewrite_by_rules(question: str, history: list[Turn]) -> str:
     """Carry the previous turn's names, for an elliptical follow-up its topic, and for one with a pronoun what the
     pronoun most often stands for (the previous short answer, else the names in its first quote) into the query."""
     # the last turn that asked about something ("???" asked about nothing, and follows up nothing: the engine says so)
-    asked = [t for t in history if content_words(t.answer.query or t.question)]
+    asked = _asked(history)
     if not asked or not re.search(r"[^\W_]", question):
         return question
     previous = asked[-1].answer.query or asked[-1].question

@@ -109,13 +109,14 @@ class AnswerEngine:
         kind = kind or question_kind(question)
         if kind.name == "conversational":
             documents = [{"title": d["title"], "date": d["date"]} for d in self.retriever.index.documents().values()]
-            about = {"question": question, "query": question, "mode": mode, "timings_ms": timings, "kind": kind.name}
-            yield from _emit(_answer(conversational_reply(question, documents), [], about, clock))
+            yield from _emit(
+                _answer(conversational_reply(question, documents), [], _base(question, kind, mode, timings), clock)
+            )
             return
         if kind.name == "broad":
             broad = self._broad(kind, question, mode, clock, sources, shown)
             if broad is None and shown:  # "tell me more" when all there is was shown: say so, no passage again
-                yield from _emit(_answer(_all_shown(kind.topic), [], _broad_base(question, kind, mode, timings), clock))
+                yield from _emit(_answer(_all_shown(kind.topic), [], _base(question, kind, mode, timings), clock))
                 return
             if broad:  # nothing about the topic: the usual path answers or refuses
                 yield from _emit(broad)
@@ -268,11 +269,11 @@ class AnswerEngine:
         """The dated sentences of the collection, or of what is about the topic, in the order of their dates; None
         when none gives a date."""
         entries = timeline_choice(self.retriever, topic, 2 * self.settings.retrieval.top_k, sources)
-        shown = {(e.path, e.start): e for e in verified([d.evidence for d in entries], self.reader)}
+        checked = {(e.path, e.start): e for e in verified([d.evidence for d in entries], self.reader)}
         entries = [
-            dataclasses.replace(d, evidence=shown[k])
+            dataclasses.replace(d, evidence=checked[k])
             for d in entries
-            if (k := (d.evidence.path, d.evidence.start)) in shown
+            if (k := (d.evidence.path, d.evidence.start)) in checked
         ]
         if not entries:
             return None
@@ -475,7 +476,8 @@ def _all_shown(topic: str) -> str:
     return f"Nothing more{f' about {topic}' if topic else ''}: every passage found about it has been shown."
 
 
-def _broad_base(question: str, kind: Kind, mode: str, timings: dict[str, float]) -> dict[str, Any]:
+def _base(question: str, kind: Kind, mode: str, timings: dict[str, float]) -> dict[str, Any]:
+    """What an answer that searched nothing for its question says about itself (a greeting's reply, "nothing more")."""
     return {
         "question": question,
         "query": kind.topic or question,
