@@ -44,7 +44,8 @@ def _quote_line(i: int, c: Citation) -> str:
 
 
 def print_answer(answer: Answer, text_shown: bool = False) -> None:
-    if answer.query != answer.question:  # a misspelt name corrected, a follow-up completed from the conversation
+    # a misspelt name corrected, a follow-up completed from the conversation (not a name only capitalised: "cosi")
+    if answer.query.lower() != answer.question.lower():
         print(f"(searched as: {answer.query})")
     if not text_shown:
         print(answer.text)

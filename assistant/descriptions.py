@@ -5,11 +5,11 @@ spokesman for the predominantly Tuareg separatist coalition (CSP-DPA), told AFP"
 News names a person or a body once and says what it is in apposition; the span reader finds those words, but for a
 question this short it is often unsure the sentence answers at all, and its best span may be the name itself. So the
 reader is asked only for a span in a description's place beside the name (``slots``), and one it reads there answers
-whatever the judge's probability, as an acronym spelled out does. Measured on SQuAD dev (``what is X?`` and ``who
-was X?``, each sentence of the question's paragraph that holds X read by the short-answer reader, ``python -m
-evals.descriptions``): v1.1 training articles, 27 of 42 answerable questions answered this way, all rightly; v2.0
-training titles, 21 of 30, all rightly, and 4 of 16 unanswerable ones; v1.1 articles 24-47 (held out), 10 of 38,
-all rightly. A name's abbreviation in brackets ("Engineering News-Record (ENR)") is no description and is not taken.
+whatever the judge's probability, as an acronym spelled out does. Measured on SQuAD dev (``what is X?``, ``who
+was X?`` and ``what was X's job?``, each sentence of the question's paragraph that holds X read by the short-answer
+reader, ``python -m evals.descriptions``): v1.1 training articles, 32 of 49 answerable questions answered this way,
+all rightly; v2.0 training titles, 22 of 31, all rightly, and 4 of 16 unanswerable ones; v1.1 articles 24-47 (held
+out), 13 of 45, 12 rightly ("What was Martin Parry's role in the IPCC?" -> "climate expert", not his co-chair). A name's abbreviation in brackets ("Engineering News-Record (ENR)") is no description and is not taken.
 """
 
 from __future__ import annotations
@@ -33,15 +33,34 @@ MAX_NAME_WORDS = 5
 _ABBREVIATION = re.compile(r"^[A-Z][A-Z0-9&.-]*$")  # "Engineering News-Record (ENR)": the name shortened
 
 
+# what someone does, asked of their name: "What is Ramadane's job?", "What was Robert Watson's role in the IPCC?",
+# "What was the occupation of Joseph Priestley?". Not "title" (of a work) nor "position" after "of" (of the sun).
+_ROLE = re.compile(
+    r"^\s*what(?:'s|\s+(?:is|was|are|were))\s+(?:(?P<x>.+?)['\u2019]s?\s+(?:job|role|occupation|profession|position)\b"
+    r"|the\s+(?:job|occupation|profession)\s+of\s+(?P<y>.+?)\s*\??\s*$)",
+    re.IGNORECASE,
+)
+
+
 def described_asked(question: str) -> str | None:
-    """The name a question asks to describe ("Who is Alexander Ivanov?" -> "Alexander Ivanov"), if it asks that."""
-    match = _ASKED.match(question)
+    """The name a question asks to describe ("Who is Alexander Ivanov?" -> "Alexander Ivanov", "What is
+    Ramadane's job?" -> "Ramadane"), if it asks that."""
+    match = _ROLE.match(question) or _ASKED.match(question)
     if not match:
         return None
+    if match.re is _ROLE:
+        name = (match.group("x") or match.group("y")).strip()
+        return None if _RELATION.search(f" {name} ") or len(name.split()) > MAX_NAME_WORDS else name
     name = match.group("x").strip()
     if _RELATION.search(f" {name} ") or len(name.split()) > MAX_NAME_WORDS or _PRONOUN.match(name):
         return None
     return name
+
+
+def read_as(question: str, name: str) -> str:
+    """The question the reader reads for a description of ``name``: "What is X's job?" as "Who is X?", which is how
+    the reader finds an apposition ("COSI's head, Alexander Ivanov"); on SQuAD's role questions the same answers."""
+    return f"Who is {name}?" if _ROLE.match(question) else question
 
 
 _NAME_BEFORE = re.compile(r"(?:[A-Z][\w'\u2019.-]*\s)+$")  # "El Maouloud " before "Ramadane"

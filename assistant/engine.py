@@ -34,7 +34,7 @@ from .backends.llms import LLM
 from .broad import BUDGET as BROAD_BUDGET
 from .broad import MAX_PER_DOCUMENT, broad_text, collection_choice, conversational_reply, grouped, topic_choice
 from .config import Settings
-from .descriptions import described_asked
+from .descriptions import described_asked, read_as
 from .display import tidy_sentence
 from .errors import AssistantError, BackendUnavailable, BadInput
 from .gate import generate
@@ -121,7 +121,8 @@ class AnswerEngine:
             if broad:  # nothing about the topic: the usual path answers or refuses
                 yield from _emit(broad)
                 return
-        query = self.retriever.correct(clean_question(query, None) if query else question)
+        query, renamed = self.retriever.corrected(clean_question(query, None) if query else question)
+        notes = [_renamed_note(asked, searched) for asked, searched in renamed]
         if not content_words(query):  # "???", "what is the": whatever a search found would be chance
             text = f"There is nothing to search for in {question!r}: {NOTHING_ASKED}"
             timings["total"] = _since(clock)
@@ -162,7 +163,7 @@ class AnswerEngine:
                 yield from _emit(related)
                 return
         if not candidates:
-            yield from _emit(self._refusal(query, evidence, base, clock))
+            yield from _emit(self._refusal(query, evidence, base, clock, notes))
             return
         limit = max_citations or self.settings.retrieval.max_citations
         strong = self.judge.runner_up_ratio if self.judge else CONFLICT_RATIO
@@ -171,9 +172,8 @@ class AnswerEngine:
             cited = verified(conflict[:limit], self.reader)
             if len(cited) > 1:
                 text = "The documents disagree. " + " ".join(attributed(c, i) for i, c in enumerate(cited, 1))
-                yield from _emit(_answer(text, cited, base, clock))
+                yield from _emit(_answer(text, cited, base, clock, notes))
                 return
-        notes: list[str] = []
         best = max(c.score for c in candidates)
         weighed = bool(self.judge) and not defined  # a definition read in the text answers whatever its probability
         if mode == "generative":
@@ -356,7 +356,7 @@ class AnswerEngine:
         if name is None or self.span_reader is None:
             return None
         best = evidence[: self.settings.retrieval.judged_sentences]
-        found = self.span_reader.description(query, name, [e.text for e in best])
+        found = self.span_reader.description(read_as(query, name), name, [e.text for e in best])
         return (best[found[0]], *found[1].range) if found else None
 
     def _verified_or_note(self, chosen: Sequence[Evidence], notes: list[str]) -> list[Evidence]:
@@ -389,6 +389,10 @@ class AnswerEngine:
         text = f"{REFUSAL} No passage in the indexed documents answers this (searched for: {searched})."
         base["timings_ms"]["total"] = _since(clock)
         return Answer(text, True, (), nearest=tuple(citation(c) for c in nearest), notes=tuple(notes), **base)
+
+
+def _renamed_note(asked: str, searched: str) -> str:
+    return f'the documents write no "{asked}": searched for "{searched}", as they write the name'
 
 
 def _unsure_note(weighed_by: str, probability: float, passage: str) -> str:

@@ -9,25 +9,46 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .index import ChunkIndex
-from .words import one_edit_away, stem, terms, typing_errors, words
+from .name_forms import NameForms
+from .text import sentence_spans
+from .words import names, one_edit_away, stem, terms, typing_errors, words
 
-KEYWORD_VERSION = 2  # bump when terms() or the cached fields change, so cached lists are rebuilt
+KEYWORD_VERSION = 3  # bump when terms() or the cached fields change, so cached lists are rebuilt
 MIN_CORRECTED = 5  # shorter words are too often another real word one edit away ("Mari" is not "Mali") ...
 MIN_SLIP_CORRECTED = 4  # ... but "Kidl" or "gren" is still corrected when a typing slip away from a corpus word
 
 
+def named_in(text: str) -> list[str]:
+    """The words ``text`` writes capitalised inside its sentences, as written: the first word of a sentence is
+    capitalised anyway."""
+    return sorted({w for a, b in sentence_spans(text) for w in names(text[a:b])})
+
+
 class KeywordIndex:
     """BM25 (bm25s) over stemmed chunk text, document frequencies for term weights, and the corpus's own words
-    (lower-cased) for spelling correction of questions."""
+    for spelling correction of questions: lower-cased, and the names as the corpus writes them."""
 
-    def __init__(self, ids: Sequence[str], tokens: Sequence[list[str]], lowered: Sequence[list[str]] = ()) -> None:
+    def __init__(
+        self,
+        ids: Sequence[str],
+        tokens: Sequence[list[str]],
+        written: Sequence[list[str]] = (),
+        named: Sequence[list[str]] = (),
+    ) -> None:
         import bm25s
 
         self.ids = list(ids)
         self.tokens = list(tokens)
         self.df = Counter(t for toks in self.tokens for t in set(toks))
         self.vocabulary = set(self.df)
-        self.word_df = Counter(w for ws in lowered for w in ws)
+        self.word_df = Counter(w for ws in written for w in {x.lower() for x in ws})
+        # a name is a word the corpus writes capitalised inside a sentence and never in lower case ("Kidal", "COSI")
+        plain = {w for ws in written for w in ws if w.islower()}
+        forms = Counter(w for ws in named for w in ws if w.lower() not in plain)
+        spelled: dict[str, str] = {}
+        for form, _ in forms.most_common():
+            spelled.setdefault(form.lower(), form)
+        self.names = NameForms(spelled)
         self._bm25 = bm25s.BM25()
         if self.ids:
             self._bm25.index([toks or ["\x00"] for toks in self.tokens], show_progress=False)
@@ -38,20 +59,21 @@ class KeywordIndex:
     @classmethod
     def load_or_build(cls, index: ChunkIndex, cache: Path | None) -> KeywordIndex:
         """Reuse the token lists cached beside the store; stem only chunks added since (ids carry the file hash)."""
-        cached: dict[str, tuple[list[str], list[str]]] = {}
+        cached: dict[str, tuple[list[str], list[str], list[str]]] = {}
         if cache and cache.is_file():
             try:
                 data = json.loads(cache.read_text(encoding="utf-8"))
                 if data.get("version") == KEYWORD_VERSION and data.get("fingerprint") == index.fingerprint:
-                    cached = dict(zip(data["ids"], zip(data["tokens"], data["words"], strict=True), strict=True))
+                    fields = zip(data["tokens"], data["words"], data["names"], strict=True)
+                    cached = dict(zip(data["ids"], fields, strict=True))
             except (ValueError, KeyError, TypeError):
                 cached = {}  # a damaged cache is rebuilt, never trusted
         ids = index.ids()
         missing = [i for i in ids if i not in cached]
         for chunk in index.get(missing):
-            cached[chunk.id] = (terms(chunk.text), sorted({w.lower() for w in words(chunk.text)}))
+            cached[chunk.id] = (terms(chunk.text), sorted(set(words(chunk.text))), named_in(chunk.text))
         ids = [i for i in ids if i in cached]
-        tokens, lowered = [cached[i][0] for i in ids], [cached[i][1] for i in ids]
+        tokens, written, named = ([cached[i][f] for i in ids] for f in range(3))
         if cache and (missing or len(cached) != len(ids) or not cache.is_file()):
             cache.parent.mkdir(parents=True, exist_ok=True)
             partial = cache.with_suffix(".tmp")
@@ -60,11 +82,12 @@ class KeywordIndex:
                 "fingerprint": index.fingerprint,
                 "ids": ids,
                 "tokens": tokens,
-                "words": lowered,
+                "words": written,
+                "names": named,
             }
             partial.write_text(json.dumps(payload), encoding="utf-8")
             partial.replace(cache)  # atomic: a crash leaves the old cache or the new one
-        return cls(ids, tokens, lowered)
+        return cls(ids, tokens, written, named)
 
     def spelling(self, word: str, slips_only: bool = False) -> str | None:
         """The corpus's word (lower case) one edit away from an unknown lower-case ``word``, if there is one: one

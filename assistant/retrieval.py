@@ -11,6 +11,7 @@ from .backends.embeddings import Embedder
 from .backends.finetuned import english_words
 from .index import Chunk, ChunkIndex, parse_chunk_id
 from .keywords import KeywordIndex
+from .name_forms import as_named
 from .text import looks_like_instruction
 from .words import STOPWORDS, asks_for, same_term, stem, terms, words
 
@@ -108,6 +109,12 @@ class Retriever:
             return (better.capitalize() if word[0].isupper() else better) if better else word
 
         return _WORD.sub(fix, query)
+
+    def corrected(self, query: str) -> tuple[str, list[tuple[str, str]]]:
+        """``correct``, then the question's names as the documents write them (``name_forms``), with the names the
+        documents give in another form (asked, searched)."""
+        keywords = self.keywords
+        return as_named(self.correct(query), keywords.names, keywords.word_df, english_words())
 
     def embed_query(self, query: str) -> Vector:
         return self._embedder.embed([query])[0]

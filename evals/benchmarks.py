@@ -143,6 +143,7 @@ def squad(args: argparse.Namespace) -> dict[str, Any]:
     items = left_out(items, docs) if args.left_out else items
     items = reworded(items, docs, random.Random(args.seed)) if args.reworded else items
     items = mistyped_items(items, docs, random.Random(args.seed)) if args.typos else items
+    items = [dataclasses.replace(i, question=i.question.lower()) for i in items] if args.lowercase else items
     write_corpus(BUILD / f"squad{args.version}" / "corpus", docs)
     assistant = assistant_for(f"squad{args.version}", args.judge)
     corpus_dir = assistant.settings.corpus_dir
@@ -155,11 +156,14 @@ def squad(args: argparse.Namespace) -> dict[str, Any]:
         f"SQuAD v{args.version} open retrieval: {len(docs)} paragraphs indexed, {len(items)} questions "
         f"(articles {first}-{last}{', ' + args.titles + ' titles' if titles else ''}, seed {args.seed}"
         f"{', each without its own paragraph' if args.left_out else ''}"
-        f"{', in other words' if args.reworded else ''}{', with a typing slip' if args.typos else ''}), "
+        f"{', in other words' if args.reworded else ''}{', with a typing slip' if args.typos else ''}"
+        f"{', typed in lower case' if args.lowercase else ''}), "
         f"judge {judge}"
     )
     print(table([run]))
-    variant = "".join(f"-{v}" for v in ("left-out", "reworded", "typos") if getattr(args, v.replace("-", "_")))
+    variant = "".join(
+        f"-{v}" for v in ("left-out", "reworded", "typos", "lowercase") if getattr(args, v.replace("-", "_"))
+    )
     report = BUILD / f"squad{args.version}-{args.titles or 'all'}{variant}-report"
     write_reports([run], report, f"SQuAD v{args.version} open retrieval, {len(items)} questions, judge {judge}")
     if args.left_out:  # no question is answerable: no answer to score, no paragraph to find
@@ -370,6 +374,7 @@ def main() -> None:
     p.add_argument("--left-out", action="store_true", help="v1.1: ask each question without its own paragraph")
     p.add_argument("--reworded", action="store_true", help="ask the questions with some words swapped for synonyms")
     p.add_argument("--typos", action="store_true", help="ask the questions with a typing slip in one word")
+    p.add_argument("--lowercase", action="store_true", help="ask the questions all in lower case, as chat is typed")
     p = sub.add_parser("beir")
     p.add_argument("--dataset", default="scifact")
     p.add_argument("--split", default="test")

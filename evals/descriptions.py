@@ -3,7 +3,7 @@
     python -m evals.descriptions        # a few seconds
 
 Each SQuAD question of the form ``assistant.descriptions.described_asked`` recognises ("What was Tymnet?", "Who
-was Warsz?") is read, as the engine reads it, against the sentences of its own paragraph that hold the name: the
+was Warsz?", "What was Brown's job?") is read, as the engine reads it, against the sentences of its own paragraph that hold the name: the
 first whose short-answer span stands beside the name in apposition answers. Printed by split (v1.1 articles 0-23
 and the v2.0 titles of those articles are training data, the rest held out; ../shared/data/README.md): how many
 such questions, how many the rule answers, how many of those rightly (holding a gold answer or F1 >= 0.5), and for
@@ -17,7 +17,7 @@ import re
 from collections import Counter
 
 from assistant.config import Settings
-from assistant.descriptions import described_asked
+from assistant.descriptions import described_asked, read_as
 from assistant.reader import SpanReader
 from assistant.scoring import phrase_right
 from assistant.text import normalize, sentence_spans
@@ -42,7 +42,7 @@ def main() -> None:
                     answers = [a["text"] for a in qa["answers"]]
                     kind = "answerable" if answers else "unanswerable"
                     counts[split, kind] += 1
-                    found = reader.description(qa["question"], name, sentences)
+                    found = reader.description(read_as(qa["question"], name), name, sentences)
                     if found:
                         counts[split, f"{kind} answered"] += 1
                         said = sentences[found[0]][slice(*found[1].range)]

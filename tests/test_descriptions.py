@@ -1,9 +1,10 @@
-"""Descriptions read beside a name for "Who is X?" (fast, text only)."""
+"""Descriptions read beside a name for "Who is X?" and "What is X's job?" (text only, and one end-to-end question)."""
 
 from __future__ import annotations
 
 import pytest
 
+from assistant import Assistant
 from assistant.descriptions import abbreviation, described_asked, mentions, slots
 
 
@@ -19,6 +20,12 @@ from assistant.descriptions import abbreviation, described_asked, mentions, slot
         ("What is Kidal called?", None),
         ("Who is he?", None),  # a follow-up: the name is in the conversation
         ("Who heads COSI?", None),
+        # what someone does asks for the same description
+        ("What is Ramadane's job?", "Ramadane"),
+        ("What was Robert Watson's role in the IPCC?", "Robert Watson"),
+        ("What was the occupation of Joseph Priestley?", "Joseph Priestley"),
+        ("What was the title of Philo's work?", None),  # a work's title is no description of a person
+        ("What was the teacher's role while the child was with them?", None),
     ],
 )
 def test_a_question_asking_what_a_name_is_is_recognised(question: str, name: str | None):
@@ -85,3 +92,9 @@ def test_a_description_is_looked_for_in_its_places_only():
         "an international data network.",
         "international data network.",
     ]
+
+
+def test_what_someone_does_is_answered_by_their_description(real: Assistant):
+    answer = real.ask("What is Alexander Ivanov's job?")
+    assert not answer.refused and answer.short and answer.short.text in ("COSI's head", "COSI\u2019s head")
+    assert "Alexander Ivanov" in answer.citations[0].quote

@@ -204,8 +204,8 @@ def evidence_html(source_text: SourceText, answer: Answer | None, turn: int | No
 
 def _searched_as(answer: Answer) -> str:
     """What was looked up, when it is not the question: a misspelt name corrected ("Kidl"), a follow-up completed
-    from the conversation."""
-    searched = answer.query and answer.query != answer.question and not answer.refused
+    from the conversation; not a name only written as the documents write it ("cosi" searched as "COSI")."""
+    searched = answer.query and answer.query.lower() != answer.question.lower() and not answer.refused
     return f'<p class="hint">Searched as: {html.escape(answer.query)}</p>' if searched else ""
 
 

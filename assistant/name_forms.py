@@ -1,0 +1,84 @@
+"""Names in a question written as the documents write them.
+
+People type names as they know them, not as the article spells them: in lower case ("who heads cosi"), without
+a letter the transliteration has ("Ramadan" for "Ramadane"), with a first name the article leaves out ("Mohamed El
+Maouloud Ramadane") or with its parts run together ("Elmaouloud"). The reader and the search do not care about
+case, but what reads a name does: the names an answer must hold, "who is X?" finding X beside its description.
+So before anything else the question's names are rewritten to the documents' own, and a name shortened to the
+documents' form is said in the answer's notes: the user asked about a fuller name than the documents give.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+
+from .words import STOPWORDS, stem
+
+_WORD = re.compile(r"[A-Za-z]+")
+# a run of capitalised words, one space apart: one name ("Mohamed El Maouloud Ramadane")
+_RUN = re.compile(r"\b[A-Z][A-Za-z]*(?: [A-Z][A-Za-z]*)+\b")
+MIN_PART = 2  # "El" + "Maouloud": the shortest part a run-together name splits into
+
+
+@dataclass(frozen=True)
+class NameForms:
+    """The documents' names: lower case -> as written ("cosi" -> "COSI"), and by their stem."""
+
+    forms: Mapping[str, str]
+    by_stem: Mapping[str, str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_stem", {stem(w): form for w, form in self.forms.items()})
+
+
+def as_named(
+    question: str, names: NameForms, known: Collection[str], english: Collection[str]
+) -> tuple[str, list[tuple[str, str]]]:
+    """``question`` with its names as the documents write them, and the names shortened to the documents' form
+    as (asked, searched) pairs. ``known`` holds every word of the documents (lower case); a word of ``english`` is
+    left as typed ("mali" may be the country or a word of the text)."""
+    forms, by_stem = names.forms, names.by_stem
+
+    def spelled(match: re.Match[str]) -> str:
+        word = match.group(0)
+        lowered = word.lower()
+        if lowered in english or lowered in STOPWORDS:
+            return word
+        if lowered in forms:
+            return forms[lowered]
+        if lowered not in known and stem(lowered) in by_stem:  # "ramadan" for "Ramadane"
+            return by_stem[stem(lowered)]
+        return word
+
+    text = _WORD.sub(spelled, question)
+    shortened: list[tuple[str, str]] = []
+
+    def fitted(match: re.Match[str]) -> str:
+        run = match.group(0).split(" ")
+        if run[-1].lower() not in forms:  # only a name the documents hold can be the one meant
+            return match.group(0)
+        kept: list[str] = []
+        for word in run:
+            lowered = word.lower()
+            if lowered in known or lowered in STOPWORDS:
+                kept.append(word)
+                continue
+            parts = _split(lowered, forms)
+            kept.extend(parts)  # run together ("Elmaouloud"), or a part the documents leave out ("Mohamed")
+        name = " ".join(kept)
+        if name != match.group(0):
+            shortened.append((match.group(0), name))
+        return name
+
+    return _RUN.sub(fitted, text), shortened
+
+
+def _split(word: str, forms: Mapping[str, str]) -> list[str]:
+    """``word`` (lower case) as two names of ``forms`` run together, or nothing."""
+    for i in range(MIN_PART, len(word) - MIN_PART + 1):
+        head, tail = word[:i], word[i:]
+        if head in forms and tail in forms:
+            return [forms[head], forms[tail]]
+    return []
