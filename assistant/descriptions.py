@@ -9,7 +9,8 @@ whatever the judge's probability, as an acronym spelled out does. Measured on SQ
 was X?`` and ``what was X's job?``, each sentence of the question's paragraph that holds X read by the short-answer
 reader, ``python -m evals.descriptions``): v1.1 training articles, 32 of 49 answerable questions answered this way,
 all rightly; v2.0 training titles, 22 of 31, all rightly, and 4 of 16 unanswerable ones; v1.1 articles 24-47 (held
-out), 13 of 45, 12 rightly ("What was Martin Parry's role in the IPCC?" -> "climate expert", not his co-chair). A name's abbreviation in brackets ("Engineering News-Record (ENR)") is no description and is not taken.
+out), 13 of 45, 12 rightly ("What was Martin Parry's role in the IPCC?" -> "climate expert", not his co-chair).
+A name's abbreviation in brackets ("Engineering News-Record (ENR)") is no description and is not taken.
 """
 
 from __future__ import annotations

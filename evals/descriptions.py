@@ -3,11 +3,11 @@
     python -m evals.descriptions        # a few seconds
 
 Each SQuAD question of the form ``assistant.descriptions.described_asked`` recognises ("What was Tymnet?", "Who
-was Warsz?", "What was Brown's job?") is read, as the engine reads it, against the sentences of its own paragraph that hold the name: the
-first whose short-answer span stands beside the name in apposition answers. Printed by split (v1.1 articles 0-23
-and the v2.0 titles of those articles are training data, the rest held out; ../shared/data/README.md): how many
-such questions, how many the rule answers, how many of those rightly (holding a gold answer or F1 >= 0.5), and for
-v2.0 how many unanswerable ones it answers.
+was Warsz?", "What was Brown's job?") is read, as the engine reads it, against the sentences of its own paragraph
+that hold the name: the first whose short-answer span stands beside the name in apposition answers. Printed by
+split (v1.1 articles 0-23 and the v2.0 titles of those articles are training data, the rest held out;
+../shared/data/README.md): how many such questions, how many the rule answers, how many of those rightly (holding
+a gold answer or F1 >= 0.5), and for v2.0 how many unanswerable ones it answers.
 """
 
 from __future__ import annotations

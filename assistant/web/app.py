@@ -60,10 +60,12 @@ def build_app(assistant: Assistant, indexing: BackgroundIndex) -> Any:
         if not message or not message.strip():
             yield history, gr.update(), answers, message, session
             return
+        box_text: Any = ""  # cleared once, as the turn starts: what the user types meanwhile is the next question
         for chat, cards, kept_answers, kept in chat_turn(
             assistant, message, history, session, mode, int(cited), answers, indexing, within
         ):
-            yield chat, cards, kept_answers, "", kept
+            yield chat, cards, kept_answers, box_text, kept
+            box_text = gr.update()
 
     def on_like(data: gr.LikeData, history: list[dict[str, Any]], comment: str, answers: Any) -> str:
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
@@ -169,8 +171,9 @@ def build_app(assistant: Assistant, indexing: BackgroundIndex) -> Any:
         turn_inputs = [box, chatbot, session_state, answers_state, mode, cited, within]
         turn_outputs = [chatbot, cards, answers_state, box, session_state]
         answering: dict[str, Any] = {"show_progress": "minimal", **private}  # no spinner over the question box
-        send.click(turn, turn_inputs, turn_outputs, **answering)
-        box.submit(turn, turn_inputs, turn_outputs, **answering)
+        # a question asked while an answer is still coming is asked next, not dropped (Gradio's default for a click)
+        send.click(turn, turn_inputs, turn_outputs, trigger_mode="always_last", **answering)
+        box.submit(turn, turn_inputs, turn_outputs, trigger_mode="always_last", **answering)
 
         def example_text(picked: gr.SelectData) -> str:
             return str(picked.value["text"])
