@@ -237,9 +237,12 @@ class AnswerEngine:
     ) -> Answer | None:
         """An overview of the collection or of the topic, grouped by document, without the ``shown`` sentences; None
         when nothing (more) is about it."""
-        topic = self.retriever.correct(kind.topic) if kind.topic else ""
+        topic, renamed = self.retriever.corrected(kind.topic) if kind.topic else ("", [])
+        parts = tuple(self.retriever.corrected(p)[0] for p in kind.parts)
+        kind = dataclasses.replace(kind, topic=topic, parts=parts)  # said as the documents write its names
         named = self._named_document(topic, sources) if kind.document else None
         notes = ["broad answers are extractive: the documents' own sentences"] if mode == "generative" else []
+        notes += [_renamed_note(asked, searched) for asked, searched in renamed]
         if kind.timeline:
             dated = self._timeline(kind, question, topic, clock, sources, notes)
             if dated:

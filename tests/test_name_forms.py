@@ -53,3 +53,11 @@ def test_a_question_about_a_person_named_otherwise_is_answered_with_a_note(real:
     assert any('write no "Mohamed Elmaouloud Ramadane"' in n for n in answer.notes)
     lower = real.ask("who is el maouloud ramadan")
     assert not lower.refused and lower.short and lower.short.text.startswith("spokesman") and not lower.notes
+
+
+def test_an_overview_names_its_topic_as_the_documents_write_it(real: Assistant):
+    answer = real.ask("what do the articles say about cosi")
+    assert answer.kind == "broad" and "about COSI:" in answer.text.split("\n")[0]
+    fuller = real.ask("Tell me about Mohamed Elmaouloud Ramadane")
+    assert fuller.kind == "broad" and "about El Maouloud Ramadane:" in fuller.text.split("\n")[0]
+    assert any('write no "Mohamed Elmaouloud Ramadane"' in n for n in fuller.notes)
