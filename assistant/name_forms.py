@@ -20,6 +20,9 @@ _WORD = re.compile(r"[A-Za-z]+")
 # a run of capitalised words, one space apart: one name ("Mohamed El Maouloud Ramadane")
 _RUN = re.compile(r"\b[A-Z][A-Za-z]*(?: [A-Z][A-Za-z]*)+\b")
 MIN_PART = 2  # "El" + "Maouloud": the shortest part a run-together name splits into
+# a name shortened to the documents' form keeps at least two words: a bare surname may be someone else's (on SQuAD,
+# "Where did Yesun Temur die?" read as "Where did Temur die?" was declined: the text writes "Yesün Temür")
+MIN_KEPT = 2
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,7 @@ def as_named(
         if run[-1].lower() not in forms:  # only a name the documents hold can be the one meant
             return match.group(0)
         kept: list[str] = []
+        dropped = False
         for word in run:
             lowered = word.lower()
             if lowered in known or lowered in STOPWORDS:
@@ -67,6 +71,9 @@ def as_named(
                 continue
             parts = _split(lowered, forms)
             kept.extend(parts)  # run together ("Elmaouloud"), or a part the documents leave out ("Mohamed")
+            dropped = dropped or not parts
+        if dropped and len(kept) < MIN_KEPT:  # "Yesun Temur" is not any "Temur" the documents name
+            return match.group(0)
         name = " ".join(kept)
         if name != match.group(0):
             shortened.append((match.group(0), name))
