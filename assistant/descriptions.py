@@ -49,11 +49,8 @@ def described_asked(question: str) -> str | None:
     match = _ROLE.match(question) or _ASKED.match(question)
     if not match:
         return None
-    if match.re is _ROLE:
-        name = (match.group("x") or match.group("y")).strip()
-        return None if _RELATION.search(f" {name} ") or len(name.split()) > MAX_NAME_WORDS else name
-    name = match.group("x").strip()
-    if _RELATION.search(f" {name} ") or len(name.split()) > MAX_NAME_WORDS or _PRONOUN.match(name):
+    name = (match.group("x") or match.groupdict().get("y") or "").strip()
+    if not name or _RELATION.search(f" {name} ") or len(name.split()) > MAX_NAME_WORDS or _PRONOUN.match(name):
         return None
     return name
 
