@@ -33,6 +33,18 @@ def test_a_fuller_or_run_together_name_becomes_the_documents_form_and_says_so():
     assert named("Who is Mohamed Ramadane?")[0] == "Who is Mohamed Ramadane?"  # a bare surname may be another's
 
 
+def test_a_question_in_title_case_cuts_only_the_name():
+    asked = "Who Is Mohamed Elmaouloud Ramadane Of The COSI?"
+    assert named(asked) == (
+        "Who Is El Maouloud Ramadane Of The COSI?",
+        [("Mohamed Elmaouloud Ramadane", "El Maouloud Ramadane")],
+    )
+
+
+def test_part_of_a_hyphenated_word_is_no_name_to_cut():
+    assert named("Did Rewe-Zentrale El Maouloud Ramadane speak?")[1] == []
+
+
 def test_a_name_the_documents_do_not_hold_is_left_as_asked():
     # the run's last word must be a name of the documents: "President Macron" is not a fuller "President"
     assert named("What did President Macron say?") == ("What did President Macron say?", [])
