@@ -79,12 +79,20 @@ def verified(evidence: Sequence[Evidence], reader: SourceReader) -> list[Evidenc
 
 
 _PRONOUN_START = re.compile(r"^[\"']?(it|its|he|his|she|her|they|their|them|this|these|those)\b", re.IGNORECASE)
+# a quote said by a pronoun: '"…turn back because they are not ready," he said.' (the name is in the sentence before)
+_SAID_BY_PRONOUN = re.compile(
+    r"[,.!?][\"”’']*\s*[\"”’']?,?\s*(?:he|she|they)\s+(?:said|says|added|adds|told|continued|went on|explained"
+    r"|noted|warned|stressed|insisted|argued|claimed|declared)\b",
+    re.IGNORECASE,
+)
 
 
 def with_antecedent(ev: Evidence, reader: SourceReader) -> Evidence:
-    """A verified sentence that opens with a pronoun ("It supplies ...") together with the sentence before it,
-    which says what the pronoun stands for; the quote then covers both, still exactly the file's text."""
-    if ev.previous_start < 0 or not _PRONOUN_START.match(ev.text) or "\n" in ev.previous:
+    """A verified sentence that opens with a pronoun ("It supplies ...") or whose quote a pronoun said ('"…," he
+    said.') together with the sentence before it, which says whom or what the pronoun stands for; the quote then
+    covers both, still exactly the file's text."""
+    leans = _PRONOUN_START.match(ev.text) or _SAID_BY_PRONOUN.search(ev.text)
+    if ev.previous_start < 0 or not leans or "\n" in ev.previous:
         return ev
     joined = dataclasses.replace(ev, text=f"{ev.previous} {ev.text}", start=ev.previous_start, previous="")
     return verify(joined, reader) or ev

@@ -6,6 +6,7 @@ way everywhere.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Iterator, Sequence
 
@@ -15,11 +16,12 @@ from .backends.llms import LLM
 from .display import tidy_sentence
 from .engine import AnswerEngine, last_answer
 from .errors import AssistantError
-from .follow_ups import asks_for_more, asks_for_the_source, follow_up_kind
+from .follow_ups import asks_for_more, asks_for_the_source, asks_who_said_it, follow_up_kind
 from .kinds import Kind
 from .prompts import Prompts
+from .reader import shown_span
 from .text import normalize
-from .types import Answer, Citation, Turn
+from .types import Answer, Citation, ShortAnswer, Turn
 from .words import content_words, names, terms
 
 _PRONOUN = re.compile(r"\b(he|she|it|they|them|his|her|hers|its|their|this|that|these|those|there|then|him)\b", re.I)
@@ -64,8 +66,11 @@ class ChatSession:
     ) -> Iterator[str | Answer]:
         """As ``AnswerEngine.stream``, the follow-up searched as rewritten from this conversation."""
         last = self.history[-1].answer if self.history else None
-        if last and asks_for_the_source(question):  # "which article says that?": the last answer's passages again
-            answer = restated(self._engine(), question, last)
+        if last and (asks_for_the_source(question) or asks_who_said_it(question)):
+            # "which article says that?": the last answer's passages again; "who said that?": whose words they are
+            engine = self._engine()
+            answer = restated(engine, question, last)
+            answer = said_by(engine, answer) if asks_who_said_it(question) else answer
             self.history.append(Turn(question, answer))
             yield answer.text
             yield answer
@@ -154,6 +159,33 @@ def restated(engine: AnswerEngine, question: str, last: Answer) -> Answer:
         date = next((f" ({c.date})" for c in ordered if c.title == title and c.date), "")
         parts.append(f'"{title}"{date}: ' + " ".join(mine))
     return Answer("\n\n".join(parts), False, tuple(ordered), question=question, query=question, kind="conversational")
+
+
+WHO_SAID = "Who said this?"
+# a passage that says whose words it gives
+_ATTRIBUTED = re.compile(
+    r"\b(?:said|says|told|tells|added|adds|declared|stated|quoted|according to|claimed|claims|announced|wrote"
+    r"|confirmed|reported|accused|critici[sz]ed|warned|insisted|argued|explained)\b",
+    re.IGNORECASE,
+)
+
+
+def said_by(engine: AnswerEngine, restated: Answer) -> Answer:
+    """A restated answer with the speaker of its first quote said first, as the span reader reads it for "Who said
+    this?" ('"…," El Maouloud Ramadane, spokesman for …, told AFP.' -> El Maouloud Ramadane); unchanged when the
+    reader is unsure or reads a pronoun."""
+    first = restated.citations[0] if restated.citations and not restated.refused else None
+    if first is None or not _ATTRIBUTED.search(first.quote):  # "21 people were killed…" is said by no one in it
+        return restated
+    span = engine.span_reader.spans(WHO_SAID, [first.quote])[0] if first and engine.span_reader else None
+    if first is None or span is None or not shown_span(span, first.quote):
+        return restated
+    name = first.quote[span.start : span.end]
+    if not name[:1].isupper() or not terms(name) or _PRONOUN.fullmatch(name):
+        return restated
+    short = ShortAnswer(name, first.source, first.start + span.start, first.start + span.end)
+    text = f"{name} [1]\n\n{restated.text}"
+    return dataclasses.replace(restated, text=text, short=short)
 
 
 def _still_says(engine: AnswerEngine, cite: Citation) -> bool:

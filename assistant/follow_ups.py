@@ -67,6 +67,20 @@ _SOURCE_ASKED = re.compile(
 )
 
 
+# a follow-up asking who said what the last answer quotes: "who said that?", "who claimed so?", "whose words are these?"
+_WHO_SAID = re.compile(
+    r"^(?:(?:and|but|so|ok(?:ay)?),?\s+)?(?:who (?:said|says|claimed|claims|stated|states|declared|told \w+)"
+    r"(?: (?:that|so|this|it))?|whose (?:words|claim|quote|statement) (?:is|are|was|were) (?:that|this|these|those)"
+    r"|who (?:is|was) (?:quoted|speaking|talking)(?: there| here)?)[\s?.!]*$",
+    re.IGNORECASE,
+)
+
+
+def asks_who_said_it(question: str) -> bool:
+    """A follow-up asking whose words the last answer quotes: "Who said that?", "Who claimed so?"."""
+    return bool(_WHO_SAID.match(" ".join(question.split())))
+
+
 def asks_for_the_source(question: str) -> bool:
     """A follow-up asking where the last answer comes from: "Which article says that?", "Source?", "Are you sure?"."""
     return bool(_SOURCE_ASKED.match(" ".join(question.split())))

@@ -101,7 +101,7 @@ class SpanReader:
             start, end = listed(best.text, span.start, span.end)
             span = dataclasses.replace(span, start=start, end=end)
         said = set(terms(best.text[span.start : span.end]))
-        if not _shown(span, best.text) or (antecedent and said <= set(terms(antecedent))):
+        if not shown_span(span, best.text) or (antecedent and said <= set(terms(antecedent))):
             return None
         return phrase_in(best, span.start, span.end, source)
 
@@ -133,7 +133,7 @@ def _named_as(question: str, name: str, written: str) -> str:
     return re.sub(rf"\b{re.escape(name)}\b", lambda _: written, question, count=1, flags=re.IGNORECASE)
 
 
-def _shown(span: Span, sentence: str) -> bool:
+def shown_span(span: Span, sentence: str) -> bool:
     """Whether a span may be said as a short answer: not most of its sentence (then the quote is the answer), and
     read with enough confidence."""
     return span.end - span.start <= SHORT_SHARE * len(sentence) and span.probability >= SHORT_CONFIDENCE

@@ -3,13 +3,16 @@
     python -m evals.benchmarks squad --version 1.1 --articles 24-47 --limit 1000
     python -m evals.benchmarks squad --version 2.0 --limit 1000
     python -m evals.benchmarks squad --version 1.1 --articles 24-47 --limit 1000 --left-out
+    python -m evals.benchmarks squad --version 2.0 --titles heldout --follow-ups
     python -m evals.benchmarks beir --split test [--baseline]
 
 Each paragraph (SQuAD) or abstract (BEIR) becomes a file of its own, ingested through the normal pipeline
 into an index under build/bench/ (re-runs reuse it: unchanged files are skipped). Questions are asked
 against the whole index, so the gold paragraph must be found among all of them. With ``--left-out``, each v1.1
 question is asked without its own paragraph (the search leaves that file out, as "ask within chosen files" does),
-so the documents do not answer it: questions whose answer another paragraph also holds are dropped.
+so the documents do not answer it: questions whose answer another paragraph also holds are dropped. With
+``--follow-ups``, consecutive questions of a paragraph are asked as a conversation, the second naming what the two
+share "it" (``evals.conversations``), beside the same second questions asked as written.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from typing import Any
 
 from assistant import Assistant, IndexMismatch, Settings
 from assistant.eval_engines import cross_check
-from assistant.evaluation import AssistantSystem, GoldItem, evaluate
+from assistant.evaluation import AssistantSystem, Dialogue, GoldItem, evaluate
 from assistant.exports import read_back_trec, trec_qrels, trec_run
 from assistant.reports import file_name, table, write_reports
 from assistant.scoring import auc, ndcg, normalize_answer
@@ -138,6 +141,8 @@ def squad(args: argparse.Namespace) -> dict[str, Any]:
                         "unanswerable" if impossible else "squad",
                     )
                 )
+    if args.follow_ups:
+        return follow_ups(args, data, docs, titles)
     random.Random(args.seed).shuffle(items)
     items = items[: args.limit] if args.limit else items
     items = left_out(items, docs) if args.left_out else items
@@ -190,6 +195,46 @@ def squad(args: argparse.Namespace) -> dict[str, Any]:
             f"answerable-vs-unanswerable AUC of the best sentence's score {best_score_auc(run):.3f}"
         )
     return run
+
+
+def follow_ups(
+    args: argparse.Namespace, data: list[dict[str, Any]], docs: dict[str, tuple[str, str]], titles: set[str]
+) -> dict[str, Any]:
+    """Two-turn conversations (``evals.conversations``): each follow-up asked after its first question, and the
+    same question asked alone as SQuAD wrote it, in one run."""
+    from .conversations import pairs
+
+    first, last = (int(x) for x in args.articles.split("-")) if args.articles else (0, len(data) - 1)
+    made = pairs(data[: last + 1], titles, paragraph_name, random.Random(args.seed))
+    made = [p for p in made if int(p.source[1:3]) >= first][: args.limit or None]
+    written = [GoldItem(p.id, p.written, p.answers, (p.source,), bool(p.answers), p.shared) for p in made]
+    dialogues = [Dialogue(p.id, ((p.first, p.first_answers), (p.follow_up, p.answers))) for p in made]
+    write_corpus(BUILD / f"squad{args.version}" / "corpus", docs)
+    assistant = assistant_for(f"squad{args.version}", args.judge)
+    run = evaluate(AssistantSystem(assistant, "extractive"), written, dialogues, assistant.settings.corpus_dir)
+    turns = {r["id"].removesuffix(".2"): r for r in run["dialogue_turns"] if r["kind"] == "follow-up"}
+    print(
+        f"SQuAD v{args.version} open retrieval: {len(made)} two-turn conversations "
+        f"({sum(p.shared == 'subject' for p in made)} on the first question's subject, the others on its answer; "
+        f"{sum(not p.answers for p in made)} follow-ups unanswerable), seed {args.seed}"
+    )
+    for label, rows in (("asked alone as written", run["results"]), ("asked as follow-ups", list(turns.values()))):
+        for shared in ("subject", "answer", None):
+            kept = [r for r in rows if shared is None or _shared(made, r) == shared]
+            answerable = [r for r in kept if r["answerable"]]
+            unanswerable = [r for r in kept if not r["answerable"]]
+            print(
+                f"{label:24} {shared or 'all':8} n={len(kept):4}  contained "
+                f"{sum(r['contained'] for r in answerable) / max(1, len(answerable)):.3f}  answerable declined "
+                f"{sum(r['answer']['refused'] for r in answerable) / max(1, len(answerable)):.3f}  unanswerable "
+                f"declined {sum(r['answer']['refused'] for r in unanswerable) / max(1, len(unanswerable)):.3f}"
+            )
+    return run
+
+
+def _shared(made: list[Any], row: dict[str, Any]) -> str:
+    own = row["id"].removesuffix(".2")
+    return next(p.shared for p in made if p.id == own)
 
 
 def _figures(figures: dict[str, Any]) -> str:
@@ -375,6 +420,7 @@ def main() -> None:
     p.add_argument("--reworded", action="store_true", help="ask the questions with some words swapped for synonyms")
     p.add_argument("--typos", action="store_true", help="ask the questions with a typing slip in one word")
     p.add_argument("--lowercase", action="store_true", help="ask the questions all in lower case, as chat is typed")
+    p.add_argument("--follow-ups", action="store_true", help="ask questions as follow-ups naming their subject 'it'")
     p = sub.add_parser("beir")
     p.add_argument("--dataset", default="scifact")
     p.add_argument("--split", default="test")

@@ -216,6 +216,20 @@ def test_which_article_says_that_restates_the_last_answer_s_passages(real: Assis
     assert chat.ask("source?").text == "The last answer quotes no passage."
 
 
+def test_who_said_that_names_whose_words_the_last_answer_quotes(real: Assistant):
+    chat = real.chat()
+    reason = chat.ask("Why did the convoy turn back?")
+    # '"…not ready for another venture," he said.' is shown with the sentence before, which says who he is
+    assert "El Maouloud Ramadane" in reason.text and "not ready" in reason.text, reason.text
+    said = chat.ask("who said so?")
+    assert said.short and said.short.text == "El Maouloud Ramadane", said.text
+    assert said.text.startswith("El Maouloud Ramadane [1]") and said.citations == reason.citations
+    assert_verified(said)
+    chat.ask("How many children were killed in Tinzaouaten?")
+    unsaid = chat.ask("Who said that?")  # the passage says whom it counts, not who counted
+    assert unsaid.short is None and unsaid.text.startswith("The last answer comes from:"), unsaid.text
+
+
 def test_tell_me_more_shows_what_the_conversation_has_not_seen(real: Assistant):
     chat = real.chat()
     first = chat.ask("Who heads COSI?")

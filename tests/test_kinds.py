@@ -262,6 +262,22 @@ def test_a_pronoun_sentence_is_shown_with_the_one_before_and_the_quote_still_mat
 
 
 @pytest.mark.parametrize(
+    ("sentence", "leans"),
+    [
+        ('"But this time they have had to give up," he said.', True),
+        ("\u201dThey were halfway there\u201d, he added.", True),
+        ("The army, they said, had left.", True),
+        ("Ivanov said the troops had done their duty.", False),  # the name is there
+        ("He said so.", False),  # opens with a pronoun: the other rule's
+    ],
+)
+def test_a_quote_a_pronoun_said_leans_on_the_sentence_before(sentence: str, leans: bool):
+    from assistant.answer import _SAID_BY_PRONOUN
+
+    assert bool(_SAID_BY_PRONOUN.search(sentence)) is leans
+
+
+@pytest.mark.parametrize(
     ("sentence", "shown"),
     [
         (
@@ -377,3 +393,21 @@ def test_asking_where_the_last_answer_comes_from_is_recognised(question: str, as
     from assistant.follow_ups import asks_for_the_source
 
     assert asks_for_the_source(question) is asked
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("who said so?", True),
+        ("Who said that", True),
+        ("And who claimed that?", True),
+        ("Whose words are these?", True),
+        ("Who is quoted here?", True),
+        ("Who said the convoy turned back?", False),  # asks about a fact of its own
+        ("Who said what about the war?", False),
+    ],
+)
+def test_asking_who_said_the_last_answer_is_recognised(question: str, asked: bool):
+    from assistant.follow_ups import asks_who_said_it
+
+    assert asks_who_said_it(question) is asked

@@ -1,0 +1,114 @@
+"""Two-turn conversations made from SQuAD: a question, then the next question asked of the same paragraph with the
+name the two share said as a pronoun ("What river did Genghis Khan cross?", then "Where did Genghis Khan die?"
+asked as "Where did he die?").
+
+People in a chat name a thing once and then say "it"; SQuAD's questions were written one at a time and each
+names what it asks about. Saying the shared name as a pronoun makes the second question a follow-up that only
+the conversation can complete, while its gold answers (or, in v2.0, its having none) stay as SQuAD wrote them.
+The name is shared with the first question ("subject": the conversation stays on it) or only with the first
+question's answer ("answer": the conversation moves on to what was just answered). Comparing the follow-ups
+with the same questions asked as written measures what the conversation costs.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from assistant.words import STOPWORDS
+
+# a run of capitalised words ("Genghis Khan", "the Yuan dynasty" is only "Yuan"), not the question's first word
+_NAME = re.compile(r"(?<![\w'])(?:the\s+)?((?:[A-Z][\w\-]*)(?:\s+(?:of\s+)?[A-Z][\w\-]*)*)(?P<own>'s)?")
+_PERSON_ASKED = re.compile(r"^\s*who\b", re.IGNORECASE)
+_NOT_ALONE = {"a", "an", "and", "or", "multiple", "many", "some"}  # a name said after these is a modifier or a part
+_AUXILIARIES = {"did", "does", "do", "was", "is", "were", "are", "has", "had", "have", "can", "could", "will", "would"}
+_ADJECTIVE = re.compile(r"(?:ic|an|ese|ish|ern|ean)$")  # "Germanic", "Chinese", "Western", "Peruvian"
+MIN_WORDS = 3  # a follow-up shorter than this ("Who was it?") asks nothing the pair can score
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One conversation: the first question and its answers, then the follow-up, as asked and as written."""
+
+    id: str
+    first: str
+    first_answers: tuple[str, ...]
+    follow_up: str
+    written: str
+    answers: tuple[str, ...]  # empty: the documents do not answer it (SQuAD v2.0)
+    shared: str  # "subject" or "answer"
+    source: str
+
+
+def as_follow_up(question: str, first: str, first_answers: Sequence[str]) -> tuple[str, str] | None:
+    """``question`` with the first name it shares with ``first`` (or else with one of its answers) said as a
+    pronoun, and which it shared; None when they share none."""
+    for shared, where in (("subject", [first]), ("answer", list(first_answers))):
+        for match in _NAME.finditer(question):
+            name = match.group(1)
+            before = question[: match.start()].split()
+            after = question[match.end() :].split()
+            if not before or before[-1].lower() in _NOT_ALONE or before[-1].startswith('"') or after[:1] == ["and"]:
+                continue  # the question's first word; "a Gaussian integer", "Meuse and Waal", a quoted title
+            # "the Rhine basin", "Fresno architects", "did the Germanic tribes claim": the name qualifies a noun
+            # (after "did", "is"… a verb follows a subject: "did the Rhine change" unless the name reads as an
+            # adjective)
+            nouns = bool(after) and after[0][:1].islower() and after[0].lower() not in STOPWORDS
+            subject = before[-1].lower() in _AUXILIARIES and not _ADJECTIVE.search(name)
+            if (nouns and not subject) or after[:1] and after[0].endswith("'s"):
+                continue
+            if not any(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text) for text in where):
+                continue
+            person = shared == "answer" and bool(_PERSON_ASKED.match(first))
+            pronoun = ("his" if person else "its") if match.group("own") else ("him" if person else "it")
+            if not match.group("own") and person and not _object(question, match.start()):
+                pronoun = "he"
+            said = f"{question[: match.start()]}{pronoun}{question[match.end() :]}"
+            said = " ".join(said.split())
+            if len(said.split()) >= MIN_WORDS:
+                return said, shared
+    return None
+
+
+def _object(question: str, start: int) -> bool:
+    """Whether the name at ``start`` follows a verb or preposition (then "him", else "he")."""
+    before = question[:start].split()
+    return bool(before) and before[-1].lower() not in {"did", "does", "was", "is", "were", "has", "had", "and"}
+
+
+def pairs(data: Sequence[dict[str, Any]], titles: set[str], name_of: Any, rng: random.Random) -> list[Pair]:
+    """Every follow-up ``as_follow_up`` can make from consecutive questions of a paragraph of ``titles`` whose first
+    question has an answer, shuffled by ``rng``; ``name_of(article, paragraph)`` names the paragraph's file."""
+    out = []
+    for a, article in enumerate(data):
+        if titles and article["title"] not in titles:
+            continue
+        for p, paragraph in enumerate(article["paragraphs"]):
+            qas = paragraph["qas"]
+            for first, second in zip(qas, qas[1:], strict=False):
+                first_answers = tuple(dict.fromkeys(x["text"] for x in first["answers"]))
+                if first.get("is_impossible") or not first_answers:
+                    continue
+                made = as_follow_up(second["question"], first["question"], first_answers)
+                if made is None:
+                    continue
+                answers = (
+                    () if second.get("is_impossible") else tuple(dict.fromkeys(x["text"] for x in second["answers"]))
+                )
+                out.append(
+                    Pair(
+                        second["id"],
+                        first["question"],
+                        first_answers,
+                        made[0],
+                        second["question"],
+                        answers,
+                        made[1],
+                        f"{name_of(a, p)}.txt",
+                    )
+                )
+    rng.shuffle(out)
+    return out
