@@ -22,7 +22,7 @@ from .prompts import Prompts
 from .reader import shown_span
 from .text import normalize
 from .types import Answer, Citation, ShortAnswer, Turn
-from .words import content_words, names, terms
+from .words import content_words, named_things, names, terms
 
 _PRONOUN = re.compile(r"\b(he|she|it|they|them|his|her|hers|its|their|this|that|these|those|there|then|him)\b", re.I)
 _LEAD = re.compile(r"^(and|what about|how about)\b", re.I)
@@ -216,7 +216,9 @@ def _about(turn: Turn) -> list[str]:
     asked = turn.answer.query or turn.question
     short = turn.answer.short.text if turn.answer.short else ""
     carried = [short] if short and len(short.split()) <= MAX_CARRIED_ANSWER_WORDS else []
-    return list(dict.fromkeys(names(asked) + carried)) or [" ".join(content_words(asked))]
+    quoted = " ".join(c.quote for c in turn.answer.citations)
+    named = [n for n in named_things(asked, quoted) if not any(n != c and n in c for c in carried)]
+    return list(dict.fromkeys(named + carried)) or [" ".join(content_words(asked))]
 
 
 def rewrite_by_rules(question: str, history: list[Turn]) -> str:

@@ -148,6 +148,41 @@ def names(text: str, common: Collection[str] = ()) -> list[str]:
     return found
 
 
+def named_things(query: str, written: str = "") -> list[str]:
+    """What a query names, as whole names: runs of capitalised words after its first word ("Who is El Maouloud
+    Ramadane?" -> "El Maouloud Ramadane"); in the words a follow-up's rewrite carried in, which stand side by side
+    whether or not they were, only those that ``written`` (the passages they came from) also writes together:
+    "(COSI Alexander Ivanov)" -> "COSI", "Alexander Ivanov"."""
+    carried = _CARRIED.search(query)
+    end = carried.start() if carried else len(query)
+    runs: list[tuple[list[str], int]] = []
+    last = -1
+    for i, match in enumerate(_WORD.finditer(query)):
+        word = match.group(0)
+        if i == 0 or not word[0].isupper() or not terms(word):
+            continue
+        joined = runs and query[last : match.start()].isspace() and (match.start() < end) == (runs[-1][1] < end)
+        if joined:
+            runs[-1][0].append(word)
+        else:
+            runs.append(([word], match.start()))
+        last = match.end()
+    found: list[str] = []
+    for run, start in runs:
+        if start < end:
+            found.append(" ".join(run))
+            continue
+        part = [run[0]]
+        for word in run[1:]:
+            if " ".join([*part, word]) in written:
+                part.append(word)
+            else:
+                found.append(" ".join(part))
+                part = [word]
+        found.append(" ".join(part))
+    return list(dict.fromkeys(found))
+
+
 def content_words(text: str) -> list[str]:
     """The words of a text that carry meaning, in their own spelling, once each (names carried along included)."""
     base = _CARRIED.sub(r" \1", text)

@@ -230,6 +230,17 @@ def test_who_said_that_names_whose_words_the_last_answer_quotes(real: Assistant)
     assert unsaid.short is None and unsaid.text.startswith("The last answer comes from:"), unsaid.text
 
 
+def test_tell_me_more_about_a_person_searches_the_whole_name(real: Assistant):
+    chat = real.chat()
+    chat.ask("Who is El Maouloud Ramadane?")
+    more = chat.ask("tell me more")
+    assert more.query == "El Maouloud Ramadane" and more.citations, more.text  # not "El and Maouloud and Ramadane"
+    chat.reset()
+    chat.ask("Who heads COSI?")
+    chat.ask("What did he say?")
+    assert chat.ask("tell me more about him").query == "COSI and Alexander Ivanov"
+
+
 def test_tell_me_more_shows_what_the_conversation_has_not_seen(real: Assistant):
     chat = real.chat()
     first = chat.ask("Who heads COSI?")

@@ -411,3 +411,23 @@ def test_asking_who_said_the_last_answer_is_recognised(question: str, asked: boo
     from assistant.follow_ups import asks_who_said_it
 
     assert asks_who_said_it(question) is asked
+
+
+@pytest.mark.parametrize(
+    ("query", "written", "named"),
+    [
+        ("Who is El Maouloud Ramadane?", "", ["El Maouloud Ramadane"]),
+        ("Who heads COSI?", "", ["COSI"]),
+        (
+            "What did he say? (heads COSI Alexander Ivanov)",
+            "COSI's head, Alexander Ivanov, was quoted",
+            ["COSI", "Alexander Ivanov"],  # carried side by side; the passage writes them apart
+        ),
+        ("What did he say? (COSI Alexander Ivanov)", "", ["COSI", "Alexander", "Ivanov"]),
+        ("Did Mali and Burkina Faso (Niger) agree?", "", ["Mali", "Burkina Faso", "Niger"]),
+    ],
+)
+def test_what_a_question_names_is_read_as_whole_names(query: str, written: str, named: list[str]):
+    from assistant.words import named_things
+
+    assert named_things(query, written) == named
