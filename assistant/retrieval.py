@@ -13,7 +13,7 @@ from .index import Chunk, ChunkIndex, parse_chunk_id
 from .keywords import KeywordIndex
 from .name_forms import as_named
 from .text import looks_like_instruction
-from .words import STOPWORDS, asks_for, same_term, stem, terms, words
+from .words import STOPWORDS, asks_for, folded, same_term, stem, terms, words
 
 Vector = list[float]
 _WORD = re.compile(r"[A-Za-z]+")
@@ -286,7 +286,7 @@ class Retriever:
         common = max(2.0, COMMON_SHARE * len(self.keywords))
         out = []
         for i, word in enumerate(words(question)):
-            lowered = word.lower().replace("'", "")
+            lowered = folded(word).replace("'", "")  # as ``terms`` reads it: "Börte" is the documents' "borte"
             if lowered in STOPWORDS:
                 continue
             # the first word is capitalised anyway ("Describe ..."), so only later capitals mark a name

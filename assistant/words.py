@@ -9,6 +9,7 @@ in their own spelling (for showing what was searched and for carrying names into
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Collection
 from functools import lru_cache
 
@@ -81,7 +82,8 @@ IRREGULAR = {
 QUANTITY_CUES = ("how many", "how much", "what number", "how long", "how far", "what percentage")
 TIME_CUES = ("when ", "in what year", "in which year", "what year", "since when", "since which year", "what date")
 _LEAD_IN = re.compile(r"^\s*(?:and|so|but|then|also)\b[\s,]*", re.I)
-_WORD = re.compile(r"[A-Za-z0-9]+(?:[-'][A-Za-z0-9]+)*")
+# letters of any alphabet ("Yesün Temür", "Fußach"), digits, inner hyphens and apostrophes
+_WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
 _CARRIED = re.compile(r"\s*\((.*)\)\s*$")  # "question (names carried from an earlier turn)"
 
 
@@ -102,9 +104,16 @@ def stem(word: str) -> str:
     return str(_stemmer().stemWord(IRREGULAR.get(word, word)))
 
 
+def folded(word: str) -> str:
+    """A word lower-cased without its accents, as people often type a name: "Yesün" -> "yesun", "Fußach" ->
+    "fussach"."""
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def terms(text: str) -> list[str]:
-    """Lower-cased, stemmed content words (stopwords dropped)."""
-    kept = [w.lower().replace("'", "") for w in words(text)]
+    """Lower-cased, stemmed content words without accents (stopwords dropped): "Temür" and "Temur" are one term."""
+    kept = [folded(w).replace("'", "") for w in words(text)]
     return list(_stemmer().stemWords([IRREGULAR.get(w, w) for w in kept if w not in STOPWORDS]))
 
 
