@@ -205,20 +205,29 @@ def follow_ups(
     from .conversations import pairs
 
     first, last = (int(x) for x in args.articles.split("-")) if args.articles else (0, len(data) - 1)
-    made = pairs(data[: last + 1], titles, paragraph_name, random.Random(args.seed))
+    made = pairs(data[: last + 1], titles, paragraph_name, random.Random(args.seed), args.turns)
     made = [p for p in made if int(p.source[1:3]) >= first][: args.limit or None]
     written = [GoldItem(p.id, p.written, p.answers, (p.source,), bool(p.answers), p.shared) for p in made]
     dialogues = [Dialogue(p.id, ((p.first, p.first_answers), (p.follow_up, p.answers))) for p in made]
+    # in conversations of three, the same last question also asked after a second follow-up
+    first_turns = {p.id: (p.first, p.first_answers) for p in made}
+    for p in made:
+        if p.middle:
+            dialogues.append(Dialogue(f"{p.id}~3", (first_turns[p.id], p.middle, (p.follow_up, p.answers))))
     write_corpus(BUILD / f"squad{args.version}" / "corpus", docs)
     assistant = assistant_for(f"squad{args.version}", args.judge)
     run = evaluate(AssistantSystem(assistant, "extractive"), written, dialogues, assistant.settings.corpus_dir)
-    turns = {r["id"].removesuffix(".2"): r for r in run["dialogue_turns"] if r["kind"] == "follow-up"}
+    last_turns = [r for r in run["dialogue_turns"] if r["id"].endswith((".2", "~3.3")) and "~3.2" not in r["id"]]
+    second = [dict(r, id=r["id"].removesuffix(".2")) for r in last_turns if not r["id"].endswith("~3.3")]
+    third = [dict(r, id=r["id"].removesuffix("~3.3")) for r in last_turns if r["id"].endswith("~3.3")]
     print(
-        f"SQuAD v{args.version} open retrieval: {len(made)} two-turn conversations "
+        f"SQuAD v{args.version} open retrieval: {len(made)} conversations of {args.turns} turns "
         f"({sum(p.shared == 'subject' for p in made)} on the first question's subject, the others on its answer; "
         f"{sum(not p.answers for p in made)} follow-ups unanswerable), seed {args.seed}"
     )
-    for label, rows in (("asked alone as written", run["results"]), ("asked as follow-ups", list(turns.values()))):
+    rounds = [("asked alone as written", run["results"]), ("asked as follow-ups", second)]
+    rounds += [("asked third, after another", third)] if third else []
+    for label, rows in rounds:
         for shared in ("subject", "answer", None):
             kept = [r for r in rows if shared is None or _shared(made, r) == shared]
             answerable = [r for r in kept if r["answerable"]]
@@ -233,8 +242,7 @@ def follow_ups(
 
 
 def _shared(made: list[Any], row: dict[str, Any]) -> str:
-    own = row["id"].removesuffix(".2")
-    return next(p.shared for p in made if p.id == own)
+    return next(p.shared for p in made if p.id == row["id"])
 
 
 def _figures(figures: dict[str, Any]) -> str:
@@ -421,6 +429,7 @@ def main() -> None:
     p.add_argument("--typos", action="store_true", help="ask the questions with a typing slip in one word")
     p.add_argument("--lowercase", action="store_true", help="ask the questions all in lower case, as chat is typed")
     p.add_argument("--follow-ups", action="store_true", help="ask questions as follow-ups naming their subject 'it'")
+    p.add_argument("--turns", type=int, choices=[2, 3], default=2, help="with --follow-ups: conversations this long")
     p = sub.add_parser("beir")
     p.add_argument("--dataset", default="scifact")
     p.add_argument("--split", default="test")

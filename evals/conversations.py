@@ -41,6 +41,7 @@ class Pair:
     answers: tuple[str, ...]  # empty: the documents do not answer it (SQuAD v2.0)
     shared: str  # "subject" or "answer"
     source: str
+    middle: tuple[str, tuple[str, ...]] | None = None  # in a conversation of three: the follow-up asked between
 
 
 def as_follow_up(question: str, first: str, first_answers: Sequence[str]) -> tuple[str, str] | None:
@@ -79,36 +80,46 @@ def _object(question: str, start: int) -> bool:
     return bool(before) and before[-1].lower() not in {"did", "does", "was", "is", "were", "has", "had", "and"}
 
 
-def pairs(data: Sequence[dict[str, Any]], titles: set[str], name_of: Any, rng: random.Random) -> list[Pair]:
+def pairs(
+    data: Sequence[dict[str, Any]], titles: set[str], name_of: Any, rng: random.Random, turns: int = 2
+) -> list[Pair]:
     """Every follow-up ``as_follow_up`` can make from consecutive questions of a paragraph of ``titles`` whose first
-    question has an answer, shuffled by ``rng``; ``name_of(article, paragraph)`` names the paragraph's file."""
+    question has an answer, shuffled by ``rng``; ``name_of(article, paragraph)`` names the paragraph's file. With
+    ``turns=3``, three consecutive questions, the second and the third each made a follow-up of the first (the
+    third's words a conversation of three piles up: "What did he say? (Genghis Khan …)", then its own)."""
     out = []
     for a, article in enumerate(data):
         if titles and article["title"] not in titles:
             continue
         for p, paragraph in enumerate(article["paragraphs"]):
             qas = paragraph["qas"]
-            for first, second in zip(qas, qas[1:], strict=False):
-                first_answers = tuple(dict.fromkeys(x["text"] for x in first["answers"]))
-                if first.get("is_impossible") or not first_answers:
+            for window in zip(*(qas[i:] for i in range(turns)), strict=False):
+                first, last = window[0], window[-1]
+                first_answers = _answers(first)
+                if not first_answers:
                     continue
-                made = as_follow_up(second["question"], first["question"], first_answers)
-                if made is None:
+                made = [as_follow_up(q["question"], first["question"], first_answers) for q in window[1:]]
+                if any(m is None for m in made):
                     continue
-                answers = (
-                    () if second.get("is_impossible") else tuple(dict.fromkeys(x["text"] for x in second["answers"]))
-                )
+                middle = (made[0][0], _answers(window[1])) if turns == 3 and made[0] else None
+                said, shared = made[-1] or ("", "")
                 out.append(
                     Pair(
-                        second["id"],
+                        last["id"],
                         first["question"],
                         first_answers,
-                        made[0],
-                        second["question"],
-                        answers,
-                        made[1],
+                        said,
+                        last["question"],
+                        _answers(last),
+                        shared,
                         f"{name_of(a, p)}.txt",
+                        middle,
                     )
                 )
     rng.shuffle(out)
     return out
+
+
+def _answers(qa: dict[str, Any]) -> tuple[str, ...]:
+    """A question's gold answers; none for SQuAD v2.0's unanswerable ones."""
+    return () if qa.get("is_impossible") else tuple(dict.fromkeys(x["text"] for x in qa["answers"]))

@@ -54,3 +54,15 @@ def test_pairs_are_consecutive_questions_of_a_paragraph_whose_first_has_an_answe
     assert second.follow_up == "Where does it turn north?" and second.answers == ("Basel",)
     assert second.written == "Where does the Rhine turn north?" and second.source == "a0p0.txt"
     assert next(p for p in made if p.id == "3").answers == ()  # unanswerable: to be declined
+
+
+def test_a_conversation_of_three_asks_two_follow_ups_of_the_first_question():
+    qas = [
+        {"id": "1", "question": "How long is the Rhine?", "answers": [{"text": "1,230 km"}]},
+        {"id": "2", "question": "Where does the Rhine turn north?", "answers": [{"text": "Basel"}]},
+        {"id": "3", "question": "Who named the Rhine?", "answers": [{"text": "the Celts"}]},
+    ]
+    data = [{"title": "Rhine", "paragraphs": [{"context": "", "qas": qas}]}]
+    (made,) = pairs(data, set(), lambda a, p: "x", random.Random(0), turns=3)
+    assert made.id == "3" and made.follow_up == "Who named it?" and made.written == "Who named the Rhine?"
+    assert made.middle == ("Where does it turn north?", ("Basel",))
