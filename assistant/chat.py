@@ -28,6 +28,7 @@ _PRONOUN = re.compile(r"\b(he|she|it|they|them|his|her|hers|its|their|this|that|
 _LEAD = re.compile(r"^(and|what about|how about)\b", re.I)
 MAX_CARRIED_ANSWER_WORDS = 6  # a short answer longer than this is a clause, not what a pronoun stands for
 MAX_REWRITE_CHARS = 300
+NOTHING_SAID = "Nothing has been answered yet in this conversation; ask a question about the documents first."
 
 
 Rewrite = Callable[[str, list[Turn]], str]  # (follow-up, history) -> standalone query
@@ -66,7 +67,14 @@ class ChatSession:
     ) -> Iterator[str | Answer]:
         """As ``AnswerEngine.stream``, the follow-up searched as rewritten from this conversation."""
         last = self.history[-1].answer if self.history else None
-        if last and (asks_for_the_source(question) or asks_who_said_it(question)):
+        points_back = asks_for_the_source(question) or asks_who_said_it(question)
+        if points_back and last is None:  # "which article says that?" first of all: there is no "that" yet
+            answer = Answer(NOTHING_SAID, False, (), question=question, query=question, kind="conversational")
+            self.history.append(Turn(question, answer))
+            yield answer.text
+            yield answer
+            return
+        if last and points_back:
             # "which article says that?": the last answer's passages again; "who said that?": whose words they are
             engine = self._engine()
             answer = restated(engine, question, last)
@@ -195,8 +203,13 @@ def _still_says(engine: AnswerEngine, cite: Citation) -> bool:
 
 
 def _asked(history: Sequence[Turn]) -> list[Turn]:
-    """The turns that asked about something ("???" and "hi" did not): the ones a follow-up points back to."""
-    return [t for t in history if content_words(t.answer.query or t.question)]
+    """The turns that asked about something ("???" and "hi" did not, nor "which article says that?", which asked
+    about the turn before; "who said that?" did, when it named someone): the ones a follow-up points back to."""
+    return [
+        t
+        for t in history
+        if (t.answer.kind != "conversational" or t.answer.short) and content_words(t.answer.query or t.question)
+    ]
 
 
 def _antecedent(question: str, turn: Turn) -> str:

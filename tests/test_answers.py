@@ -214,6 +214,14 @@ def test_which_article_says_that_restates_the_last_answer_s_passages(real: Assis
     assert chat.ask("Are you sure?").citations == first.citations  # the same passages, for the reader to check
     chat.ask("hi")
     assert chat.ask("source?").text == "The last answer quotes no passage."
+    chat.reset()
+    chat.ask("Who heads COSI?")
+    chat.ask("Which article says that?")
+    after = chat.ask("What did he say?")  # "he" is still Ivanov: the source question asked about nothing new
+    assert "Alexander Ivanov" in after.query and "article" not in after.query, after.query
+    for first in ("Which article says that?", "who said that?", "Source?"):  # nothing said yet: no passage to name
+        fresh = real.chat().ask(first)
+        assert fresh.text.startswith("Nothing has been answered yet") and not fresh.citations, fresh.text
 
 
 def test_who_said_that_names_whose_words_the_last_answer_quotes(real: Assistant):
