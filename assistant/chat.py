@@ -6,22 +6,18 @@ way everywhere.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Callable, Iterator, Sequence
 
-from .answer import with_markers
+from .attribution import restated, said_by
 from .backends.finetuned import english_words
 from .backends.llms import LLM
-from .display import tidy_sentence
 from .engine import AnswerEngine, last_answer
 from .errors import AssistantError
 from .follow_ups import asks_for_more, asks_for_the_source, asks_who_said_it, follow_up_kind
 from .kinds import Kind
 from .prompts import Prompts
-from .reader import shown_span
-from .text import normalize
-from .types import Answer, Citation, ShortAnswer, Turn
+from .types import Answer, Turn
 from .words import content_words, named_things, names, terms
 
 _PRONOUN = re.compile(r"\b(he|she|it|they|them|his|her|hers|its|their|this|that|these|those|there|then|him)\b", re.I)
@@ -145,61 +141,6 @@ class ModelRewrite:
         candidate = reply[0].strip().strip('"') if reply else ""
         keeps_own_words = set(terms(question)) <= set(terms(candidate))
         return candidate if candidate and len(candidate) <= MAX_REWRITE_CHARS and keeps_own_words else by_rules
-
-
-def restated(engine: AnswerEngine, question: str, last: Answer) -> Answer:
-    """Where ``last`` comes from: its passages by document, each read again from its file and shown only if the file
-    still says it (the quote is the check a reader will make)."""
-    quoted = last.citations or last.nearest
-    cites = [c for c in quoted if _still_says(engine, c)]
-    if not cites:
-        if quoted:
-            text = "The passages of the last answer are no longer in the files as they were; ask again."
-        else:
-            text = "The last answer quotes no passage" + (": the documents did not answer it." if last.refused else ".")
-        return Answer(text, False, (), question=question, query=question, kind="conversational")
-    titles = list(dict.fromkeys(c.title for c in cites))
-    ordered = [c for title in titles for c in cites if c.title == title]  # by document, numbered as shown
-    said = [with_markers(tidy_sentence(normalize(c.quote).text), [n]) for n, c in enumerate(ordered, 1)]
-    parts = ["Nearest passages (none answered it):" if last.refused else "The last answer comes from:"]
-    for title in titles:
-        mine = [x for x, c in zip(said, ordered, strict=True) if c.title == title]
-        date = next((f" ({c.date})" for c in ordered if c.title == title and c.date), "")
-        parts.append(f'"{title}"{date}: ' + " ".join(mine))
-    return Answer("\n\n".join(parts), False, tuple(ordered), question=question, query=question, kind="conversational")
-
-
-WHO_SAID = "Who said this?"
-# a passage that says whose words it gives
-_ATTRIBUTED = re.compile(
-    r"\b(?:said|says|told|tells|added|adds|declared|stated|quoted|according to|claimed|claims|announced|wrote"
-    r"|confirmed|reported|accused|critici[sz]ed|warned|insisted|argued|explained)\b",
-    re.IGNORECASE,
-)
-
-
-def said_by(engine: AnswerEngine, restated: Answer) -> Answer:
-    """A restated answer with the speaker of its first quote said first, as the span reader reads it for "Who said
-    this?" ('"…," El Maouloud Ramadane, spokesman for …, told AFP.' -> El Maouloud Ramadane); unchanged when the
-    reader is unsure or reads a pronoun."""
-    first = restated.citations[0] if restated.citations and not restated.refused else None
-    if first is None or not _ATTRIBUTED.search(first.quote):  # "21 people were killed…" is said by no one in it
-        return restated
-    span = engine.span_reader.spans(WHO_SAID, [first.quote])[0] if first and engine.span_reader else None
-    if first is None or span is None or not shown_span(span, first.quote):
-        return restated
-    name = first.quote[span.start : span.end]
-    if not name[:1].isupper() or not terms(name) or _PRONOUN.fullmatch(name):
-        return restated
-    short = ShortAnswer(name, first.source, first.start + span.start, first.start + span.end)
-    text = f"{name} [1]\n\n{restated.text}"
-    return dataclasses.replace(restated, text=text, short=short)
-
-
-def _still_says(engine: AnswerEngine, cite: Citation) -> bool:
-    path = engine.retriever.index.path_of(cite.source)
-    text = engine.reader.text(path) if path else None
-    return text is not None and text[cite.start : cite.end] == cite.quote
 
 
 def _asked(history: Sequence[Turn]) -> list[Turn]:
