@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from .answer import SourceReader, citation
+from .attribution import nothing_said, points_back
 from .backends.embeddings import Embedder, make_embedder
 from .backends.llms import LLM, make_llm
 from .backends.stores import forget_embedded_clients, make_chroma_client, store_kind
@@ -224,6 +225,8 @@ class Assistant:
     ) -> Iterator[str | Answer]:
         """Yield the answer's text as it is produced, then the full ``Answer`` (which is authoritative); with
         ``drafts``, generated tokens also arrive as ``Draft`` pieces before their sentence is checked."""
+        if points_back(question):  # "which article says that?" asked alone: no answer before it to point to
+            return iter([nothing_said(question).text, nothing_said(question)])
         engine = self.ready_engine()
         chosen = self.resolve_sources(sources)
         return engine.stream(question, mode=mode, max_citations=max_citations, drafts=drafts, sources=chosen)

@@ -9,12 +9,26 @@ import re
 from .answer import with_markers
 from .display import tidy_sentence
 from .engine import AnswerEngine
+from .follow_ups import asks_for_the_source, asks_who_said_it
 from .reader import shown_span
 from .text import normalize
 from .types import Answer, Citation, ShortAnswer
 from .words import terms
 
 _PRONOUN = re.compile(r"(he|she|it|they|them|his|her|its|their|him|this|that|these|those)", re.IGNORECASE)
+
+
+NOTHING_SAID = "Nothing has been answered yet in this conversation; ask a question about the documents first."
+
+
+def points_back(question: str) -> bool:
+    """Whether a question asks where the last answer comes from or whose words it quotes."""
+    return asks_for_the_source(question) or asks_who_said_it(question)
+
+
+def nothing_said(question: str) -> Answer:
+    """The reply to "which article says that?" or "who said that?" when nothing was answered before."""
+    return Answer(NOTHING_SAID, False, (), question=question, query=question, kind="conversational")
 
 
 def restated(engine: AnswerEngine, question: str, last: Answer) -> Answer:

@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 
-from .attribution import restated, said_by
+from .attribution import nothing_said, points_back, restated, said_by
 from .backends.finetuned import english_words
 from .backends.llms import LLM
 from .engine import AnswerEngine, last_answer
 from .errors import AssistantError
-from .follow_ups import asks_for_more, asks_for_the_source, asks_who_said_it, follow_up_kind
+from .follow_ups import asks_for_more, asks_who_said_it, follow_up_kind
 from .kinds import Kind
 from .prompts import Prompts
 from .types import Answer, Turn
@@ -24,7 +24,6 @@ _PRONOUN = re.compile(r"\b(he|she|it|they|them|his|her|hers|its|their|this|that|
 _LEAD = re.compile(r"^(and|what about|how about)\b", re.I)
 MAX_CARRIED_ANSWER_WORDS = 6  # a short answer longer than this is a clause, not what a pronoun stands for
 MAX_REWRITE_CHARS = 300
-NOTHING_SAID = "Nothing has been answered yet in this conversation; ask a question about the documents first."
 
 
 Rewrite = Callable[[str, list[Turn]], str]  # (follow-up, history) -> standalone query
@@ -63,18 +62,12 @@ class ChatSession:
     ) -> Iterator[str | Answer]:
         """As ``AnswerEngine.stream``, the follow-up searched as rewritten from this conversation."""
         last = self.history[-1].answer if self.history else None
-        points_back = asks_for_the_source(question) or asks_who_said_it(question)
-        if points_back and last is None:  # "which article says that?" first of all: there is no "that" yet
-            answer = Answer(NOTHING_SAID, False, (), question=question, query=question, kind="conversational")
-            self.history.append(Turn(question, answer))
-            yield answer.text
-            yield answer
-            return
-        if last and points_back:
-            # "which article says that?": the last answer's passages again; "who said that?": whose words they are
+        if points_back(question):
+            # "which article says that?": the last answer's passages again; "who said that?": whose words they are;
+            # first of all, there is no "that" yet
             engine = self._engine()
-            answer = restated(engine, question, last)
-            answer = said_by(engine, answer) if asks_who_said_it(question) else answer
+            answer = restated(engine, question, last) if last else nothing_said(question)
+            answer = said_by(engine, answer) if last and asks_who_said_it(question) else answer
             self.history.append(Turn(question, answer))
             yield answer.text
             yield answer
