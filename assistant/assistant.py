@@ -226,7 +226,8 @@ class Assistant:
         """Yield the answer's text as it is produced, then the full ``Answer`` (which is authoritative); with
         ``drafts``, generated tokens also arrive as ``Draft`` pieces before their sentence is checked."""
         if points_back(question):  # "which article says that?" asked alone: no answer before it to point to
-            return iter([nothing_said(question).text, nothing_said(question)])
+            reply = nothing_said(question)
+            return iter([reply.text, reply])
         engine = self.ready_engine()
         chosen = self.resolve_sources(sources)
         return engine.stream(question, mode=mode, max_citations=max_citations, drafts=drafts, sources=chosen)

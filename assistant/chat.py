@@ -65,9 +65,11 @@ class ChatSession:
         if points_back(question):
             # "which article says that?": the last answer's passages again; "who said that?": whose words they are;
             # first of all, there is no "that" yet
-            engine = self._engine()
-            answer = restated(engine, question, last) if last else nothing_said(question)
-            answer = said_by(engine, answer) if last and asks_who_said_it(question) else answer
+            answer = nothing_said(question)
+            if last:  # the engine is opened only when there is an answer to read back
+                engine = self._engine()
+                answer = restated(engine, question, last)
+                answer = said_by(engine, answer) if asks_who_said_it(question) else answer
             self.history.append(Turn(question, answer))
             yield answer.text
             yield answer
