@@ -11,7 +11,7 @@ from pathlib import Path
 from .index import ChunkIndex
 from .name_forms import NameForms
 from .text import sentence_spans
-from .words import names, one_edit_away, stem, terms, typing_errors, words
+from .words import folded, names, one_edit_away, stem, terms, typing_errors, words
 
 KEYWORD_VERSION = 4  # bump when terms() or the cached fields change, so cached lists are rebuilt
 MIN_CORRECTED = 5  # shorter words are too often another real word one edit away ("Mari" is not "Mali") ...
@@ -41,13 +41,20 @@ class KeywordIndex:
         self.tokens = list(tokens)
         self.df = Counter(t for toks in self.tokens for t in set(toks))
         self.vocabulary = set(self.df)
-        self.word_df = Counter(w for ws in written for w in {x.lower() for x in ws})
+        # words and names are looked up without their accents, as people type them ("temur" is the text's "Temür"),
+        # and given back as the text writes them
+        lowered = Counter(w for ws in written for w in {x.lower() for x in ws})
+        self.word_df: Counter[str] = Counter()
+        self.written_as: dict[str, str] = {}
+        for word, n in lowered.most_common():
+            self.word_df[folded(word)] += n
+            self.written_as.setdefault(folded(word), word)
         # a name is a word the corpus writes capitalised inside a sentence and never in lower case ("Kidal", "COSI")
         plain = {w for ws in written for w in ws if w.islower()}
         forms = Counter(w for ws in named for w in ws if w.lower() not in plain)
         spelled: dict[str, str] = {}
         for form, _ in forms.most_common():
-            spelled.setdefault(form.lower(), form)
+            spelled.setdefault(folded(form), form)
         self.names = NameForms(spelled)
         self._bm25 = bm25s.BM25()
         if self.ids:
@@ -90,22 +97,24 @@ class KeywordIndex:
         return cls(ids, tokens, written, named)
 
     def spelling(self, word: str, slips_only: bool = False) -> str | None:
-        """The corpus's word (lower case) one edit away from an unknown lower-case ``word``, if there is one: one
-        that ``word`` is a typing slip of before any other, then the most common. With ``slips_only``, and for words
-        shorter than ``MIN_CORRECTED``, only a word ``word`` is a typing slip of (``typing_errors``: "kidl" ->
-        "kidal", "gren" -> "green"): one edit away, a short word or a name is often another one ("mari", "mali")."""
+        """The corpus's word (lower case, as the corpus writes it) one edit away from an unknown lower-case
+        ``word``, if there is one: one that ``word`` is a typing slip of before any other, then the most common.
+        Accents do not count ("temurr" -> "temür"). With ``slips_only``, and for words shorter than
+        ``MIN_CORRECTED``, only a word ``word`` is a typing slip of (``typing_errors``: "kidl" -> "kidal", "gren" ->
+        "green"): one edit away, a short word or a name is often another one ("mari", "mali")."""
+        plain = folded(word)
         if (
-            len(word) < MIN_SLIP_CORRECTED
-            or not word.isalpha()
-            or word in self.word_df
-            or stem(word) in self.vocabulary
+            len(plain) < MIN_SLIP_CORRECTED
+            or not plain.isalpha()
+            or plain in self.word_df
+            or stem(plain) in self.vocabulary
         ):
             return None  # "seize" is no typo in a corpus that says "seized"
-        slips_only = slips_only or len(word) < MIN_CORRECTED
-        known = {w: word in typing_errors(w) for w in one_edit_away(word) if w in self.word_df}
+        slips_only = slips_only or len(plain) < MIN_CORRECTED
+        known = {w: plain in typing_errors(w) for w in one_edit_away(plain) if w in self.word_df}
         known = {w: slip for w, slip in known.items() if slip or not slips_only}
         # a slip first ("casues" is "causes" mistyped, not "cases" with a letter too many), then the commoner word
-        return max(known, key=lambda w: (known[w], self.word_df[w], w)) if known else None
+        return self.written_as[max(known, key=lambda w: (known[w], self.word_df[w], w))] if known else None
 
     def idf(self, term: str) -> float:
         n, df = len(self.ids), self.df.get(term, 0)

@@ -14,12 +14,14 @@ import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
-from .words import STOPWORDS, stem
+from .words import LETTERS, STOPWORDS, folded, stem
 
-_WORD = re.compile(r"[A-Za-z]+")
-# a run of capitalised words, one space apart: one name ("Mohamed El Maouloud Ramadane"); not part of a hyphenated
-# word ("Rewe-Zentrale AG" is no run "Zentrale AG" to cut)
-_RUN = re.compile(r"(?<![\w'\u2019-])[A-Z][A-Za-z]*(?: [A-Z][A-Za-z]*)+\b(?![-'\u2019]\w)")
+# the capital letters of the Latin, Greek and Cyrillic alphabets ("Ö", "Ž"): Python's patterns have no class for them
+_UPPER = "".join(c for c in map(chr, range(0x530)) if c.isupper())
+# a run of capitalised words, one space apart: one name ("Mohamed El Maouloud Ramadane", "Yesün Temür"); not part
+# of a hyphenated word ("Rewe-Zentrale AG" is no run "Zentrale AG" to cut)
+_NAME = rf"[{_UPPER}][^\W\d_]*"
+_RUN = re.compile(rf"(?<![\w'\u2019-]){_NAME}(?: {_NAME})+\b(?![-'\u2019]\w)")
 MIN_PART = 2  # "El" + "Maouloud": the shortest part a run-together name splits into
 # a name shortened to the documents' form keeps at least two words: a bare surname may be someone else's. Of the
 # questions of SQuAD's training titles a cut to one word would change, 7 of 9 are v2.0's unanswerable ones asking
@@ -30,7 +32,8 @@ MIN_KEPT = 2
 
 @dataclass(frozen=True)
 class NameForms:
-    """The documents' names: lower case -> as written ("cosi" -> "COSI"), and by their stem."""
+    """The documents' names: lower case without accents -> as written ("cosi" -> "COSI", "temur" -> "Temür"), and
+    by their stem."""
 
     forms: Mapping[str, str]
     by_stem: Mapping[str, str] = field(init=False)
@@ -43,13 +46,13 @@ def as_named(
     question: str, names: NameForms, known: Collection[str], english: Collection[str]
 ) -> tuple[str, list[tuple[str, str]]]:
     """``question`` with its names as the documents write them, and the names shortened to the documents' form
-    as (asked, searched) pairs. ``known`` holds every word of the documents (lower case); a word of ``english`` is
-    left as typed ("mali" may be the country or a word of the text)."""
+    as (asked, searched) pairs. ``known`` holds every word of the documents (lower case, without accents: see
+    ``words.folded``); a word of ``english`` is left as typed ("mali" may be the country or a word of the text)."""
     forms, by_stem = names.forms, names.by_stem
 
     def spelled(match: re.Match[str]) -> str:
         word = match.group(0)
-        lowered = word.lower()
+        lowered = folded(word)
         if lowered in english or lowered in STOPWORDS:
             return word
         if lowered in forms:
@@ -58,19 +61,19 @@ def as_named(
             return by_stem[stem(lowered)]
         return word
 
-    text = _WORD.sub(spelled, question)
+    text = LETTERS.sub(spelled, question)
     shortened: list[tuple[str, str]] = []
 
     def fitted(run: list[str]) -> list[str]:
-        if len(run) < 2 or run[-1].lower() not in forms:  # only a name the documents hold can be the one meant
+        if len(run) < 2 or folded(run[-1]) not in forms:  # only a name the documents hold can be the one meant
             return run
         kept: list[str] = []
         dropped = False
         for word in run:
-            if word.lower() in known:
+            if folded(word) in known:
                 kept.append(word)
                 continue
-            parts = _split(word.lower(), forms)
+            parts = _split(folded(word), forms)
             kept.extend(parts)  # run together ("Elmaouloud"), or a part the documents leave out ("Mohamed")
             dropped = dropped or not parts
         if dropped and len(kept) < MIN_KEPT:  # "Yesun Temur" is not any "Temur" the documents name

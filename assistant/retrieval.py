@@ -13,10 +13,9 @@ from .index import Chunk, ChunkIndex, parse_chunk_id
 from .keywords import KeywordIndex
 from .name_forms import as_named
 from .text import looks_like_instruction
-from .words import STOPWORDS, asks_for, folded, same_term, stem, terms, words
+from .words import LETTERS, STOPWORDS, asks_for, folded, same_term, stem, terms, words
 
 Vector = list[float]
-_WORD = re.compile(r"[A-Za-z]+")
 
 RRF_K = 60
 # sentence vectors kept in memory (about 30 MB): a collection's sentences recur across questions
@@ -108,7 +107,7 @@ class Retriever:
                 return word  # an English word of its own ("buses", "might"), not a misspelt "abuses" or "fight"
             return (better.capitalize() if word[0].isupper() else better) if better else word
 
-        return _WORD.sub(fix, query)
+        return LETTERS.sub(fix, query)
 
     def corrected(self, query: str) -> tuple[str, list[tuple[str, str]]]:
         """``correct``, then the question's names as the documents write them (``name_forms``), with the names the

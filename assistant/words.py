@@ -85,6 +85,8 @@ _LEAD_IN = re.compile(r"^\s*(?:and|so|but|then|also)\b[\s,]*", re.I)
 # letters of any alphabet ("Yesün Temür", "Fußach"), digits, inner hyphens and apostrophes
 _WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
 _CARRIED = re.compile(r"\s*\((.*)\)\s*$")  # "question (names carried from an earlier turn)"
+# a run of letters of any alphabet, no digits: what spelling correction and name forms read as one word ("Temür")
+LETTERS = re.compile(r"[^\W\d_]+")
 
 
 def words(text: str) -> list[str]:

@@ -125,6 +125,9 @@ def test_a_name_typed_without_its_accents_finds_the_text_that_writes_them(fast: 
         assert found and found[0][0].startswith("yuan.md"), typed
     # and the names an answer's evidence must hold are read the same way, or "Börte" would be missing from "Börte"
     assert [st for _, st in fast.retriever.required_terms("Where did Yesün Temür die?")] == terms("Yesun Temur")
+    # a typing slip inside such a name is corrected to the documents' spelling, accents and all
+    assert fast.retriever.correct("Where did Yesün Temürr die?") == "Where did Yesün Temür die?"
+    assert fast.retriever.correct("where did yesun temurr die") == "where did yesun temür die"
 
 
 def test_new_file_is_added_and_retrievable(fast: Assistant, corpus: Path):

@@ -59,6 +59,22 @@ def test_the_keyword_index_knows_the_names_its_chunks_write_capitalised_and_neve
     assert named_in(texts[0]) == ["CSP", "Kidal"]
 
 
+def test_names_with_accents_are_read_whole_and_matched_without_them():
+    texts = ["In 1328 the emperor Yesün Temür died. His heir Tugh Temür ruled from Dadu."]
+    written = [sorted(set(t.replace(".", "").split())) for t in texts]
+    index = KeywordIndex(["a"], [["x"]], written, [named_in(t) for t in texts])
+    assert index.names.forms == {"yesun": "Yesün", "temur": "Temür", "tugh": "Tugh", "dadu": "Dadu"}
+    asked = as_named("where did yesun temur die", index.names, index.word_df, ENGLISH)
+    assert asked == ("where did Yesün Temür die", [])
+    # a fuller name with accents is cut to the documents' form like any other ("Zhao" is not written there)
+    assert as_named("Who was Zhao Tugh Temür?", index.names, index.word_df, ENGLISH)[1] == [
+        ("Zhao Tugh Temür", "Tugh Temür")
+    ]
+    # and a typing slip in such a name is corrected to the spelling the documents use
+    assert index.spelling("temurr", slips_only=True) == "temür"
+    assert index.spelling("temür") is None and index.spelling("temur") is None  # known, with or without accents
+
+
 def test_a_question_about_a_person_named_otherwise_is_answered_with_a_note(real: Assistant):
     answer = real.ask("Who is Mohamed Elmaouloud Ramadane?")
     assert not answer.refused and answer.short and answer.short.text.startswith("spokesman")
