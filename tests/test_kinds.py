@@ -262,6 +262,24 @@ def test_a_pronoun_sentence_is_shown_with_the_one_before_and_the_quote_still_mat
 
 
 @pytest.mark.parametrize(
+    ("sentence", "stands_for_nothing"),
+    [
+        ("It has been noted that since 2020 coups have been occurring in Mali.", True),
+        ("It is unclear whether the convoy reached the town.", True),
+        ("It is not yet known how many people died.", True),
+        ("It should be pointed out that they didn't arrive in Tinzaouatene.", False),  # "they" needs the one before
+        ("It is a town that lies on the border.", False),
+        ("It was so big that the army turned back.", False),
+        ("It supplies instructors to Mali.", False),
+    ],
+)
+def test_an_it_that_stands_for_nothing_needs_no_sentence_before(stands_for_nothing: bool, sentence: str):
+    from assistant.answer import _EXPLETIVE_IT
+
+    assert bool(_EXPLETIVE_IT.match(sentence)) is stands_for_nothing
+
+
+@pytest.mark.parametrize(
     ("sentence", "leans"),
     [
         ('"But this time they have had to give up," he said.', True),
