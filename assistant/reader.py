@@ -97,9 +97,9 @@ class SpanReader:
         if not options:
             return None
         best, span = max(options, key=lambda o: SHORT_WEIGHT * o[0].score + o[1].score)
-        if whole_list:
-            start, end = listed(best.text, span.start, span.end)
-            span = dataclasses.replace(span, start=start, end=end)
+        start, end = listed(best.text, span.start, span.end) if whole_list else (span.start, span.end)
+        start, end = with_conversion(best.text, start, end)
+        span = dataclasses.replace(span, start=start, end=end)
         said = set(terms(best.text[span.start : span.end]))
         if not shown_span(span, best.text) or (antecedent and said <= set(terms(antecedent))):
             return None
@@ -181,6 +181,26 @@ _NAME = r"[A-Z][\w'’.-]*(?: (?:of |the |de |al )?[A-Z][\w'’.-]*){0,4}"
 _JOIN = r"(?:,? and |,? or |, )(?:the )?"
 _NAMES_BEFORE = re.compile(rf"(?:{_NAME}{_JOIN})+$")
 _NAMES_AFTER = re.compile(rf"(?:{_JOIN}{_NAME})+")
+
+
+# a measure and the same in other units beside it: "200 kilometres (124 miles)"
+_MEASURE = r"[\d][\d.,]*\s*[^\W\d_]+\.?"
+_CONVERSION_AFTER = re.compile(rf"\s*\({_MEASURE}\)")
+_MEASURE_BEFORE = re.compile(rf"{_MEASURE}\s*\($")
+
+
+def with_conversion(sentence: str, a: int, b: int) -> tuple[int, int]:
+    """The span ``a:b`` of a measure widened to its conversion in brackets, either side: "124 miles" of "200
+    kilometres (124 miles)" is shown as the whole, so the unit the article leads with is not lost."""
+    if not re.fullmatch(_MEASURE, sentence[a:b]):
+        return a, b
+    after = _CONVERSION_AFTER.match(sentence, b)
+    if after:
+        return a, after.end()
+    before = _MEASURE_BEFORE.search(sentence, 0, a)
+    if before and sentence[b : b + 1] == ")":
+        return before.start(), b + 1
+    return a, b
 
 
 def listed(sentence: str, a: int, b: int) -> tuple[int, int]:

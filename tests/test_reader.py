@@ -72,3 +72,26 @@ def test_the_recorded_training_command_gives_the_options_as_typed():
         "python -m evals.train_reader --epochs 2 --no-swapped --unanswerable-sentences 3"
     )
     assert command(parser, parser.parse_args([])) == "python -m evals.train_reader"
+
+
+@pytest.mark.parametrize(
+    ("picked", "shown"),
+    [
+        ("124 miles", "200 kilometres (124 miles)"),  # the article's own unit comes first
+        ("200 kilometres", "200 kilometres (124 miles)"),
+        ("200", "200"),  # a bare number is no measure
+        ("Kidal", "Kidal"),
+    ],
+)
+def test_a_measure_is_shown_with_its_conversion(picked: str, shown: str):
+    from assistant.reader import with_conversion
+
+    sentence = "The convoy made a stop some 200 kilometres (124 miles) south of Tinzaouatene in the city of Kidal."
+    start = sentence.index(picked)
+    a, b = with_conversion(sentence, start, start + len(picked))
+    assert sentence[a:b] == shown
+
+
+def test_how_far_is_answered_in_the_articles_unit_first(real):
+    answer = real.ask("How far is Kidal from Tinzaouatene?")
+    assert answer.short and answer.short.text == "200 kilometres (124 miles)"
