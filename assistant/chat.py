@@ -185,7 +185,9 @@ def rewrite_by_rules(question: str, history: list[Turn]) -> str:
     pronoun = _PRONOUN.search(question)
     if not (elliptical or pronoun or _LEAD.search(question)):
         return question
-    candidates = content_words(previous) if elliptical else names(previous)
+    # an elliptical follow-up takes the last question's own words and the names it was searched with, not all the
+    # words that question carried in turn: a third turn would be searched with everything said before it
+    candidates = [*content_words(previous, carried=False), *names(previous)] if elliptical else names(previous)
     answer = asked[-1].answer
     if pronoun and answer.short and len(answer.short.text.split()) <= MAX_CARRIED_ANSWER_WORDS:
         candidates += content_words(answer.short.text)  # "How far is that from ...?" after "Kidal": "that" is Kidal

@@ -194,9 +194,10 @@ def named_things(query: str, written: str = "") -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def content_words(text: str) -> list[str]:
-    """The words of a text that carry meaning, in their own spelling, once each (names carried along included)."""
-    base = _CARRIED.sub(r" \1", text)
+def content_words(text: str, carried: bool = True) -> list[str]:
+    """The words of a text that carry meaning, in their own spelling, once each; with ``carried``, those a
+    follow-up's rewrite carried in (in brackets at its end) too."""
+    base = _CARRIED.sub(r" \1" if carried else "", text)
     return list(dict.fromkeys(w for w in words(base) if terms(w)))
 
 

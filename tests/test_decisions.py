@@ -153,6 +153,16 @@ def test_follow_ups_carry_the_previous_names_and_standalone_questions_do_not():
     assert rewrite_by_rules("Why did he?", [Turn("What did he say?", spoken)]) == "Why did he? (say Tinzaouatene)"
 
 
+def test_an_elliptical_third_turn_carries_the_last_question_not_all_that_came_before_it():
+    asked = "What did the army say it recovered?"
+    first = Turn(asked, Answer("...", False, query=asked))
+    searched = "When did it announce that? (army say recovered Monday Tinzaouatene July)"
+    second = Turn("When did it announce that?", Answer("...", False, query=searched))
+    # its own words and the names it was searched with; "army say recovered" belonged to the first question
+    third = rewrite_by_rules("Who confirmed it?", [first, second])
+    assert third == "Who confirmed it? (announce Monday Tinzaouatene July)"
+
+
 @pytest.mark.parametrize(
     ("question", "message"),
     [("", "empty"), ("   \x00\x1b[31m ", "empty"), ("x" * 3000, "the limit is 2,000"), (None, "must be text")],
