@@ -24,11 +24,12 @@ _CONVERSATIONAL = re.compile(
 )
 # the whole collection: no topic of its own
 _COLLECTION = re.compile(
-    r"^(please )?(can you |could you )?(summari[sz]e|sum up|give (me )?(a |an )?"
-    r"((quick|brief|short|general|rough|broad) )?(summary|overview|rundown|brief))"
+    r"^(please )?(can you |could you )?(summari[sz]e|sum up|give (me )?(a |an |the )?"
+    r"((quick|brief|short|general|rough|broad) )?(summary|overview|rundown|brief|gist))"
     r"( of)?( (all|each of|every one of))?( (the|these|those|your|this|my))?( (\w+ )?(articles?|documents?|"
     r"files?|stories|texts?|collection|corpus|reports?|news|sources?))?( in [\w ]+)?[\s.!?]*$"
     r"|^what (is|are) (this|the|these) (collection|corpus|documents?|articles?|files?|stories|news)( \w+)? about\b"
+    r"|^what (is|are) (each|every) (of the )?(documents?|articles?|files?|stories|reports?)( \w+)? about\b"
     r"|^what (are|were) the (main|key|major|most important) (events|points|stories|themes|topics|facts|findings)"
     r"( (described|covered|reported|discussed|mentioned))?( (in|by) (the|these) (documents|articles|files|news))?"
     r"[\s.!?]*$"
@@ -49,6 +50,8 @@ _TOPICAL = re.compile(
     r"|what do(?:es)? (?:the|these|your) (?:\w+ )?(?:articles?|documents?|reports?|sources?|files?|texts?) "
     r"(?:say|tell us|report|tell me|mention) (?:about|on|of)"
     r"|what (?:do|does) (?:the documents|the articles|they|it) say about"
+    r"|how (?:do|does|did) (?:the|these|your) (?:\w+ )?(?:articles?|documents?|reports?|sources?|stor(?:y|ies)) "
+    r"(?:describe|portray|present|cover|report on|characteri[sz]e)"
     r"|what (?:has|have) hap+e?n+e?d (?:in|at|to|with|near|around)"
     r"|what hap+e?n+e?d (?:in|at|to|with|near|around|during)"
     r"|what(?:'s| is) (?:going on|happening) (?:in|at|with|around)"
@@ -64,8 +67,8 @@ _TOPICAL = re.compile(
 # one document, named by what it is about: "summarize the Kidal article", "give me an overview of the story about
 # the convoy" (the topic is group a or b)
 _ONE_DOCUMENT = re.compile(
-    r"^(?:please )?(?:can you |could you )?(?:summari[sz]e|sum up|describe|give (?:me )?(?:a |an )?"
-    r"(?:(?:quick|brief|short|general|rough) )?(?:summary|overview|rundown|brief) of) (?:the|this|that) "
+    r"^(?:please )?(?:can you |could you )?(?:summari[sz]e|sum up|describe|give (?:me )?(?:a |an |the )?"
+    r"(?:(?:quick|brief|short|general|rough) )?(?:summary|overview|rundown|brief|gist) of) (?:the|this|that) "
     r"(?:(?P<a>.+?) (?:article|story|report|piece|document|file)"
     r"|(?:article|story|report|piece|document|file) (?:about|on|from|by|of|regarding|covering|in) (?P<b>.+?))"
     r"[\s.!?]*$",
@@ -76,7 +79,8 @@ _NOT_A_TOPIC = frozenset("news main whole entire full first last latest second t
 _COMPARISON = re.compile(
     r"^(please )?(can you |could you )?(compare|contrast)\b(?: (?:what|how) (?:the|these) (?:\w+ )?(?:articles?|"
     r"documents?|reports?|sources?) (?:say|said|report|describe) (?:about|on|of)?)?\s*(.*?)[\s.!?]*$"
-    r"|^(how|where) do (the|these) (\w+ )?(articles?|documents?|reports?|sources?) (differ|disagree|agree)"
+    r"|^(how|where|in what ways?) do (the|these) (\w+ )?(articles?|documents?|reports?|sources?) (differ|disagree|agree"
+    r"|overlap)"
     r"(?: (?:about|on|over|in))?\s*(.*?)[\s.!?]*$"
     r"|^what (?:are )?(?:the )?differences? (?:between|among) (?:the )?(?:\w+ )?(?:articles?|documents?|reports?|"
     r"sources?)(?: (?:about|on|over|in))?\s*(.*?)[\s.!?]*$",
@@ -104,12 +108,30 @@ _COMPARED = (
         r"(?P<s>.+?)[\s.!?]*$",
         re.IGNORECASE,
     ),
+    # "do the army and the separatists agree on the convoy?": each one's account, side by side
+    re.compile(
+        r"^(?:do|did|does) (?P<a>[^?]+? and [^?]+?) (?:agree|disagree|differ) (?:on|about|over|regarding) "
+        r"(?:what (?:happened|happens) (?:to|in|at) )?(?P<s>.+?)[\s.!?]*$",
+        re.IGNORECASE,
+    ),
+    # "how did the army and the separatists describe the convoy?": each one's account, side by side
+    re.compile(
+        r"^how (?:do|does|did) (?P<a>[^?]+? and [^?]+?) (?:each |both )?(?:describe|see|view|portray|characteri[sz]e"
+        r"|present|explain|report on|justify) (?P<s>.+?)(?: differently)?[\s.!?]*$",
+        re.IGNORECASE,
+    ),
     re.compile(
         r"^(?!(?:is|are|was|were|do|does|did|has|have|had)\b)(?P<a>(?:(?!\b(?:who|whom|whose|what|when|where|which|why"
         r"|how)\b).)+?) (?:(?-i:vs\.?)|versus|compared (?:to|with)) (?P<b>(?:(?!\b(?:who|whom|what|which)\b)[^:;?])+?)"
         r"(?:\s*[:;-].*)?[\s.!?]*$",
         re.IGNORECASE,
     ),
+)
+# what "compare" is followed by when it compares accounts: "what X and Y said about S", "how X and Y describe S"
+_ACCOUNTS = re.compile(
+    r"^(?:what|how) (?P<a>.+? and .+?) (?:each |both )?(?:say|said|says|claim|claimed|report|reported|think|thought"
+    r"|describe|described|describes|see|saw|view|viewed|portray|portrayed)(?: (?:about|on|of|regarding))? (?P<s>.+)$",
+    re.IGNORECASE,
 )
 # the sides or accounts of one thing, set side by side: "what does each side say about S?", "give me both sides of the
 # story on S", "are there conflicting reports about S?", "do the sources agree on S?" (what in group s)
@@ -123,6 +145,9 @@ _SIDES = re.compile(
     r"(?: of the story)? (?:of|on|about|over|regarding|for) (?P<u>.+?)[\s.!?]*$"
     r"|^(?:do|did|does) (?:the )?(?:sources|articles|reports|documents|accounts|stories) (?:agree|disagree|differ"
     r"|conflict)(?: (?:on|about|over|regarding) (?P<v>.+?))?[\s.!?]*$"
+    r"|^(?:is|are) there (?:any )?(?:disagreements?|conflicts?|contradictions?|differences?) (?:between|among|in) "
+    r"(?:the )?(?:sources|articles|reports|documents|accounts|stories)(?: (?:on|about|over|regarding) (?P<x>.+?))?"
+    r"[\s.!?]*$"
     r"|^(?:are|were) there (?:any )?(?:conflicting|contradictory|contradicting|different|differing|competing) "
     r"(?:reports|accounts|claims|figures|versions|numbers) (?:of|on|about|over|regarding|for) (?P<w>.+?)[\s.!?]*$",
     re.IGNORECASE,
@@ -224,7 +249,9 @@ def question_kind(question: str) -> Kind:
         return Kind("broad", _topic(about.group("s") or about.group("t")) if about else "", timeline=True)
     compared = _COMPARISON.match(text)
     if compared:
-        return _comparison(next((g for g in reversed(compared.groups()) if g is not None), ""))
+        rest = next((g for g in reversed(compared.groups()) if g is not None), "")
+        said = _ACCOUNTS.match(rest)  # "compare what the army and the separatists said about the convoy"
+        return _comparison(said.group("a"), _topic(said.group("s"))) if said else _comparison(rest)
     sides = _SIDES.match(text)
     if sides:
         return Kind("broad", _topic(next((g for g in sides.groups() if g), "")), comparison=True)
@@ -282,10 +309,11 @@ def _keywords(text: str) -> bool:
     )
 
 
-# the things compared are documents: "the Kidal article", "the other two", "both stories" (not "the IPCC report")
+# the things compared are documents: "the Kidal article", "the other two", "both stories", "the Kidal and Tinzaouaten
+# articles" (not "the IPCC report")
 _DOCUMENT_WORDS = re.compile(
     r"\b(?:the|these|those|both|two|three|each|all|other)(?: \w+)? (?:articles?|stor(?:y|ies)|reports?|documents?"
-    r"|pieces?|files?|sources?)\b|\bthe other (?:two|three|ones?)\b",
+    r"|pieces?|files?|sources?)\b|\bthe other (?:two|three|ones?)\b|\b(?:articles|stories|documents|pieces)\b",
     re.IGNORECASE,
 )
 # topics that name nothing ("in what order did things happen?"): the whole collection

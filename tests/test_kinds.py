@@ -22,6 +22,10 @@ from assistant.retrieval import Evidence
         ("What are the main events described in the documents?", "broad", ""),
         ("What happened in Kidal?", "broad", "Kidal"),
         ("What do the articles say about Wagner's losses?", "broad", "Wagner's losses"),
+        ("How do the articles describe the Wagner group?", "broad", "Wagner group"),
+        ("What is each article mainly about?", "broad", ""),
+        ("give me the gist", "broad", ""),
+        ("Give me the gist of the Kidal story", "broad", "Kidal"),
         ("Tell me about the convoy", "broad", "convoy"),
         ("Compare what the articles say about the drone strikes.", "broad", "drone strikes"),
         ("hi", "conversational", ""),
@@ -111,6 +115,22 @@ def test_a_comparison_is_marked_as_one():
         # the things compared on a subject: each searched for with it
         ("How do the separatists and the army differ on the convoy?", "convoy", ("separatists convoy", "army convoy")),
         ("What do the separatists and the army say about the convoy?", "convoy", ("separatists convoy", "army convoy")),
+        ("How did the army and the separatists describe the convoy?", "convoy", ("army convoy", "separatists convoy")),
+        ("how did the army and rebels each see the mission", "mission", ("army mission", "rebels mission")),
+        (
+            "Compare what the army and the separatists said about the convoy",
+            "convoy",
+            ("army convoy", "separatists convoy"),
+        ),
+        ("How do the Kidal and Tinzaouaten articles describe the drones?", "drones", ()),  # the documents compared
+        (
+            "Do the army and the separatists agree on what happened to the convoy?",
+            "convoy",
+            ("army convoy", "separatists convoy"),
+        ),
+        ("Is there any disagreement between the articles?", "", ()),
+        ("Are there differences between the reports on the death toll?", "death toll", ()),
+        ("In what ways do the three articles overlap?", "", ()),
         # the sides of one story
         ("What does each side say about the convoy?", "convoy", ()),
         ("Give me both sides of the story on the convoy", "convoy", ()),
@@ -132,6 +152,8 @@ def test_comparisons_as_people_ask_them_name_the_things_compared(question: str, 
         "After Apollo missions 18 and 19 were cancelled, what happened to the Saturn Vs that were never used?",
         "Which timeline is the most accurate?",  # a timeline mentioned, not asked for
         "How do they differ?",  # nothing named to compare
+        "How did the Wagner group describe its losses?",  # one account: a sentence answers it
+        "How did Mali and Russia build their partnership?",  # a manner, not accounts
     ],
 )
 def test_questions_that_only_mention_comparing_or_a_timeline_are_not_broad(question: str):
