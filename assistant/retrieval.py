@@ -35,6 +35,14 @@ def tells(sentence: str) -> bool:
     return bool(_ENDS_SENTENCE.search(sentence)) and len(words(sentence)) >= 4
 
 
+def heading(sentence: str) -> bool:
+    """Whether a "sentence" is a heading ("International Reactions and Human Rights Concerns"): no full stop, a
+    dozen words at most, most of them capitalised. It names what follows; it answers nothing."""
+    said = [w for w in words(sentence) if terms(w)]
+    capitalised = sum(w[0].isupper() for w in said)
+    return not _ENDS_SENTENCE.search(sentence) and 0 < len(said) <= 12 and capitalised >= 0.5 * len(said)
+
+
 def same_word(a: Vector, b: Vector) -> bool:
     """Whether two spellings are one word (a variant or an inflection), by the cosine of their unit vectors."""
     return sum(x * y for x, y in zip(a, b, strict=True)) >= SAME_WORD
@@ -166,6 +174,9 @@ class Retriever:
             for text, start, end in chunk.sentences():
                 if looks_like_instruction(text):  # planted instructions are not facts about anything
                     previous, previous_start = "", -1
+                    continue
+                if heading(text):  # not quoted as an answer; its words count for the sentence under it
+                    previous, previous_start = text, start
                     continue
                 if (chunk.meta.path, start) not in seen:
                     seen.add((chunk.meta.path, start))

@@ -495,3 +495,13 @@ def test_a_yes_no_question_gets_no_first_when_its_quote_says_so(real: Assistant)
     # a quote that does not plainly settle it is shown without a yes or a no
     unsettled = real.ask("Did the convoy head north to take revenge?")
     assert unsettled.verdict is None and not unsettled.text.startswith(("Yes", "No [1]"))
+
+
+def test_a_heading_is_not_quoted_as_an_answer(real: Assistant):
+    from assistant.retrieval import heading
+
+    assert heading("International Reactions and Human Rights Concerns") and heading("BACKGROUND")
+    assert not heading("The convoy which set off around 10 days ago made a stop")  # a sentence cut short
+    answer = real.ask("What was the reaction of the international community?")
+    assert not answer.refused
+    assert answer.citations[0].quote.startswith("The international community has expressed grave concerns")
