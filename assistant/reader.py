@@ -229,4 +229,27 @@ def _tidy(sentence: str, a: int, b: int, score: float) -> Span | None:
         a += 1
     while b > a and (sentence[b - 1] in _TRAIL or (sentence[b - 1] == "." and not sentence[b - 2 : b - 1].isupper())):
         b -= 1
+    a, b = _bracketed(sentence, a, b)
     return Span(a, b, score) if b > a else None
+
+
+MAX_BRACKETED = 40  # characters a bracket may run on for (or back) to be taken whole
+
+
+def _bracketed(sentence: str, a: int, b: int) -> tuple[int, int]:
+    """A span with its brackets whole, as a reader expects to see them: "Azawad (CSP-DPA" becomes "Azawad
+    (CSP-DPA)" when the bracket closes soon after, else "Azawad"; "Roman) Catholic" becomes "(Roman) Catholic"
+    when the bracket opens soon before, else "Catholic"."""
+    text = sentence[a:b]
+    if text.count("(") > text.count(")"):
+        close = sentence.find(")", b, b + MAX_BRACKETED)
+        if close >= 0 and "(" not in sentence[b:close]:
+            return a, close + 1
+        return a, a + len(text[: text.rfind("(")].rstrip(" ,;:-"))
+    if text.count(")") > text.count("("):
+        opened = sentence.rfind("(", max(0, a - MAX_BRACKETED), a)
+        if opened >= 0 and ")" not in sentence[opened:a]:
+            return opened, b
+        cut = text.find(")") + 1
+        return a + cut + len(text[cut:]) - len(text[cut:].lstrip(" ,;:-")), b
+    return a, b

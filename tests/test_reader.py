@@ -95,3 +95,20 @@ def test_a_measure_is_shown_with_its_conversion(picked: str, shown: str):
 def test_how_far_is_answered_in_the_articles_unit_first(real):
     answer = real.ask("How far is Kidal from Tinzaouatene?")
     assert answer.short and answer.short.text == "200 kilometres (124 miles)"
+
+
+@pytest.mark.parametrize(
+    ("picked", "shown"),
+    [
+        ("Defence of the People of Azawad (CSP-DPA", "Defence of the People of Azawad (CSP-DPA)"),
+        ("CSP-DPA), a group of Tuareg rebels", "(CSP-DPA), a group of Tuareg rebels"),
+        ("People of Azawad", "People of Azawad"),
+    ],
+)
+def test_a_short_answer_keeps_its_brackets_whole(picked: str, shown: str):
+    from assistant.reader import _tidy
+
+    sentence = "the Strategic Framework for the Defence of the People of Azawad (CSP-DPA), a group of Tuareg rebels"
+    start = sentence.index(picked)
+    span = _tidy(sentence, start, start + len(picked), 1.0)
+    assert span and sentence[span.start : span.end] == shown
