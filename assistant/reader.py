@@ -184,7 +184,7 @@ _NAMES_AFTER = re.compile(rf"(?:{_JOIN}{_NAME})+")
 
 
 # a measure and the same in other units beside it: "200 kilometres (124 miles)"
-_MEASURE = r"[\d][\d.,]*\s*[^\W\d_]+\.?"
+_MEASURE = r"\d[\d.,]*\s*[^\W\d_]+\.?"
 _CONVERSION_AFTER = re.compile(rf"\s*\({_MEASURE}\)")
 _MEASURE_BEFORE = re.compile(rf"{_MEASURE}\s*\($")
 
@@ -220,7 +220,7 @@ def listed(sentence: str, a: int, b: int) -> tuple[int, int]:
 
 def _tidy(sentence: str, a: int, b: int, score: float) -> Span | None:
     """Widened to whole words (word pieces can split one), then edge punctuation and spaces removed (a full stop
-    stays after a capital: "U.S.")."""
+    stays after a capital: "U.S."), and its brackets made whole (``_bracketed``)."""
     while a > 0 and sentence[a - 1].isalnum():
         a -= 1
     while b < len(sentence) and sentence[b].isalnum():
