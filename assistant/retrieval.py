@@ -38,9 +38,10 @@ def tells(sentence: str) -> bool:
 def heading(sentence: str) -> bool:
     """Whether a "sentence" is a heading ("International Reactions and Human Rights Concerns"): no full stop, a
     dozen words at most, most of them capitalised. It names what follows; it answers nothing."""
+    if _ENDS_SENTENCE.search(sentence):
+        return False  # most sentences: decided before their words are read
     said = [w for w in words(sentence) if terms(w)]
-    capitalised = sum(w[0].isupper() for w in said)
-    return not _ENDS_SENTENCE.search(sentence) and 0 < len(said) <= 12 and capitalised >= 0.5 * len(said)
+    return 0 < len(said) <= 12 and sum(w[0].isupper() for w in said) >= 0.5 * len(said)
 
 
 def same_word(a: Vector, b: Vector) -> bool:
