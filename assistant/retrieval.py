@@ -35,13 +35,19 @@ def tells(sentence: str) -> bool:
     return bool(_ENDS_SENTENCE.search(sentence)) and len(words(sentence)) >= 4
 
 
+MAX_HEADING_WORDS = 10
+
+
 def heading(sentence: str) -> bool:
-    """Whether a "sentence" is a heading ("International Reactions and Human Rights Concerns"): no full stop, a
-    dozen words at most, most of them capitalised. It names what follows; it answers nothing."""
+    """Whether a "sentence" is a heading ("International Reactions and Human Rights Concerns"): no full stop, ten
+    words at most, most of those that carry meaning capitalised. It names what follows; it answers nothing. (A
+    sentence that has only lost its full stop is longer: "Prominent Examination Boards that are present in
+    multiple states are the CBSE and the CISCE, NENBSE" ends a SQuAD paragraph.)"""
     if _ENDS_SENTENCE.search(sentence):
         return False  # most sentences: decided before their words are read
-    said = [w for w in words(sentence) if terms(w)]
-    return 0 < len(said) <= 12 and sum(w[0].isupper() for w in said) >= 0.5 * len(said)
+    every = words(sentence)
+    said = [w for w in every if terms(w)]
+    return len(every) <= MAX_HEADING_WORDS and bool(said) and sum(w[0].isupper() for w in said) >= 0.5 * len(said)
 
 
 def same_word(a: Vector, b: Vector) -> bool:
