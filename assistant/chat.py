@@ -12,10 +12,11 @@ from collections.abc import Callable, Iterator, Sequence
 from .attribution import nothing_said, points_back, restated, said_by
 from .backends.finetuned import english_words
 from .backends.llms import LLM
+from .ellipsis import completed, fragment
 from .engine import AnswerEngine, last_answer
 from .errors import AssistantError
 from .follow_ups import asks_for_more, asks_who_said_it, follow_up_kind
-from .kinds import Kind
+from .kinds import Kind, question_kind
 from .prompts import Prompts
 from .types import Answer, Turn
 from .words import content_words, named_things, names, terms
@@ -74,12 +75,15 @@ class ChatSession:
             yield answer.text
             yield answer
             return
-        query = self.rewrite(question)
         kind, shown = self._follow_up(question)
+        whole = None if kind else self._completed(question)
+        query = whole or self.rewrite(question)
         asked = _asked(self.history)
         antecedent = _antecedent(question, asked[-1]) if asked else ""
         if kind:  # "and in Tinzaouaten?" after "What happened in Kidal?": that question about Tinzaouaten
             query = kind.topic or query
+        elif whole:  # "and hurt?" after "How many were killed?" asks what "How many were hurt?" asks
+            kind = question_kind(whole)
         for item in self._engine().stream(
             question,
             query,
@@ -108,8 +112,17 @@ class ChatSession:
         return (follow_up_kind(question, asked[-1].question) if asked else None), set()
 
     def rewrite(self, question: str) -> str:
-        """The standalone query this follow-up is searched as."""
-        return self._rewrite(question, self.history)
+        """The standalone query this follow-up is searched as (a fragment completed into the last question, else
+        as ``rewrite`` makes it)."""
+        return self._completed(question) or self._rewrite(question, self.history)
+
+    def _completed(self, question: str) -> str | None:
+        """A fragment follow-up ("and hurt?") said as the last question it completes, or None."""
+        asked = _asked(self.history)
+        if not asked or fragment(question) is None:
+            return None
+        previous = asked[-1].answer.query or asked[-1].question
+        return completed(question, previous, self._engine().retriever.embed)
 
     def reset(self) -> None:
         self.history.clear()

@@ -133,6 +133,9 @@ class Retriever:
     def embed_query(self, query: str) -> Vector:
         return self._embedder.embed([query])[0]
 
+    def embed(self, texts: Sequence[str]) -> list[Vector]:
+        return self._embedder.embed(texts)
+
     def retrieve(
         self, query: str, k: int, vector: Vector | None = None, sources: Sequence[str] | None = None
     ) -> list[tuple[Chunk, float]]:

@@ -4,6 +4,7 @@
     python -m evals.benchmarks squad --version 2.0 --limit 1000
     python -m evals.benchmarks squad --version 1.1 --articles 24-47 --limit 1000 --left-out
     python -m evals.benchmarks squad --version 2.0 --titles heldout --follow-ups
+    python -m evals.benchmarks squad --version 1.1 --articles 24-47 --fragments
     python -m evals.benchmarks beir --split test [--baseline]
 
 Each paragraph (SQuAD) or abstract (BEIR) becomes a file of its own, ingested through the normal pipeline
@@ -12,7 +13,8 @@ against the whole index, so the gold paragraph must be found among all of them. 
 question is asked without its own paragraph (the search leaves that file out, as "ask within chosen files" does),
 so the documents do not answer it: questions whose answer another paragraph also holds are dropped. With
 ``--follow-ups``, consecutive questions of a paragraph are asked as a conversation, the second naming what the two
-share "it" (``evals.conversations``), beside the same second questions asked as written.
+share "it" (``evals.conversations``), beside the same second questions asked as written; with ``--fragments``,
+the second question of two that differ in one place is asked as the fragment that swaps it ("and the NFC?").
 """
 
 from __future__ import annotations
@@ -141,7 +143,7 @@ def squad(args: argparse.Namespace) -> dict[str, Any]:
                         "unanswerable" if impossible else "squad",
                     )
                 )
-    if args.follow_ups:
+    if args.follow_ups or args.fragments:
         return follow_ups(args, data, docs, titles)
     random.Random(args.seed).shuffle(items)
     items = items[: args.limit] if args.limit else items
@@ -202,10 +204,14 @@ def follow_ups(
 ) -> dict[str, Any]:
     """Two-turn conversations (``evals.conversations``): each follow-up asked after its first question, and the
     same question asked alone as SQuAD wrote it, in one run."""
-    from .conversations import pairs
+    from .conversations import fragment_pairs, pairs
 
     first, last = (int(x) for x in args.articles.split("-")) if args.articles else (0, len(data) - 1)
-    made = pairs(data[: last + 1], titles, paragraph_name, random.Random(args.seed), args.turns)
+    rng = random.Random(args.seed)
+    if args.fragments:  # "and the NFC?" after "Which team represented the AFC…?"
+        made = fragment_pairs(data[: last + 1], titles, paragraph_name, rng)
+    else:
+        made = pairs(data[: last + 1], titles, paragraph_name, rng, args.turns)
     made = [p for p in made if int(p.source[1:3]) >= first][: args.limit or None]
     written = [GoldItem(p.id, p.written, p.answers, (p.source,), bool(p.answers), p.shared) for p in made]
     dialogues = [Dialogue(p.id, ((p.first, p.first_answers), (p.follow_up, p.answers))) for p in made]
@@ -222,13 +228,18 @@ def follow_ups(
     third = [dict(r, id=r["id"].removesuffix("~3.3")) for r in last_turns if r["id"].endswith("~3.3")]
     print(
         f"SQuAD v{args.version} open retrieval: {len(made)} conversations of {args.turns} turns "
-        f"({sum(p.shared == 'subject' for p in made)} on the first question's subject, the others on its answer; "
-        f"{sum(not p.answers for p in made)} follow-ups unanswerable), seed {args.seed}"
+        + (
+            "(the second a fragment of the first; "
+            if args.fragments
+            else f"({sum(p.shared == 'subject' for p in made)} on the first question's subject, the others on its "
+            "answer; "
+        )
+        + f"{sum(not p.answers for p in made)} follow-ups unanswerable), seed {args.seed}"
     )
     rounds = [("asked alone as written", run["results"]), ("asked as follow-ups", second)]
     rounds += [("asked third, after another", third)] if third else []
     for label, rows in rounds:
-        for shared in ("subject", "answer", None):
+        for shared in ("subject", "answer", None) if not args.fragments else (None,):
             kept = [r for r in rows if shared is None or _shared(made, r) == shared]
             answerable = [r for r in kept if r["answerable"]]
             unanswerable = [r for r in kept if not r["answerable"]]
@@ -429,6 +440,9 @@ def main() -> None:
     p.add_argument("--typos", action="store_true", help="ask the questions with a typing slip in one word")
     p.add_argument("--lowercase", action="store_true", help="ask the questions all in lower case, as chat is typed")
     p.add_argument("--follow-ups", action="store_true", help="ask questions as follow-ups naming their subject 'it'")
+    p.add_argument(
+        "--fragments", action="store_true", help="ask questions as fragments of the one before ('and the NFC?')"
+    )
     p.add_argument("--turns", type=int, choices=[2, 3], default=2, help="with --follow-ups: conversations this long")
     p = sub.add_parser("beir")
     p.add_argument("--dataset", default="scifact")

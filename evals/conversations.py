@@ -12,6 +12,8 @@ with the same questions asked as written measures what the conversation costs.
 
 from __future__ import annotations
 
+import difflib
+import itertools
 import random
 import re
 from collections.abc import Sequence
@@ -39,7 +41,7 @@ class Pair:
     follow_up: str
     written: str
     answers: tuple[str, ...]  # empty: the documents do not answer it (SQuAD v2.0)
-    shared: str  # "subject" or "answer"
+    shared: str  # "subject" or "answer"; "fragment" for a fragment (``fragment_pairs``)
     source: str
     middle: tuple[str, tuple[str, ...]] | None = None  # in a conversation of three: the follow-up asked between
 
@@ -123,3 +125,68 @@ def pairs(
 def _answers(qa: dict[str, Any]) -> tuple[str, ...]:
     """A question's gold answers; none for SQuAD v2.0's unanswerable ones."""
     return () if qa.get("is_impossible") else tuple(dict.fromkeys(x["text"] for x in qa["answers"]))
+
+
+# a question's words and its punctuation, as ``assistant.ellipsis`` reads them
+_TOKEN = re.compile(r"[^\W_]+(?:[-'&.][^\W_]+)*|[^\w\s]")
+MAX_SWAPPED = 3  # words on either side of a swap: longer, the second question is a new one, not a fragment
+_WH = frozenset({"who", "what", "when", "where", "which", "why", "how"})
+
+
+def as_fragment(question: str, first: str) -> str | None:
+    """``question`` said as the fragment that completes ``first`` into it: "and the NFC?" when the two differ in
+    one place only ("…represented the AFC…" / "…represented the NFC…"), "and why?" when only their opening
+    differs ("When did Tesla go…" / "Why did Tesla go…"); None when they differ in more, or the fragment would
+    open or end on a word that carries nothing ("and is?" after "who if…", a typing slip mended)."""
+    said, before = _TOKEN.findall(question), _TOKEN.findall(first)
+    lower = [w.lower() for w in said]
+    ops = difflib.SequenceMatcher(a=[w.lower() for w in before], b=lower, autojunk=False).get_opcodes()
+    changed = [op for op in ops if op[0] != "equal"]
+    if len(changed) != 1 or changed[0][0] != "replace":
+        return None
+    _, i1, i2, j1, j2 = changed[0]
+    new = lower[j1:j2]
+    if i2 - i1 > MAX_SWAPPED or j2 - j1 > MAX_SWAPPED:
+        return None
+    if new[0] in _WH:  # "and why?", "and how many?"; "and who analyzed?" is a question of its own
+        return f"and {' '.join(new)}?" if len(new) == 1 or (new[0] == "how" and len(new) == 2) else None
+    if new[0] in STOPWORDS or new[-1] in STOPWORDS or not all(re.match(r"\w", w) for w in new):
+        return None
+    determiner = lower[j1 - 1] if j1 and lower[j1 - 1] in {"the", "a", "an"} else ""
+    return f"and {determiner + ' ' if determiner else ''}{' '.join(said[j1:j2])}?"
+
+
+def fragment_pairs(data: Sequence[dict[str, Any]], titles: set[str], name_of: Any, rng: random.Random) -> list[Pair]:
+    """Every two consecutive questions of a paragraph of ``titles`` whose second ``as_fragment`` can say as a
+    fragment of the first, and whose first has an answer; and each unanswerable question of SQuAD v2.0 (listed
+    after the paragraph's answerable ones, and most often written by swapping a word of one of them: "…major
+    exports?" / "…major imports?") after the first answerable question of its paragraph it is a fragment of.
+    Shuffled by ``rng``."""
+    out = []
+    for a, article in enumerate(data):
+        if titles and article["title"] not in titles:
+            continue
+        for p, paragraph in enumerate(article["paragraphs"]):
+            qas = paragraph["qas"]
+            answered = [q for q in qas if _answers(q)]
+            made = [(first, second) for first, second in itertools.pairwise(qas) if _answers(second)]
+            for second in (q for q in qas if not _answers(q)):
+                first = next((q for q in answered if as_fragment(second["question"], q["question"])), None)
+                made += [(first, second)] if first else []
+            for first, second in made:
+                said = as_fragment(second["question"], first["question"])
+                if said and _answers(first):
+                    out.append(
+                        Pair(
+                            second["id"],
+                            first["question"],
+                            _answers(first),
+                            said,
+                            second["question"],
+                            _answers(second),
+                            "fragment",
+                            f"{name_of(a, p)}.txt",
+                        )
+                    )
+    rng.shuffle(out)
+    return out
