@@ -39,7 +39,7 @@ from .display import tidy_sentence
 from .errors import AssistantError, BackendUnavailable, BadInput
 from .gate import generate
 from .judge import UNSURE, UNSURE_NOTE, AnswerJudge
-from .kinds import Kind, question_kind
+from .kinds import Kind, direct, question_kind
 from .prompts import Prompts
 from .reader import SpanReader
 from .retrieval import Evidence, Retriever
@@ -121,7 +121,8 @@ class AnswerEngine:
             if broad:  # nothing about the topic: the usual path answers or refuses
                 yield from _emit(broad)
                 return
-        query, renamed = self.retriever.corrected(clean_question(query, None) if query else question)
+        # "Can you tell me who heads COSI?" is searched and read as "who heads COSI?"
+        query, renamed = self.retriever.corrected(direct(clean_question(query, None) if query else question))
         notes = [_renamed_note(asked, searched) for asked, searched in renamed]
         if not content_words(query):  # "???", "what is the": whatever a search found would be chance
             text = f"There is nothing to search for in {question!r}: {NOTHING_ASKED}"

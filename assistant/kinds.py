@@ -233,9 +233,29 @@ class Kind:
 _CONTRACTIONS = re.compile(r"\b(what|who|where|how|that|it)'s\b|\b(what)s\b", re.IGNORECASE)
 
 
+# a question asked inside another: "Can you tell me who heads COSI?" asks "who heads COSI?", no yes or no
+_INDIRECT = re.compile(
+    r"^(?:(?:and|so|but|ok(?:ay)?|please),?\s+)?(?:"
+    r"(?:can|could|would|will) you (?:please )?(?:tell|show|remind) (?:me|us)"
+    r"|(?:do|does|did) (?:you|we|anyone|anybody|they|the (?:articles?|documents?|sources?|reports?|stories|story))"
+    r" (?:know|say|tell|mention|report)"
+    r"|(?:is|was) it (?:known|clear|reported|said)"
+    r"|i(?: would|'d)? (?:like|want|need|wish) to know|i (?:wonder|am wondering|'m wondering)"
+    r"|(?:please )?tell (?:me|us)"
+    r")\s+(?=(?:who|whom|whose|what|when|where|which|why|how)\b)",
+    re.IGNORECASE,
+)
+
+
+def direct(question: str) -> str:
+    """The question an indirect one asks: "Do we know how many died?" -> "how many died?"; any other as it is
+    ("Do we know whether the convoy arrived?" asks yes or no)."""
+    return _INDIRECT.sub("", question.strip(), count=1)
+
+
 def question_kind(question: str) -> Kind:
     text = _CONTRACTIONS.sub(
-        lambda m: f"{m.group(1) or m.group(2)} is", " ".join(question.replace("\u2019", "'").split())
+        lambda m: f"{m.group(1) or m.group(2)} is", " ".join(direct(question).replace("\u2019", "'").split())
     )
     if _CONVERSATIONAL.match(text):
         return Kind("conversational")

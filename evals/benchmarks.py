@@ -150,6 +150,7 @@ def squad(args: argparse.Namespace) -> dict[str, Any]:
     items = left_out(items, docs) if args.left_out else items
     items = reworded(items, docs, random.Random(args.seed)) if args.reworded else items
     items = mistyped_items(items, docs, random.Random(args.seed)) if args.typos else items
+    items = asked_indirectly(items, docs, random.Random(args.seed)) if args.indirect else items
     items = [dataclasses.replace(i, question=i.question.lower()) for i in items] if args.lowercase else items
     write_corpus(BUILD / f"squad{args.version}" / "corpus", docs)
     assistant = assistant_for(f"squad{args.version}", args.judge)
@@ -164,12 +165,15 @@ def squad(args: argparse.Namespace) -> dict[str, Any]:
         f"(articles {first}-{last}{', ' + args.titles + ' titles' if titles else ''}, seed {args.seed}"
         f"{', each without its own paragraph' if args.left_out else ''}"
         f"{', in other words' if args.reworded else ''}{', with a typing slip' if args.typos else ''}"
+        f"{', asked indirectly' if args.indirect else ''}"
         f"{', typed in lower case' if args.lowercase else ''}), "
         f"judge {judge}"
     )
     print(table([run]))
     variant = "".join(
-        f"-{v}" for v in ("left-out", "reworded", "typos", "lowercase") if getattr(args, v.replace("-", "_"))
+        f"-{v}"
+        for v in ("left-out", "reworded", "typos", "indirect", "lowercase")
+        if getattr(args, v.replace("-", "_"))
     )
     report = BUILD / f"squad{args.version}-{args.titles or 'all'}{variant}-report"
     write_reports([run], report, f"SQuAD v{args.version} open retrieval, {len(items)} questions, judge {judge}")
@@ -295,6 +299,14 @@ def mistyped_items(items: list[GoldItem], docs: dict[str, tuple[str, str]], rng:
     from .typos import mistyped
 
     return rewritten(items, docs, lambda question, paragraph: mistyped(question, paragraph, rng))
+
+
+def asked_indirectly(items: list[GoldItem], docs: dict[str, tuple[str, str]], rng: random.Random) -> list[GoldItem]:
+    """The questions that keep their words' order inside "Can you tell me…", "Do we know…" (``evals.indirect``),
+    so asked; the others are dropped."""
+    from .indirect import indirect
+
+    return rewritten(items, docs, lambda question, _: indirect(question, rng))
 
 
 def rewritten(
@@ -438,6 +450,7 @@ def main() -> None:
     p.add_argument("--left-out", action="store_true", help="v1.1: ask each question without its own paragraph")
     p.add_argument("--reworded", action="store_true", help="ask the questions with some words swapped for synonyms")
     p.add_argument("--typos", action="store_true", help="ask the questions with a typing slip in one word")
+    p.add_argument("--indirect", action="store_true", help="ask the questions inside 'Can you tell me…', 'Do we know…'")
     p.add_argument("--lowercase", action="store_true", help="ask the questions all in lower case, as chat is typed")
     p.add_argument("--follow-ups", action="store_true", help="ask questions as follow-ups naming their subject 'it'")
     p.add_argument(

@@ -505,3 +505,11 @@ def test_a_heading_is_not_quoted_as_an_answer(real: Assistant):
     answer = real.ask("What was the reaction of the international community?")
     assert not answer.refused
     assert answer.citations[0].quote.startswith("The international community has expressed grave concerns")
+
+
+def test_a_question_asked_inside_another_is_answered_as_the_question_it_asks(real: Assistant):
+    asked = real.ask("Can you tell me who heads COSI?")
+    assert asked.kind == "factoid" and asked.query == "who heads COSI?", asked.text
+    assert asked.short and asked.short.text == "Alexander Ivanov" and not asked.text.startswith("Yes"), asked.text
+    left = real.ask("Do the articles say when the convoy left?")
+    assert left.query == "when the convoy left?" and left.short and "10 days ago" in left.short.text, left.text

@@ -9,7 +9,7 @@ import pytest
 from assistant.broad import broad_text, conversational_reply, example_questions, grouped, pick, word_overlap
 from assistant.display import tidy_sentence
 from assistant.keyfacts import fact_share
-from assistant.kinds import question_kind
+from assistant.kinds import direct, question_kind
 from assistant.reader import _tidy, listed
 from assistant.retrieval import Evidence
 
@@ -471,3 +471,23 @@ def test_what_a_question_names_is_read_as_whole_names(query: str, written: str, 
     from assistant.words import named_things
 
     assert named_things(query, written) == named
+
+
+@pytest.mark.parametrize(
+    ("question", "asked", "kind"),
+    [
+        ("Can you tell me who heads COSI?", "who heads COSI?", "factoid"),
+        ("Do we know how many died?", "how many died?", "factoid"),
+        ("Do the articles say when the convoy left?", "when the convoy left?", "factoid"),
+        ("I'd like to know why the convoy turned back", "why the convoy turned back", "why/how"),
+        ("Could you tell me what happened in Kidal?", "what happened in Kidal?", "broad"),
+        ("Is it known who deployed the drones?", "who deployed the drones?", "factoid"),
+        # whether a thing happened is asked yes or no; a request that asks no question stays what it is
+        ("Do we know whether the convoy arrived?", "Do we know whether the convoy arrived?", "yes/no"),
+        ("Tell me about Wagner", "Tell me about Wagner", "broad"),
+        ("Can you summarize the Kidal article?", "Can you summarize the Kidal article?", "broad"),
+    ],
+)
+def test_a_question_asked_inside_another_is_read_as_the_question_it_asks(question: str, asked: str, kind: str):
+    assert direct(question) == asked
+    assert question_kind(question).name == kind

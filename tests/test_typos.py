@@ -1,8 +1,10 @@
-"""Questions with a typing slip (evals.typos), and the slips themselves (assistant.words.typing_errors)."""
+"""Questions with a typing slip (evals.typos), and the slips themselves (assistant.words.typing_errors); questions
+asked indirectly (evals.indirect)."""
 
 import random
 
 from assistant.words import NEAR_KEYS, typing_errors
+from evals.indirect import FRAMES, indirect
 from evals.typos import mistyped
 
 
@@ -22,3 +24,10 @@ def test_a_question_gets_one_slip_in_a_word_its_paragraph_holds():
         changed = [w for w in question.split() if w not in "Which base did the drones strike in Kidal?".split()]
         assert len(changed) == 1 and changed[0][0] in "bdK"  # base, drones or Kidal, first letter kept
     assert mistyped("Who won?", paragraph, rng) is None  # no word of four letters shared with the paragraph
+
+
+def test_squad_questions_are_asked_indirectly_only_when_their_words_keep_their_order():
+    asked = indirect("Who designed the trophy?", random.Random(0))
+    assert asked and asked.endswith(" who designed the trophy?") and asked.startswith(FRAMES)
+    assert indirect("When did Tesla go to Karlovac?", random.Random(0)) is None  # "when Tesla went"
+    assert indirect("The trophy was designed by whom?", random.Random(0)) is None
