@@ -238,7 +238,7 @@ _INDIRECT = re.compile(
     r"^(?:(?:and|so|but|ok(?:ay)?|please),?\s+)?(?:"
     r"(?:can|could|would|will) you (?:please )?(?:tell|show|remind) (?:me|us)"
     r"|(?:do|does|did) (?:you|we|anyone|anybody|they|the (?:articles?|documents?|sources?|reports?|stories|story))"
-    r" (?:know|say|tell|mention|report)"
+    r" (?:happen to )?(?:know|say|tell|mention|report)|(?:any|no) idea"
     r"|(?:is|was) it (?:known|clear|reported|said)"
     r"|i(?: would|'d)? (?:like|want|need|wish) to know|i (?:wonder|am wondering|'m wondering)"
     r"|(?:please )?tell (?:me|us)"

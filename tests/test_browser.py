@@ -154,6 +154,20 @@ def test_a_corrected_question_shows_what_was_searched(page: Any):
     shot(page, "corrected")
 
 
+def test_a_fragment_follow_up_shows_the_question_it_became(desktop: Any):
+    from playwright.sync_api import expect
+
+    ask(desktop, "How many separatists were killed?")
+    expect(desktop.locator("#chat a.cite").first).to_be_visible(timeout=60_000)
+    ask(desktop, "and hurt?")
+    expect(desktop.locator("#chat")).to_contain_text("and hurt?")
+    expect(desktop.locator("#citations")).to_contain_text(
+        "Searched as: How many separatists were hurt?", timeout=60_000
+    )
+    expect(desktop.locator("#chat")).to_contain_text("three [1]")
+    shot(desktop, "fragment")
+
+
 def test_a_refusal_looks_like_one_and_new_conversation_clears_feedback(page: Any):
     from playwright.sync_api import expect
 
