@@ -236,12 +236,12 @@ _CONTRACTIONS = re.compile(r"\b(what|who|where|how|that|it)'s\b|\b(what)s\b", re
 # a question asked inside another: "Can you tell me who heads COSI?" asks "who heads COSI?", no yes or no
 _INDIRECT = re.compile(
     r"^(?:(?:and|so|but|ok(?:ay)?|please),?\s+)?(?:"
-    r"(?:can|could|would|will) you (?:please )?(?:tell|show|remind) (?:me|us)"
+    r"(?:can|could|would|will) you (?:please )?(?:(?:tell|show|remind) (?:me|us)|explain(?: to (?:me|us))?)"
     r"|(?:do|does|did) (?:you|we|anyone|anybody|they|the (?:articles?|documents?|sources?|reports?|stories|story))"
     r" (?:happen to )?(?:know|say|tell|mention|report)|(?:any|no) idea"
     r"|(?:is|was) it (?:known|clear|reported|said)"
     r"|i(?: would|'d)? (?:like|want|need|wish) to know|i (?:wonder|am wondering|'m wondering)"
-    r"|(?:please )?tell (?:me|us)"
+    r"|(?:please )?(?:tell (?:me|us)|explain(?: to (?:me|us))?)"
     r")\s+(?=(?:who|whom|whose|what|when|where|which|why|how)\b)",
     re.IGNORECASE,
 )

@@ -484,6 +484,8 @@ def test_what_a_question_names_is_read_as_whole_names(query: str, written: str, 
         ("Is it known who deployed the drones?", "who deployed the drones?", "factoid"),
         ("Do you happen to know where the convoy stopped?", "where the convoy stopped?", "factoid"),
         ("any idea why the convoy turned back?", "why the convoy turned back?", "why/how"),
+        ("Explain why the convoy turned back", "why the convoy turned back", "why/how"),
+        ("Can you explain how the convoy was attacked?", "how the convoy was attacked?", "why/how"),
         # whether a thing happened is asked yes or no; a request that asks no question stays what it is
         ("Do we know whether the convoy arrived?", "Do we know whether the convoy arrived?", "yes/no"),
         ("Tell me about Wagner", "Tell me about Wagner", "broad"),
