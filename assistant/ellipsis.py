@@ -31,6 +31,8 @@ _PRONOUNS = frozenset(
     "he she it they them him her his hers its their this that these those there then one ones".split()
 )
 _HOW = frozenset({"many", "much", "long", "far", "old", "often", "big", "large", "soon"})  # "how many?"
+_ADVERBIAL = frozenset({"when", "where", "why", "how"})
+_HOW_ADVERBIAL = frozenset({"long", "far", "often", "soon"})  # "how long?" asks when, not what
 _DETERMINERS = frozenset({"the", "a", "an"})
 _PREPOSITIONS = frozenset(
     "in at on for of to from with by about near after before during since under over between against into".split()
@@ -117,7 +119,13 @@ def _new_opening(x: str, previous: str, spans: list[tuple[int, int, str]]) -> st
     if first_verb is None or first_verb > MAX_LEAD_WORDS:
         return None  # "Who won?": "why won?" is no question
     opening = [s[2].lower() for s in spans[:first_verb]]
-    if not QUESTION_WORDS & set(opening):
+    # only a time, place, reason or manner swaps one: "Who was killed?" or "How many people were killed?" opens
+    # with what was killed, and "why?" there would drop it ("Why were killed?")
+    adverbial = opening in (["when"], ["where"], ["why"], ["how"]) or (
+        len(opening) > 2 and opening[0] in _PREPOSITIONS and opening[1] in ("what", "which")
+    )
+    asked = x.lower().split()
+    if not adverbial or asked[0] not in _ADVERBIAL or (len(asked) > 1 and asked[1] not in _HOW_ADVERBIAL):
         return None
     return x[:1].upper() + x[1:] + " " + previous[spans[first_verb][0] :]
 
