@@ -31,8 +31,16 @@ _PRONOUNS = frozenset(
     "he she it they them him her his hers its their this that these those there then one ones".split()
 )
 _HOW = frozenset({"many", "much", "long", "far", "old", "often", "big", "large", "soon"})  # "how many?"
+# a time said as a fragment ("and in July?", "and 2023?", "and last week?") swaps only a time
+_TIME = re.compile(
+    r"(?:(?:early|late|mid|last|this|next)[\s-])?(?:january|february|march|april|may|june|july|august|september"
+    r"|october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tonight"
+    r"|week|weekend|month|year|night|morning|\d{4}s?)(?:\s+\d{4})?",
+    re.IGNORECASE,
+)
 _ADVERBIAL = frozenset({"when", "where", "why", "how"})
-_HOW_ADVERBIAL = frozenset({"long", "far", "often", "soon"})  # "how long?" asks when, not what
+# "how long?" asks a measure, not a thing: it may swap "when" ("How many?" may not: "How many were killed?")
+_HOW_ADVERBIAL = frozenset({"long", "far", "often", "soon", "big", "large", "old"})
 _DETERMINERS = frozenset({"the", "a", "an"})
 _PREPOSITIONS = frozenset(
     "in at on for of to from with by about near after before during since under over between against into".split()
@@ -90,10 +98,17 @@ def completed(question: str, previous: str, embed: Embed) -> str | None:
     if said[0].lower() in _PREPOSITIONS and len(said) > 1:
         after = said[0].lower()
         x, said = x[len(said[0]) :].strip(), said[1:]
-    named = _capitalised(said[0])
-    candidates = [(i, j) for i, j in _candidates(words, after) if not named or _capitalised(words[i])]
+    named, timed = _capitalised(said[0]), bool(_TIME.fullmatch(x))
+
+    def fits(i: int, j: int) -> bool:  # a name swaps a name, a time a time ("and in July?" keeps "in Kidal")
+        like_time = bool(_TIME.fullmatch(" ".join(words[i:j])))
+        return like_time == timed and (timed or not named or _capitalised(words[i]))
+
+    candidates = [(i, j) for i, j in _candidates(words, after) if fits(i, j)]
+    if after and not named:  # "and in total?" after "…killed in Tinzaouaten?": added, not swapped for the name
+        candidates = [(i, j) for i, j in candidates if not _capitalised(words[i])]
     if not candidates and after and named:  # "and in Tinzaouaten?" after "…the strike on Kidal?": the name swaps
-        candidates = [(i, j) for i, j in _candidates(words, None) if _capitalised(words[i])]
+        candidates = [(i, j) for i, j in _candidates(words, None) if fits(i, j)]
     if not candidates:
         if after is None:
             return None
@@ -121,8 +136,10 @@ def _new_opening(x: str, previous: str, spans: list[tuple[int, int, str]]) -> st
     opening = [s[2].lower() for s in spans[:first_verb]]
     # only a time, place, reason or manner swaps one: "Who was killed?" or "How many people were killed?" opens
     # with what was killed, and "why?" there would drop it ("Why were killed?")
-    adverbial = opening in (["when"], ["where"], ["why"], ["how"]) or (
-        len(opening) > 2 and opening[0] in _PREPOSITIONS and opening[1] in ("what", "which")
+    adverbial = (
+        opening in (["when"], ["where"], ["why"], ["how"])
+        or (len(opening) == 2 and opening[0] == "how" and opening[1] in _HOW_ADVERBIAL)  # "How long is the Rhine?"
+        or (len(opening) > 2 and opening[0] in _PREPOSITIONS and opening[1] in ("what", "which"))
     )
     asked = x.lower().split()
     if not adverbial or asked[0] not in _ADVERBIAL or (len(asked) > 1 and asked[1] not in _HOW_ADVERBIAL):

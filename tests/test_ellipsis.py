@@ -43,6 +43,7 @@ def test_a_fragment_swaps_its_place_in_the_last_question():
     assert (
         completed("and where?", "In what year did Tesla go to Karlovac?", no_model) == "Where did Tesla go to Karlovac?"
     )
+    assert completed("and where?", "How long is the Rhine?", no_model) == "Where is the Rhine?"
     # "who" and "how many people" open with what the question is about: "why?" cannot swap them
     assert completed("why?", "How many people were killed in Kidal?", no_model) is None
     assert completed("and how many?", "When did Tesla go to Karlovac?", no_model) is None
@@ -51,6 +52,10 @@ def test_a_fragment_swaps_its_place_in_the_last_question():
     kidal = "How many died in the strike on Kidal?"  # a name after another preposition swaps all the same
     assert completed("and in Tinzaouaten?", kidal, no_model) == "How many died in the strike on Tinzaouaten?"
     assert completed("and in July?", "How many people were killed?", no_model) == "How many people were killed in July?"
+    # a time swaps only a time, and a word after a preposition no name: else they are added at the end
+    assert completed("and in July?", "How many died in Kidal?", no_model) == "How many died in Kidal in July?"
+    assert completed("and in 2023?", "How many died in Kidal in 2022?", no_model) == "How many died in Kidal in 2023?"
+    assert completed("and in total?", "How many died in Kidal?", no_model) == "How many died in Kidal in total?"
     # a name swaps only a name; a question without one has no place for it
     assert completed("and Gao?", "Where did the convoy stop?", no_model) is None
     assert completed("And the CSP?", "What did Wagner say about the convoy?", no_model) == (
