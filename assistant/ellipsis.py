@@ -49,7 +49,7 @@ MAX_FRAGMENT_WORDS = 4  # "and the Denver Broncos?": longer, a fragment says mor
 MAX_SPAN_WORDS = 3
 MAX_LEAD_WORDS = 5  # "In what year" / "How many square kilometres": the question's opening before its verb
 # Added to the cosine (0.2 to 0.4 did best on the SQuAD training pairs of ``evals.conversations.fragment_pairs``,
-# 42 of 64 completed exactly as SQuAD wrote the second question): a word swaps a word before a name ("and hurt?"
+# 41 of 64 completed exactly as SQuAD wrote the second question): a word swaps a word before a name ("and hurt?"
 # swaps "killed", not "Kidal"; a name only ever swaps a name), and "the NFC" swaps "the AFC" before "NFL team"
 NAME_PREFERENCE = 0.2
 DETERMINER_PREFERENCE = 0.2
