@@ -16,7 +16,7 @@ import difflib
 import itertools
 import random
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -90,36 +90,40 @@ def pairs(
     ``turns=3``, three consecutive questions, the second and the third each made a follow-up of the first (the
     third's words a conversation of three piles up: "What did he say? (Genghis Khan …)", then its own)."""
     out = []
-    for a, article in enumerate(data):
-        if titles and article["title"] not in titles:
-            continue
-        for p, paragraph in enumerate(article["paragraphs"]):
-            qas = paragraph["qas"]
-            for window in zip(*(qas[i:] for i in range(turns)), strict=False):
-                first, last = window[0], window[-1]
-                first_answers = _answers(first)
-                if not first_answers:
-                    continue
-                made = [as_follow_up(q["question"], first["question"], first_answers) for q in window[1:]]
-                if any(m is None for m in made):
-                    continue
-                middle = (made[0][0], _answers(window[1])) if turns == 3 and made[0] else None
-                said, shared = made[-1] or ("", "")
-                out.append(
-                    Pair(
-                        last["id"],
-                        first["question"],
-                        first_answers,
-                        said,
-                        last["question"],
-                        _answers(last),
-                        shared,
-                        f"{name_of(a, p)}.txt",
-                        middle,
-                    )
+    for a, p, qas in _paragraphs(data, titles):
+        for window in zip(*(qas[i:] for i in range(turns)), strict=False):
+            first, last = window[0], window[-1]
+            first_answers = _answers(first)
+            if not first_answers:
+                continue
+            made = [as_follow_up(q["question"], first["question"], first_answers) for q in window[1:]]
+            if any(m is None for m in made):
+                continue
+            middle = (made[0][0], _answers(window[1])) if turns == 3 and made[0] else None
+            said, shared = made[-1] or ("", "")
+            out.append(
+                Pair(
+                    last["id"],
+                    first["question"],
+                    first_answers,
+                    said,
+                    last["question"],
+                    _answers(last),
+                    shared,
+                    f"{name_of(a, p)}.txt",
+                    middle,
                 )
+            )
     rng.shuffle(out)
     return out
+
+
+def _paragraphs(data: Sequence[dict[str, Any]], titles: set[str]) -> Iterator[tuple[int, int, list[dict[str, Any]]]]:
+    """(article number, paragraph number, its questions) for the articles of ``titles`` (all when empty)."""
+    for a, article in enumerate(data):
+        if not titles or article["title"] in titles:
+            for p, paragraph in enumerate(article["paragraphs"]):
+                yield a, p, paragraph["qas"]
 
 
 def _answers(qa: dict[str, Any]) -> tuple[str, ...]:
@@ -163,30 +167,26 @@ def fragment_pairs(data: Sequence[dict[str, Any]], titles: set[str], name_of: An
     exports?" / "…major imports?") after the first answerable question of its paragraph it is a fragment of.
     Shuffled by ``rng``."""
     out = []
-    for a, article in enumerate(data):
-        if titles and article["title"] not in titles:
-            continue
-        for p, paragraph in enumerate(article["paragraphs"]):
-            qas = paragraph["qas"]
-            answered = [q for q in qas if _answers(q)]
-            made = [(first, second) for first, second in itertools.pairwise(qas) if _answers(second)]
-            for second in (q for q in qas if not _answers(q)):
-                first = next((q for q in answered if as_fragment(second["question"], q["question"])), None)
-                made += [(first, second)] if first else []
-            for first, second in made:
-                said = as_fragment(second["question"], first["question"])
-                if said and _answers(first):
-                    out.append(
-                        Pair(
-                            second["id"],
-                            first["question"],
-                            _answers(first),
-                            said,
-                            second["question"],
-                            _answers(second),
-                            "fragment",
-                            f"{name_of(a, p)}.txt",
-                        )
+    for a, p, qas in _paragraphs(data, titles):
+        answered = [q for q in qas if _answers(q)]
+        made = [(first, second) for first, second in itertools.pairwise(qas) if _answers(second)]
+        for second in (q for q in qas if not _answers(q)):
+            first = next((q for q in answered if as_fragment(second["question"], q["question"])), None)
+            made += [(first, second)] if first else []
+        for first, second in made:
+            said = as_fragment(second["question"], first["question"])
+            if said and _answers(first):
+                out.append(
+                    Pair(
+                        second["id"],
+                        first["question"],
+                        _answers(first),
+                        said,
+                        second["question"],
+                        _answers(second),
+                        "fragment",
+                        f"{name_of(a, p)}.txt",
                     )
+                )
     rng.shuffle(out)
     return out
