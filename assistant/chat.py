@@ -77,7 +77,7 @@ class ChatSession:
             return
         kind, shown = self._follow_up(question)
         whole = None if kind else self._completed(question)
-        query = whole or self.rewrite(question)
+        query = whole or self._rewrite(question, self.history)
         asked = _asked(self.history)
         antecedent = _antecedent(question, asked[-1]) if asked else ""
         if kind:  # "and in Tinzaouaten?" after "What happened in Kidal?": that question about Tinzaouaten

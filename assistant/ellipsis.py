@@ -6,9 +6,11 @@ Karlovac?" then "why?" asks "Why did Tesla go to Karlovac?". Searched as the fra
 words, the reader would read "and hurt? (killed separatists)", a question it was never trained on.
 
 Which part of the last question the fragment swaps is chosen by meaning: the span (a name as a whole, or one to
-three words that carry meaning) whose MiniLM vector is closest to the fragment's, a name preferred for a name.
-A fragment that opens with a preposition swaps what follows the same preposition ("and in Tinzaouaten?" after
-"…in Kidal?"), or is added at the end when the last question has none ("and in July?").
+three words that carry meaning) whose MiniLM vector is closest to the fragment's; a name swaps only a name and a
+time only a time. A fragment that opens with a preposition swaps what follows the same preposition ("and in
+Tinzaouaten?" after "…in Kidal?"), or is added at the end when nothing there fits ("and in July?"). A question word
+swaps the question's opening when both ask a time, place, reason or manner. Where nothing fits, the usual
+follow-up rewrite (``chat.rewrite_by_rules``) takes over.
 """
 
 from __future__ import annotations
@@ -121,8 +123,8 @@ def completed(question: str, previous: str, embed: Embed) -> str | None:
         i, _ = candidates[k]
         same_form = named == _capitalised(words[i])
         same_determiner = determined == (i > 0 and words[i - 1].lower() in _DETERMINERS)
-        closeness = sum(a * b for a, b in zip(vectors[0], vectors[k + 1], strict=True))
-        return closeness + NAME_PREFERENCE * same_form + DETERMINER_PREFERENCE * same_determiner
+        cosine = sum(a * b for a, b in zip(vectors[0], vectors[k + 1], strict=True))
+        return cosine + NAME_PREFERENCE * same_form + DETERMINER_PREFERENCE * same_determiner
 
     i, j = candidates[max(range(len(candidates)), key=closeness)]
     return previous[: spans[i][0]] + x + previous[spans[j - 1][1] :]
