@@ -25,7 +25,7 @@ Embed = Callable[[Sequence[str]], list[list[float]]]  # unit-length vectors, one
 _FRAGMENT = re.compile(r"^(?:(?:and|but|so)\s+)?(?:(?:what|how)\s+about\s+)?(?P<x>.+?)[\s?.!]*$", re.IGNORECASE)
 _CARRIED = re.compile(r"\s*\(.*\)\s*$")  # the words a follow-up carried from the turn before it
 _LEAD = re.compile(r"^(?:and|but|so|what about|how about)\b", re.IGNORECASE)
-_TOKEN = re.compile(r"[^\W_]+(?:[-'&.][^\W_]+)*|[^\w\s]")
+TOKEN = re.compile(r"[^\W_]+(?:[-'&.][^\W_]+)*|[^\w\s]")  # words, and punctuation alone
 _AUXILIARIES = frozenset(
     "is are was were am be been did does do has have had can could will would should shall may might must".split()
 )
@@ -65,7 +65,7 @@ def fragment(question: str) -> str | None:
     if not match:
         return None
     x = match.group("x")
-    tokens = [t.lower() for t in _TOKEN.findall(x)]
+    tokens = [t.lower() for t in TOKEN.findall(x)]
     if not tokens or len(tokens) > MAX_FRAGMENT_WORDS or not all(re.match(r"\w", t) for t in tokens):
         return None
     if tokens[0] in QUESTION_WORDS:  # "why?", "and when?", "how many?": the question's opening alone
@@ -88,9 +88,9 @@ def completed(question: str, previous: str, embed: Embed) -> str | None:
     if carried:
         whole = completed(question, previous[: carried.start()], embed)
         return None if whole is None else whole + previous[carried.start() :]
-    spans = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(previous)]
+    spans = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(previous)]
     words = [s[2] for s in spans]
-    said = _TOKEN.findall(x)
+    said = TOKEN.findall(x)
     if said[0].lower() in QUESTION_WORDS:
         return _new_opening(x, previous, spans)
     determined = said[0].lower() in _DETERMINERS and len(said) > 1

@@ -20,7 +20,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.words import STOPWORDS
+from assistant.ellipsis import TOKEN
+from assistant.words import QUESTION_WORDS, STOPWORDS
 
 # a run of capitalised words ("Genghis Khan", "the Yuan dynasty" is only "Yuan"), not the question's first word
 _NAME = re.compile(r"(?<![\w'])(?:the\s+)?((?:[A-Z][\w\-]*)(?:\s+(?:of\s+)?[A-Z][\w\-]*)*)(?P<own>'s)?")
@@ -131,10 +132,7 @@ def _answers(qa: dict[str, Any]) -> tuple[str, ...]:
     return () if qa.get("is_impossible") else tuple(dict.fromkeys(x["text"] for x in qa["answers"]))
 
 
-# a question's words and its punctuation, as ``assistant.ellipsis`` reads them
-_TOKEN = re.compile(r"[^\W_]+(?:[-'&.][^\W_]+)*|[^\w\s]")
 MAX_SWAPPED = 3  # words on either side of a swap: longer, the second question is a new one, not a fragment
-_WH = frozenset({"who", "what", "when", "where", "which", "why", "how"})
 
 
 def as_fragment(question: str, first: str) -> str | None:
@@ -142,7 +140,7 @@ def as_fragment(question: str, first: str) -> str | None:
     one place only ("…represented the AFC…" / "…represented the NFC…"), "and why?" when only their opening
     differs ("When did Tesla go…" / "Why did Tesla go…"); None when they differ in more, or the fragment would
     open or end on a word that carries nothing ("and is?" after "who if…", a typing slip mended)."""
-    said, before = _TOKEN.findall(question), _TOKEN.findall(first)
+    said, before = TOKEN.findall(question), TOKEN.findall(first)
     lower = [w.lower() for w in said]
     ops = difflib.SequenceMatcher(a=[w.lower() for w in before], b=lower, autojunk=False).get_opcodes()
     changed = [op for op in ops if op[0] != "equal"]
@@ -152,7 +150,7 @@ def as_fragment(question: str, first: str) -> str | None:
     new = lower[j1:j2]
     if i2 - i1 > MAX_SWAPPED or j2 - j1 > MAX_SWAPPED:
         return None
-    if new[0] in _WH:  # "and why?", "and how many?"; "and who analyzed?" is a question of its own
+    if new[0] in QUESTION_WORDS:  # "and why?", "and how many?"; "and who analyzed?" is a question of its own
         return f"and {' '.join(new)}?" if len(new) == 1 or (new[0] == "how" and len(new) == 2) else None
     if new[0] in STOPWORDS or new[-1] in STOPWORDS or not all(re.match(r"\w", w) for w in new):
         return None

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import random
 
+from assistant.words import QUESTION_WORDS
+
 FRAMES = (
     "Can you tell me",
     "Could you tell me",
@@ -20,14 +22,13 @@ FRAMES = (
     "I'd like to know",
     "Do the articles say",
 )
-_QUESTION_WORDS = frozenset({"who", "what", "when", "where", "which", "why", "how"})
 _AUXILIARIES = frozenset("is are was were did does do has have had can could will would should may might".split())
 
 
 def indirect(question: str, rng: random.Random) -> str | None:
     """``question`` inside one of ``FRAMES`` (``rng`` picks it), or None when its words would change order there."""
     said = question.strip().split()
-    if not said or said[0].lower() not in _QUESTION_WORDS:
+    if not said or said[0].lower() not in QUESTION_WORDS:
         return None
     if any(w.lower().strip("?,") in _AUXILIARIES for w in said[1:6]):
         return None
