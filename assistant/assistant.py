@@ -26,6 +26,7 @@ from .library import Generation, rebuild_targets, resolve_sources, set_aside
 from .prompts import Prompts, load_prompts
 from .reader import JUDGE_READER_VERSION, SpanReader
 from .retrieval import Retriever
+from .several import questions_in
 from .types import Answer, Citation, IngestReport
 from .verifier import Verifier, YesModel, default_model_path
 
@@ -230,6 +231,9 @@ class Assistant:
             return iter([reply.text, reply])
         engine = self.ready_engine()
         chosen = self.resolve_sources(sources)
+        if len(questions_in(question)) > 1:
+            # "Who heads COSI? What did he say?": asked as a conversation, so the second may point back to the first
+            return self.chat().stream(question, mode=mode, max_citations=max_citations, drafts=drafts, sources=chosen)
         return engine.stream(question, mode=mode, max_citations=max_citations, drafts=drafts, sources=chosen)
 
     def search(self, query: str, *, limit: int = 5, sources: Sequence[str] | None = None) -> list[Citation]:

@@ -18,6 +18,8 @@ from .errors import AssistantError
 from .follow_ups import asks_for_more, asks_who_said_it, follow_up_kind
 from .kinds import Kind, question_kind
 from .prompts import Prompts
+from .several import answer_each, questions_in
+from .text import clean_question
 from .types import Answer, Turn
 from .words import content_words, named_things, names, terms
 
@@ -60,8 +62,30 @@ class ChatSession:
         max_citations: int | None = None,
         drafts: bool = False,
         sources: Sequence[str] | None = None,
+        alone: bool = False,
     ) -> Iterator[str | Answer]:
-        """As ``AnswerEngine.stream``, the follow-up searched as rewritten from this conversation."""
+        """As ``AnswerEngine.stream``, the follow-up searched as rewritten from this conversation (with ``alone``,
+        searched as it is, but kept in the conversation). A message asking several questions is answered as that
+        many turns, shown as one answer (``several.py``); a later one of them follows the earlier ones only when it
+        points back ("Who heads COSI? What did he say?"), since one that names its own subject was written to stand
+        alone ("…? And when did the convoy leave?")."""
+        questions = questions_in(question)
+        if len(questions) > 1:
+            clean_question(question, self._engine().settings.max_question_chars)  # too long a message is refused whole
+            first = questions[0]
+            yield from answer_each(
+                question,
+                questions,
+                lambda q: self.stream(
+                    q,
+                    mode=mode,
+                    max_citations=max_citations,
+                    drafts=drafts,
+                    sources=sources,
+                    alone=q is not first and not _points_back(q),
+                ),
+            )
+            return
         last = self.history[-1].answer if self.history else None
         if points_back(question):
             # "which article says that?": the last answer's passages again; "who said that?": whose words they are;
@@ -75,10 +99,10 @@ class ChatSession:
             yield answer.text
             yield answer
             return
-        kind, shown = self._follow_up(question)
-        whole = None if kind else self._completed(question)
-        query = whole or self._rewrite(question, self.history)
-        asked = _asked(self.history)
+        kind, shown = (None, set()) if alone else self._follow_up(question)
+        whole = None if kind or alone else self._completed(question)
+        query = question if alone else whole or self._rewrite(question, self.history)
+        asked = [] if alone else _asked(self.history)
         antecedent = _antecedent(question, asked[-1]) if asked else ""
         if kind:  # "and in Tinzaouaten?" after "What happened in Kidal?": that question about Tinzaouaten
             query = kind.topic or query
@@ -159,6 +183,12 @@ def _asked(history: Sequence[Turn]) -> list[Turn]:
         for t in history
         if (t.answer.kind != "conversational" or t.answer.short) and content_words(t.answer.query or t.question)
     ]
+
+
+def _points_back(question: str) -> bool:
+    """Whether a question needs the conversation to be understood: a pronoun ("What did he say?") or a fragment
+    ("and why?")."""
+    return bool(_PRONOUN.search(question)) or fragment(question) is not None
 
 
 def _antecedent(question: str, turn: Turn) -> str:

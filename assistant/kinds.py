@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 KINDS = ("factoid", "list", "yes/no", "why/how", "broad", "conversational")
+SEVERAL = "several"  # an answer's kind when its message asked several of these questions (``several.py``)
 
 _CONVERSATIONAL = re.compile(
     r"^(hi|hello|hey|hiya|howdy|yo|greetings|good (morning|afternoon|evening|day)|thanks?( you)?( very much)?"

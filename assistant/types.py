@@ -46,6 +46,9 @@ class Answer:
     kind: str = "factoid"  # the question's kind (kinds.KINDS): it decides the answer's shape
     short: ShortAnswer | None = None  # factoid questions: the answer phrase, then the supporting quotes
     verdict: str | None = None  # yes/no questions: "yes" or "no" when the first quote says it plainly
+    # a message that asked several questions: the answer to each, in order, its markers counting its own citations
+    # (in the whole answer's text and citations they are numbered on: ``several.renumbered``)
+    parts: tuple[Answer, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The shape printed by ``assistant ask --json``."""
@@ -62,6 +65,7 @@ class Answer:
             "kind": self.kind,
             "short_answer": asdict(self.short) if self.short else None,
             "verdict": self.verdict,
+            **({"parts": [{"question": p.question, **p.to_dict()} for p in self.parts]} if self.parts else {}),
         }
 
 

@@ -6,6 +6,7 @@ CSS = """
 #chat .cite:hover{text-decoration:underline}
 .short-answer{font-weight:700;font-size:1.1em;margin-bottom:2px}
 .refused-answer{border-left:4px solid #d4a72c;padding-left:8px}
+.part+.part{margin-top:12px}.part-question{color:#57606a;font-weight:600;margin-bottom:2px}
 .doc-part{border-left:3px solid #8c959f;padding-left:8px;margin:6px 0}.doc-part .date{color:#57606a;white-space:nowrap}
 .draft{color:#6e7781;font-style:italic}.note{font-size:13px;color:#57606a}
 details.sources{margin-top:6px}details.sources summary{font-size:13px;color:#57606a;cursor:pointer}

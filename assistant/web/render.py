@@ -9,6 +9,7 @@ sanitiser keeps ``href`` but drops ``data-`` attributes) and the cards.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 from collections.abc import Callable, Sequence
@@ -17,6 +18,7 @@ from typing import Any
 from ..answer import REFUSAL
 from ..display import spaced
 from ..formats import PAGE_BREAK
+from ..several import numbering, renumbered
 from ..text import parse_header
 from ..timeline import LABEL
 from ..types import Answer, Citation
@@ -65,6 +67,8 @@ def _paragraphs(text: str, turn: int, cites: Sequence[Citation]) -> str:
 
 def _body(answer: Answer, turn: int) -> str:
     """The answer itself, one HTML block: markdown never acts on it (its characters are all entities)."""
+    if answer.parts:
+        return _parts(answer, turn)
     cites = answer.citations or answer.nearest
     text = answer.text
     if answer.refused and text.startswith(REFUSAL):
@@ -93,6 +97,18 @@ def _body(answer: Answer, turn: int) -> str:
             f"{_linked(paragraph[found.end() :], turn, cites)}</div>"
         )
     return f'<div class="answer">{"".join(blocks)}</div>'
+
+
+def _parts(answer: Answer, turn: int) -> str:
+    """A message that asked several questions: each question, then its answer as it would be shown alone, with its
+    markers numbered in the whole answer's citations."""
+    _, numbers = numbering(answer.parts)
+    blocks = []
+    for n, (part, mapping) in enumerate(zip(answer.parts, numbers, strict=True), 1):
+        shown = dataclasses.replace(part, text=renumbered(part.text, mapping), citations=answer.citations, nearest=())
+        question = f'<p class="part-question">{n}. {_text(part.question)}</p>'
+        blocks.append(f'<div class="part">{question}{_body(shown, turn)}</div>')
+    return "".join(blocks)
 
 
 def _labelled(text: str, label: re.Pattern[str], turn: int, cites: Sequence[Citation]) -> str:

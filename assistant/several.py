@@ -1,0 +1,105 @@
+"""A message that asks several questions one after another ("Who heads COSI? And when did the convoy leave?"):
+each is answered in turn, as a conversation would ask them, and the answers are shown together.
+
+Searched as one query, such a message is answered for the question its words best match and the other is lost
+without a word. Asked one by one through a conversation, a later question may also point back to an earlier one
+("Who heads COSI? What did he say?"). The whole answer numbers its citations across the parts: the second part's
+first new quote is [n + 1] after n quotes of the first, and a quote both cite keeps its first number.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+
+from .ellipsis import fragment
+from .kinds import SEVERAL, asks_something
+from .types import Answer, Citation
+from .words import content_words
+
+MAX_PARTS = 8  # more questions than this in one message: the first ones are answered, and the answer says so
+# where one question ends and the next begins: a question mark, then a word (not a quote going on: 'did he say
+# "why not?" to them')
+_END = re.compile(r"(?<=\?)\s+(?=[^\W\d_])")
+# words that only join the next question on ("And when…", "Also, who…")
+_JOINED = re.compile(r"^(?:(?:and|also|plus|then|oh|ok(?:ay)?|so)\b[\s,]*)+", re.IGNORECASE)
+_MARKER = re.compile(r"\[(\d+)\]")
+
+
+def questions_in(message: str) -> list[str]:
+    """The questions ``message`` asks one after another, as typed ("And when did the convoy leave?");
+    ``[message]`` when it asks one, or when a part of it asks nothing ("I'm writing about Mali. Who heads COSI?"
+    asks one; "Who heads COSI? Thanks!" too)."""
+    pieces = [p.strip() for p in _END.split(message.strip()) if p.strip()]
+    if len(pieces) < 2:
+        return [message]
+    for piece in pieces:
+        bare = _JOINED.sub("", piece)
+        if not asks_something(bare) or not (content_words(bare) or fragment(piece)):  # "And why?" asks
+            return [message]
+    return list(dict.fromkeys(pieces))
+
+
+def numbering(parts: Sequence[Answer]) -> tuple[list[Citation], list[dict[int, int]]]:
+    """The whole answer's citations (a passage two parts cite is listed once), and for each part how its markers
+    are numbered in them: {1: 1, 2: 3} when its second quote is the whole answer's third."""
+    cited: dict[tuple[str, int, int], Citation] = {}  # by where the passage is: each part scores it its own way
+    numbers = []
+    for part in parts:
+        mapping = {}
+        for n, citation in enumerate(part.citations, 1):
+            place = (citation.source, citation.start, citation.end)
+            cited.setdefault(place, citation)
+            mapping[n] = list(cited).index(place) + 1
+        numbers.append(mapping)
+    return list(cited.values()), numbers
+
+
+def renumbered(text: str, numbers: dict[int, int]) -> str:
+    """``text`` with its citation markers as ``numbering`` numbers them in the whole answer."""
+    return _MARKER.sub(lambda m: f"[{numbers.get(int(m.group(1)), int(m.group(1)))}]", text)
+
+
+def combined(message: str, parts: Sequence[Answer], left: int = 0) -> Answer:
+    """One answer made of the answers to each question of ``message``, in order, each under its question; its
+    citations are all the parts' own, numbered on (``numbering``). ``left``: the questions beyond ``MAX_PARTS``,
+    not answered."""
+    cited, numbers = numbering(parts)
+    blocks = [
+        f"{n}. {part.question}\n{renumbered(part.text, mapping)}"
+        for n, (part, mapping) in enumerate(zip(parts, numbers, strict=True), 1)
+    ]
+    notes = [f"the message asks {len(parts) + left} questions; the first {len(parts)} were answered"] if left else []
+    notes += [f"question {n}: {note}" for n, p in enumerate(parts, 1) for note in p.notes]
+    refused = all(p.refused for p in parts)
+    timings = {key: sum(p.timings_ms.get(key, 0.0) for p in parts) for p in parts for key in p.timings_ms}
+    return Answer(
+        "\n\n".join(blocks),
+        refused,
+        tuple(cited),
+        timings,
+        message,
+        message,
+        parts[0].mode,
+        tuple(dict.fromkeys(notes)),
+        tuple(c for p in parts for c in p.nearest) if refused else (),
+        next((p.judge for p in parts if p.judge), ""),
+        SEVERAL,
+        parts=tuple(parts),
+    )
+
+
+def answer_each(
+    message: str, questions: Sequence[str], ask: Callable[[str], Iterable[str | Answer]]
+) -> Iterator[str | Answer]:
+    """Each question answered by ``ask`` in turn, its text streamed under it, then the whole ``combined`` answer."""
+    answers = []
+    for n, question in enumerate(questions[:MAX_PARTS], 1):
+        gap = "\n\n" if n > 1 else ""
+        yield f"{gap}{n}. {question}\n"
+        for item in ask(question):
+            if isinstance(item, Answer):
+                answers.append(item)
+            else:
+                yield item
+    yield combined(message, answers, max(0, len(questions) - MAX_PARTS))
