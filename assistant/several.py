@@ -92,14 +92,17 @@ def combined(message: str, parts: Sequence[Answer], left: int = 0) -> Answer:
 def answer_each(
     message: str, questions: Sequence[str], ask: Callable[[str], Iterable[str | Answer]]
 ) -> Iterator[str | Answer]:
-    """Each question answered by ``ask`` in turn, its text streamed under it, then the whole ``combined`` answer."""
-    answers = []
+    """Each question answered by ``ask`` in turn, under it, then the whole ``combined`` answer. The first answer is
+    streamed as it comes; a later one once it is whole, when its markers can be numbered in the whole answer."""
+    answers: list[Answer] = []
     for n, question in enumerate(questions[:MAX_PARTS], 1):
         gap = "\n\n" if n > 1 else ""
         yield f"{gap}{n}. {question}\n"
         for item in ask(question):
             if isinstance(item, Answer):
                 answers.append(item)
-            else:
+                if n > 1:
+                    yield renumbered(item.text, numbering(answers)[1][-1])
+            elif n == 1:
                 yield item
     yield combined(message, answers, max(0, len(questions) - MAX_PARTS))

@@ -64,6 +64,8 @@ def test_each_question_of_a_message_is_answered_and_a_later_one_may_point_back(r
     assert "10 days ago" in second.text and second.query == "And when did the convoy leave?"  # asked as typed
     assert answer.text.startswith("1. Who heads COSI?\nAlexander Ivanov [1]") and "[2]" in answer.text
     assert len(answer.citations) == 2
+    pieces = list(real.stream("Who heads COSI? And when did the convoy leave?"))
+    assert "".join(p for p in pieces if isinstance(p, str)) == pieces[-1].text == answer.text  # as it will stay
     chat = real.chat()
     chat.ask("Who heads COSI? What did he say?")
     said = chat.history[-1].answer
