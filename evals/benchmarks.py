@@ -5,6 +5,7 @@
     python -m evals.benchmarks squad --version 1.1 --articles 24-47 --limit 1000 --left-out
     python -m evals.benchmarks squad --version 2.0 --titles heldout --follow-ups
     python -m evals.benchmarks squad --version 1.1 --articles 24-47 --fragments
+    python -m evals.benchmarks squad --version 2.0 --titles heldout --short
     python -m evals.benchmarks beir --split test [--baseline]
 
 Each paragraph (SQuAD) or abstract (BEIR) becomes a file of its own, ingested through the normal pipeline
@@ -14,7 +15,9 @@ question is asked without its own paragraph (the search leaves that file out, as
 so the documents do not answer it: questions whose answer another paragraph also holds are dropped. With
 ``--follow-ups``, consecutive questions of a paragraph are asked as a conversation, the second naming what the two
 share "it" (``evals.conversations``), beside the same second questions asked as written; with ``--fragments``,
-the second question of two that differ in one place is asked as the fragment that swaps it ("and the NFC?").
+the second question of two that differ in one place is asked as the fragment that swaps it ("and the NFC?"); with
+``--short``, a short question that names nothing ("Who was the hostage?") is asked after the question before it in
+its paragraph, and after a question of another article (a conversation moving on).
 """
 
 from __future__ import annotations
@@ -143,7 +146,7 @@ def squad(args: argparse.Namespace) -> dict[str, Any]:
                         "unanswerable" if impossible else "squad",
                     )
                 )
-    if args.follow_ups or args.fragments:
+    if args.follow_ups or args.fragments or args.short:
         return follow_ups(args, data, docs, titles)
     random.Random(args.seed).shuffle(items)
     items = items[: args.limit] if args.limit else items
@@ -208,15 +211,19 @@ def follow_ups(
 ) -> dict[str, Any]:
     """Two-turn conversations (``evals.conversations``): each follow-up asked after its first question, and the
     same question asked alone as SQuAD wrote it, in one run."""
-    from .conversations import fragment_pairs, pairs
+    from .conversations import fragment_pairs, pairs, short_pairs
 
     first, last = (int(x) for x in args.articles.split("-")) if args.articles else (0, len(data) - 1)
     rng = random.Random(args.seed)
     if args.fragments:  # "and the NFC?" after "Which team represented the AFC…?"
         made = fragment_pairs(data[: last + 1], titles, paragraph_name, rng)
+    elif args.short:  # "Who was the hostage?" after a question of its paragraph, or of another article
+        made = short_pairs(data[: last + 1], titles, paragraph_name, rng)
     else:
         made = pairs(data[: last + 1], titles, paragraph_name, rng, args.turns)
     made = [p for p in made if int(p.source[1:3]) >= first][: args.limit or None]
+    if args.short:  # each short question follows two first questions: told apart by what they share
+        made = [dataclasses.replace(p, id=f"{p.id}-{p.shared}") for p in made]
     written = [GoldItem(p.id, p.written, p.answers, (p.source,), bool(p.answers), p.shared) for p in made]
     dialogues = [Dialogue(p.id, ((p.first, p.first_answers), (p.follow_up, p.answers))) for p in made]
     # in conversations of three, the same last question also asked after a second follow-up
@@ -235,6 +242,9 @@ def follow_ups(
         + (
             "(the second a fragment of the first; "
             if args.fragments
+            else f"({sum(p.shared == 'same' for p in made)} after a question of its paragraph, the others after one of "
+            "another article; "
+            if args.short
             else f"({sum(p.shared == 'subject' for p in made)} on the first question's subject, the others on its "
             "answer; "
         )
@@ -243,7 +253,9 @@ def follow_ups(
     rounds = [("asked alone as written", run["results"]), ("asked as follow-ups", second)]
     rounds += [("asked third, after another", third)] if third else []
     for label, rows in rounds:
-        for shared in ("subject", "answer", None) if not args.fragments else (None,):
+        for shared in (
+            ("same", "switch", None) if args.short else ("subject", "answer", None) if not args.fragments else (None,)
+        ):
             kept = [r for r in rows if shared is None or _shared(made, r) == shared]
             answerable = [r for r in kept if r["answerable"]]
             unanswerable = [r for r in kept if not r["answerable"]]
@@ -455,6 +467,9 @@ def main() -> None:
     p.add_argument("--follow-ups", action="store_true", help="ask questions as follow-ups naming their subject 'it'")
     p.add_argument(
         "--fragments", action="store_true", help="ask questions as fragments of the one before ('and the NFC?')"
+    )
+    p.add_argument(
+        "--short", action="store_true", help="ask short questions naming nothing after another ('Who was the hostage?')"
     )
     p.add_argument("--turns", type=int, choices=[2, 3], default=2, help="with --follow-ups: conversations this long")
     p = sub.add_parser("beir")

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.ellipsis import TOKEN
-from assistant.words import QUESTION_WORDS, STOPWORDS
+from assistant.words import QUESTION_WORDS, STOPWORDS, names, terms
 
 # a run of capitalised words ("Genghis Khan", "the Yuan dynasty" is only "Yuan"), not the question's first word
 _NAME = re.compile(r"(?<![\w'])(?:the\s+)?((?:[A-Z][\w\-]*)(?:\s+(?:of\s+)?[A-Z][\w\-]*)*)(?P<own>'s)?")
@@ -186,5 +186,41 @@ def fragment_pairs(data: Sequence[dict[str, Any]], titles: set[str], name_of: An
                         f"{name_of(a, p)}.txt",
                     )
                 )
+    rng.shuffle(out)
+    return out
+
+
+MAX_SHORT_TERMS = 2  # as the conversation's test for a question too short to stand alone (``chat.rewrite_by_rules``)
+
+
+def short_pairs(data: Sequence[dict[str, Any]], titles: set[str], name_of: Any, rng: random.Random) -> list[Pair]:
+    """Each short question that names nothing ("When did the accident occur?", "Who was the hostage?": at most two
+    content words, no name) asked after another whose first has an answer: the question before it in its paragraph
+    ("same": what the conversation was about, as SQuAD's writers asked it), and a question of another article
+    ("switch": a conversation moving to a new subject). In SQuAD v2.0 the short question may be unanswerable.
+    Shuffled by ``rng``."""
+    answered = [(a, q) for a, _, qas in _paragraphs(data, titles) for q in qas if _answers(q)]
+    out = []
+    for a, p, qas in _paragraphs(data, titles):
+        for before, question in itertools.pairwise(qas):
+            text = question["question"].strip()
+            if len(set(terms(text))) > MAX_SHORT_TERMS or names(text):
+                continue
+            other = rng.choice([q for b, q in answered if b != a])
+            for shared, first in (("same", before), ("switch", other)):
+                if _answers(first):
+                    source = f"{name_of(a, p)}.txt"
+                    out.append(
+                        Pair(
+                            question["id"],
+                            first["question"],
+                            _answers(first),
+                            text,
+                            text,
+                            _answers(question),
+                            shared,
+                            source,
+                        )
+                    )
     rng.shuffle(out)
     return out

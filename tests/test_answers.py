@@ -183,6 +183,18 @@ def test_follow_up_questions_are_resolved_from_the_history(real: Assistant):
     assert chat.rewrite("why?").endswith("Kidal)")
 
 
+def test_a_short_question_may_move_the_conversation_on(real: Assistant):
+    chat = real.chat()
+    chat.ask("Who heads COSI?")
+    # searched with "heads COSI" first, as a short question most often needs; nothing answers that, so asked as typed
+    left = chat.ask("When did the convoy leave?")
+    assert not left.refused and "10 days ago" in left.text and left.query == left.question, left.text
+    killed = chat.ask("were people killed?")  # something answers it with the last question's words: they stay
+    assert killed.query == "were people killed? (convoy leave)"
+    when = chat.ask("When did it happen?")  # a pronoun points back for sure: never asked alone
+    assert when.query.startswith("When did it happen? (")
+
+
 def test_a_follow_up_naming_a_new_topic_after_a_broad_question_asks_it_of_that_topic(real: Assistant):
     chat = real.chat()
     chat.ask("What happened in Kidal?")

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from evals.conversations import as_follow_up, pairs
+from evals.conversations import as_follow_up, pairs, short_pairs
 
 
 @pytest.mark.parametrize(
@@ -66,3 +66,21 @@ def test_a_conversation_of_three_asks_two_follow_ups_of_the_first_question():
     (made,) = pairs(data, set(), lambda a, p: "x", random.Random(0), turns=3)
     assert made.id == "3" and made.follow_up == "Who named it?" and made.written == "Who named the Rhine?"
     assert made.middle == ("Where does it turn north?", ("Basel",))
+
+
+def test_a_short_question_follows_one_of_its_paragraph_and_one_of_another_article():
+    def article(title: str, qas: list[tuple[str, str]]) -> dict:
+        asked = [{"id": f"{title}{n}", "question": q, "answers": [{"text": a}]} for n, (q, a) in enumerate(qas)]
+        return {"title": title, "paragraphs": [{"context": "", "qas": asked}]}
+
+    data = [
+        article("Tesla", [("What did Tesla build in 1891?", "coil"), ("Where was the lab?", "New York")]),
+        article("Rhine", [("How long is the Rhine?", "1,230 km"), ("What did the Rhine carry in 1900?", "coal")]),
+    ]
+    made = short_pairs(data, {"Tesla", "Rhine"}, lambda a, p: f"a{a}p{p}", random.Random(0))
+    # "What did the Rhine carry…" names the Rhine; "Where was the lab?" names nothing and has two content words
+    assert sorted((p.id, p.shared) for p in made) == [("Tesla1", "same"), ("Tesla1", "switch")]
+    same = next(p for p in made if p.shared == "same")
+    switch = next(p for p in made if p.shared == "switch")
+    assert same.first == "What did Tesla build in 1891?" and same.follow_up == same.written == "Where was the lab?"
+    assert switch.first in ("How long is the Rhine?", "What did the Rhine carry in 1900?") and same.source == "a0p0.txt"
