@@ -83,7 +83,7 @@ class ChatSession:
                     max_citations=max_citations,
                     drafts=drafts,
                     sources=sources,
-                    alone=q is not first and not _points_back(q),
+                    alone=q != first and not _points_back(q),
                 ),
             )
             return

@@ -72,7 +72,10 @@ def combined(message: str, parts: Sequence[Answer], left: int = 0) -> Answer:
     notes = [f"the message asks {len(parts) + left} questions; the first {len(parts)} were answered"] if left else []
     notes += [f"question {n}: {note}" for n, p in enumerate(parts, 1) for note in p.notes]
     refused = all(p.refused for p in parts)
-    timings = {key: sum(p.timings_ms.get(key, 0.0) for p in parts) for p in parts for key in p.timings_ms}
+    timings: dict[str, float] = {}
+    for part in parts:
+        for step, ms in part.timings_ms.items():
+            timings[step] = timings.get(step, 0.0) + ms
     return Answer(
         "\n\n".join(blocks),
         refused,
