@@ -28,6 +28,7 @@ _PRONOUN = re.compile(r"\b(he|she|it|they|them|his|her|hers|its|their|this|that|
 _LEAD = re.compile(r"^(and|what about|how about)\b", re.I)
 MAX_CARRIED_ANSWER_WORDS = 6  # a short answer longer than this is a clause, not what a pronoun stands for
 MAX_REWRITE_CHARS = 300
+MAX_ELLIPTICAL_TERMS = 2  # a question with no more content words than this, and no name, is too short to stand alone
 
 
 Rewrite = Callable[[str, list[Turn]], str]  # (follow-up, history) -> standalone query
@@ -234,7 +235,7 @@ def rewrite_by_rules(question: str, history: list[Turn]) -> str:
     own = set(terms(question))
     # "Why?", "How many in total?": too few words to search alone. A short question that names its own subject
     # ("What is the population of Kidal?") stands alone, unless it points back ("And Kidal?").
-    elliptical = len(own) <= 2 and not names(question)
+    elliptical = len(own) <= MAX_ELLIPTICAL_TERMS and not names(question)
     pronoun = _PRONOUN.search(question)
     if not (elliptical or pronoun or _LEAD.search(question)):
         return question

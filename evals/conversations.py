@@ -20,6 +20,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from assistant.chat import MAX_ELLIPTICAL_TERMS
 from assistant.ellipsis import TOKEN
 from assistant.words import QUESTION_WORDS, STOPWORDS, names, terms
 
@@ -190,9 +191,6 @@ def fragment_pairs(data: Sequence[dict[str, Any]], titles: set[str], name_of: An
     return out
 
 
-MAX_SHORT_TERMS = 2  # as the conversation's test for a question too short to stand alone (``chat.rewrite_by_rules``)
-
-
 def short_pairs(data: Sequence[dict[str, Any]], titles: set[str], name_of: Any, rng: random.Random) -> list[Pair]:
     """Each short question that names nothing ("When did the accident occur?", "Who was the hostage?": at most two
     content words, no name) asked after another whose first has an answer: the question before it in its paragraph
@@ -204,7 +202,7 @@ def short_pairs(data: Sequence[dict[str, Any]], titles: set[str], name_of: Any, 
     for a, p, qas in _paragraphs(data, titles):
         for before, question in itertools.pairwise(qas):
             text = question["question"].strip()
-            if len(set(terms(text))) > MAX_SHORT_TERMS or names(text):
+            if len(set(terms(text))) > MAX_ELLIPTICAL_TERMS or names(text):
                 continue
             other = rng.choice([q for b, q in answered if b != a])
             for shared, first in (("same", before), ("switch", other)):
