@@ -248,10 +248,21 @@ _INDIRECT = re.compile(
 )
 
 
+# a conversation's opening word before a whole question: "And why?" asks what "Why?" asks, "but did it arrive?" what
+# "did it arrive?" asks. Only before a question word or a command, so "and Kidal?" stays a follow-up's fragment
+_OPENING = re.compile(
+    r"^(?:(?:and|but|so|ok(?:ay)?|then|also|well|now|right)\b[\s,]*)+"
+    r"(?=(?:who|whom|whose|what|when|where|which|why|how|is|are|was|were|do|does|did|has|have|had|can|could|will|"
+    r"would|should|list|name|give|show|tell|explain|describe|summari[sz]e|compare)\b)",
+    re.IGNORECASE,
+)
+
+
 def direct(question: str) -> str:
-    """The question an indirect one asks: "Do we know how many died?" -> "how many died?"; any other as it is
-    ("Do we know whether the convoy arrived?" asks yes or no)."""
-    return _INDIRECT.sub("", question.strip(), count=1)
+    """The question an indirect one asks: "Do we know how many died?" -> "how many died?", "And why?" -> "why?"; any
+    other as it is ("Do we know whether the convoy arrived?" asks yes or no)."""
+    text = question.strip()
+    return _INDIRECT.sub("", _OPENING.sub("", text, count=1) or text, count=1)
 
 
 def question_kind(question: str) -> Kind:
@@ -291,7 +302,7 @@ def question_kind(question: str) -> Kind:
     if _keywords(text):
         return Kind("broad", " ".join(dict.fromkeys(text.strip(" ?.!").split())))
     if _WHY_HOW.match(text):  # a reason is told by its sentence; a manner or means can be a phrase ("by road")
-        return Kind("why/how", phrase=text.lower().startswith("how "))
+        return Kind("why/how", phrase=text.lower().startswith("how ") and not text.lower().startswith("how come"))
     if _YES_NO.match(text) and not re.search(r"\bor\b", text, re.IGNORECASE):
         return Kind("yes/no")
     if _LIST.match(text):

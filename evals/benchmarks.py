@@ -154,6 +154,7 @@ def squad(args: argparse.Namespace) -> dict[str, Any]:
     items = reworded(items, docs, random.Random(args.seed)) if args.reworded else items
     items = mistyped_items(items, docs, random.Random(args.seed)) if args.typos else items
     items = asked_indirectly(items, docs, random.Random(args.seed)) if args.indirect else items
+    items = opened_items(items, random.Random(args.seed)) if args.opening else items
     items = [dataclasses.replace(i, question=i.question.lower()) for i in items] if args.lowercase else items
     write_corpus(BUILD / f"squad{args.version}" / "corpus", docs)
     assistant = assistant_for(f"squad{args.version}", args.judge)
@@ -168,14 +169,14 @@ def squad(args: argparse.Namespace) -> dict[str, Any]:
         f"(articles {first}-{last}{', ' + args.titles + ' titles' if titles else ''}, seed {args.seed}"
         f"{', each without its own paragraph' if args.left_out else ''}"
         f"{', in other words' if args.reworded else ''}{', with a typing slip' if args.typos else ''}"
-        f"{', asked indirectly' if args.indirect else ''}"
+        f"{', asked indirectly' if args.indirect else ''}{', opened with and/but/so' if args.opening else ''}"
         f"{', typed in lower case' if args.lowercase else ''}), "
         f"judge {judge}"
     )
     print(table([run]))
     variant = "".join(
         f"-{v}"
-        for v in ("left-out", "reworded", "typos", "indirect", "lowercase")
+        for v in ("left-out", "reworded", "typos", "indirect", "opening", "lowercase")
         if getattr(args, v.replace("-", "_"))
     )
     report = BUILD / f"squad{args.version}-{args.titles or 'all'}{variant}-report"
@@ -321,6 +322,13 @@ def asked_indirectly(items: list[GoldItem], docs: dict[str, tuple[str, str]], rn
     return rewritten(items, docs, lambda question, _: indirect(question, rng))
 
 
+def opened_items(items: list[GoldItem], rng: random.Random) -> list[GoldItem]:
+    """The questions opened as a chat's next message often is, "And who…?", "So did…?" (``evals.indirect``)."""
+    from .indirect import opened
+
+    return [dataclasses.replace(i, question=opened(i.question, rng)) for i in items]
+
+
 def rewritten(
     items: list[GoldItem], docs: dict[str, tuple[str, str]], change: Callable[[str, str], str | None]
 ) -> list[GoldItem]:
@@ -463,6 +471,7 @@ def main() -> None:
     p.add_argument("--reworded", action="store_true", help="ask the questions with some words swapped for synonyms")
     p.add_argument("--typos", action="store_true", help="ask the questions with a typing slip in one word")
     p.add_argument("--indirect", action="store_true", help="ask the questions inside 'Can you tell me…', 'Do we know…'")
+    p.add_argument("--opening", action="store_true", help="ask the questions opened with 'And', 'But', 'So'")
     p.add_argument("--lowercase", action="store_true", help="ask the questions all in lower case, as chat is typed")
     p.add_argument("--follow-ups", action="store_true", help="ask questions as follow-ups naming their subject 'it'")
     p.add_argument(

@@ -347,6 +347,7 @@ def test_display_repairs_drop_subheadings_and_balance_quote_marks(sentence: str,
         ("What did the spokesman say about the convoy?", False),  # a statement, not a phrase
         ("Is the mission over?", False),
         ("List the towns the convoy passed", True),
+        ("How come the convoy turned back?", False),  # "how come" asks why
     ],
 )
 def test_only_questions_a_phrase_can_answer_get_a_short_answer(question: str, phrase: bool):
@@ -493,5 +494,24 @@ def test_what_a_question_names_is_read_as_whole_names(query: str, written: str, 
     ],
 )
 def test_a_question_asked_inside_another_is_read_as_the_question_it_asks(question: str, asked: str, kind: str):
+    assert direct(question) == asked
+    assert question_kind(question).name == kind
+
+
+@pytest.mark.parametrize(
+    ("question", "asked", "kind"),
+    [
+        ("And why?", "why?", "why/how"),
+        ("But did the convoy arrive?", "did the convoy arrive?", "yes/no"),
+        ("and what happened in Kidal?", "what happened in Kidal?", "broad"),
+        ("So, which towns were hit?", "which towns were hit?", "list"),
+        ("ok and can you tell me who heads COSI?", "who heads COSI?", "factoid"),
+        # a fragment is a follow-up's, read with the conversation: its "and" stays
+        ("and in Kidal?", "and in Kidal?", "factoid"),
+        ("And the death toll?", "And the death toll?", "factoid"),
+    ],
+)
+def test_a_conversation_s_opening_word_does_not_change_what_is_asked(question: str, asked: str, kind: str):
+    """Follow-ups often open with "and", "but" or "so"; the question after it decides the answer's shape."""
     assert direct(question) == asked
     assert question_kind(question).name == kind
