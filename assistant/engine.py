@@ -41,6 +41,7 @@ from .gate import generate
 from .judge import UNSURE, UNSURE_NOTE, AnswerJudge
 from .kinds import Kind, direct, question_kind
 from .prompts import Prompts
+from .quotes import WHO_SAID, quoting, said_asked
 from .reader import SpanReader
 from .retrieval import Evidence, Retriever
 from .text import clean_question
@@ -153,6 +154,9 @@ class AnswerEngine:
         defined = _definition(question, evidence) or self._description(query, evidence)
         if defined:  # the text spells out the acronym or describes the name asked about: that sentence answers
             candidates = [defined[0], *(c for c in candidates if c is not defined[0])]
+        quoted = [] if defined else self._quoted(question, antecedent, evidence)
+        if quoted:  # "What did he say?": the sentences that give their words answer, whatever the judge's probability
+            candidates = quoted
         if not candidates and kind.name in ("yes/no", "why/how") and not kind.phrase:
             topical = self._about(query, sources)
             # a sentence about its topic may still say yes or no plainly: then it answers
@@ -176,7 +180,8 @@ class AnswerEngine:
                 yield from _emit(_answer(text, cited, base, clock, notes))
                 return
         best = max(c.score for c in candidates)
-        weighed = bool(self.judge) and not defined  # a definition read in the text answers whatever its probability
+        # a definition read in the text, or the words of the person asked about, answer whatever their probability
+        weighed = bool(self.judge) and not defined and not quoted
         if mode == "generative":
             cited = self._verified_or_note(candidates[:limit], notes)
             generated = (yield from self._generate(question, cited, notes, drafts)) if cited else None
@@ -189,7 +194,7 @@ class AnswerEngine:
                 return
             base["mode"] = "extractive"
         ratio = self.judge.runner_up_ratio if self.judge else self.settings.retrieval.runner_up_ratio
-        chosen = [defined[0]] if defined else extractive_choice(candidates, limit, ratio)
+        chosen = [defined[0]] if defined else quoted[:limit] if quoted else extractive_choice(candidates, limit, ratio)
         cited = self._verified_or_note(chosen, notes)
         if not cited:
             notes.append("the passages changed on disk since they were indexed; run `assistant ingest`")
@@ -362,6 +367,19 @@ class AnswerEngine:
         best = evidence[: self.settings.retrieval.judged_sentences]
         found = self.span_reader.description(read_as(query, name), name, [e.text for e in best])
         return (best[found[0]], *found[1].range) if found else None
+
+    def _quoted(self, question: str, antecedent: str, evidence: Sequence[Evidence]) -> list[Evidence]:
+        """For "what did X say?": the best sentences that give X's words (``quotes``)."""
+        asked = said_asked(direct(question), antecedent)
+        if asked is None or self.span_reader is None:
+            return []
+        reader = self.span_reader
+
+        def speakers(sentences: Sequence[str]) -> list[str | None]:
+            spans = reader.spans(WHO_SAID, sentences)
+            return [s[span.start : span.end] if span else None for s, span in zip(sentences, spans, strict=True)]
+
+        return quoting(asked, evidence[: self.settings.retrieval.judged_sentences], speakers)
 
     def _verified_or_note(self, chosen: Sequence[Evidence], notes: list[str]) -> list[Evidence]:
         cited = verified(chosen, self.reader)

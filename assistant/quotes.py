@@ -1,0 +1,99 @@
+"""Someone's words, asked for: "What did El Maouloud Ramadane say?", "What did he say about the convoy?" are answered
+by the sentences that quote that person ('"Given the size of the convoy…," El Maouloud Ramadane, spokesman for …,
+told AFP.').
+
+News reports what people said, and asking what they said is how a reader follows a story. The span reader learned
+from SQuAD's questions about facts, whose answer is a phrase inside the sentence; a whole quote is no such phrase, so
+the judge is often unsure of the very sentence that gives the words asked for (0.16 for Ramadane's quote after "Who
+is El Maouloud Ramadane?", under its bar). SQuAD holds a dozen questions of this form, too few to learn or measure
+it, so this is a rule about the question's form, kept narrow: the question asks only what someone said (perhaps
+"about" something), and a sentence answers it when the reader, asked "Who said this?", names that someone in it, or
+it goes on a quote of theirs ('"…," he said.' after their sentence). When the question says what about, the sentence
+or the one before it must name some of it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from .retrieval import Evidence
+from .words import terms
+
+# "What did X say?", "What has the army claimed about the strikes?": nothing asked but the words ("What did the army
+# say it destroyed?" asks for a thing, and the reader finds it)
+_ASKED = re.compile(
+    r"^\s*what\s+(?:did|does|do|has|have|had)\s+(?P<who>.+?)\s+(?:say|said|claim|claimed|announce|announced|declare|"
+    r"declared|state|stated|tell us|told us)(?:\s+(?:about|on|of|regarding|concerning|over)\s+(?P<about>[^?]+?))?"
+    r"[\s?.!]*$",
+    re.IGNORECASE,
+)
+_PRONOUN = re.compile(r"^(he|she|they|it|him|her|them)$", re.IGNORECASE)
+# a sentence that says whose words it gives
+_SPEECH = re.compile(
+    r"\b(?:said|says|told|tells|added|adds|declared|stated|quoted|according to|claimed|claims|announced|wrote"
+    r"|confirmed|warned|insisted|argued|explained|stressed|noted)\b|[\"\u201c\u201d]",
+    re.IGNORECASE,
+)
+# '"…," he said.': the words go on, their speaker named in the sentence before
+_GOES_ON = re.compile(
+    r"[,.!?\"\u201c\u201d]\s*(?:he|she|they)\s+(?:said|added|says|adds|continued|went on|explained|insisted)"
+    r"(?:\s+\w+)?\W*$",
+    re.IGNORECASE,
+)
+WHO_SAID = "Who said this?"
+MAX_QUOTED = 3  # at most this many of the person's sentences are cited
+
+
+@dataclass(frozen=True)
+class Asked:
+    who: str  # as the question or its conversation names them: "El Maouloud Ramadane", "the army"
+    about: str  # "" when the question asks for all they said
+
+
+def said_asked(question: str, antecedent: str = "") -> Asked | None:
+    """Whose words ``question`` asks for, and about what; a pronoun stands for ``antecedent`` (what the
+    conversation's last turn was about), and without one the question is not of this form."""
+    match = _ASKED.match(question)
+    if not match:
+        return None
+    who = match.group("who").strip()
+    if _PRONOUN.match(who):
+        who = antecedent.strip()
+    if not terms(who):
+        return None
+    return Asked(who, (match.group("about") or "").strip())
+
+
+def quoting(
+    asked: Asked, evidence: Sequence[Evidence], speakers: Callable[[Sequence[str]], Sequence[str | None]]
+) -> list[Evidence]:
+    """The sentences of ``evidence`` that give ``asked.who``'s words (about ``asked.about``), best first.
+    ``speakers`` reads who said each sentence (the span reader asked ``WHO_SAID``; None when it finds no one)."""
+    who = set(terms(asked.who))
+    about = set(terms(asked.about))
+    speaking = [e for e in evidence if _SPEECH.search(e.text)]
+    read = speakers([e.text for e in speaking]) if speaking else []
+    said: list[Evidence] = []
+    for ev, speaker in zip(speaking, read, strict=True):
+        own = _is(who, speaker or "")
+        goes_on = _GOES_ON.search(ev.text) is not None and _speaks(who, ev.previous)
+        if not (own or goes_on):
+            continue
+        if about and not about & (set(terms(ev.text)) | set(terms(ev.previous))):
+            continue
+        said.append(ev)
+    return sorted(said, key=lambda e: -e.score)[:MAX_QUOTED]
+
+
+def _is(who: set[str], speaker: str) -> bool:
+    """Whether the speaker the reader read is the one asked about: all their words, and the phrase is about them
+    (it ends with one of their words: "the separatists", "elected representatives and the separatists", not "Malian
+    soldiers and their Wagner allies" nor "Wagner's successor Africa Corps" for Wagner)."""
+    said = terms(speaker)
+    return bool(said) and who <= set(said) and said[-1] in who
+
+
+def _speaks(who: set[str], sentence: str) -> bool:
+    return bool(sentence) and who <= set(terms(sentence)) and _SPEECH.search(sentence) is not None
