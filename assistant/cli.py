@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from .errors import AssistantError
+from .kinds import searched_as_asked
 from .types import Answer, Citation
 
 
@@ -45,7 +46,7 @@ def _quote_line(i: int, c: Citation) -> str:
 
 def print_answer(answer: Answer, text_shown: bool = False) -> None:
     # a misspelt name corrected, a follow-up completed from the conversation (not a name only capitalised: "cosi")
-    if answer.query.lower() != answer.question.lower():
+    if not searched_as_asked(answer.question, answer.query):
         print(f"(searched as: {answer.query})")
     if not text_shown:
         print(answer.text)

@@ -265,6 +265,12 @@ def direct(question: str) -> str:
     return _INDIRECT.sub("", _OPENING.sub("", text, count=1) or text, count=1)
 
 
+def searched_as_asked(question: str, query: str) -> bool:
+    """Whether ``query`` is ``question`` as typed but for case and a conversation's opening word ("And when did the
+    convoy leave?" searched as "when did the convoy leave?"): nothing to tell the user about what was searched."""
+    return _OPENING.sub("", query.strip(), count=1).lower() == _OPENING.sub("", question.strip(), count=1).lower()
+
+
 def question_kind(question: str) -> Kind:
     text = _CONTRACTIONS.sub(
         lambda m: f"{m.group(1) or m.group(2)} is", " ".join(direct(question).replace("\u2019", "'").split())

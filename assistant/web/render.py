@@ -18,6 +18,7 @@ from typing import Any
 from ..answer import REFUSAL
 from ..display import spaced
 from ..formats import PAGE_BREAK
+from ..kinds import searched_as_asked
 from ..several import numbering, renumbered
 from ..text import parse_header
 from ..timeline import LABEL
@@ -221,7 +222,7 @@ def evidence_html(source_text: SourceText, answer: Answer | None, turn: int | No
 def _searched_as(answer: Answer) -> str:
     """What was looked up, when it is not the question: a misspelt name corrected ("Kidl"), a follow-up completed
     from the conversation; not a name only written as the documents write it ("cosi" searched as "COSI")."""
-    searched = answer.query and answer.query.lower() != answer.question.lower() and not answer.refused
+    searched = answer.query and not searched_as_asked(answer.question, answer.query) and not answer.refused
     return f'<p class="hint">Searched as: {html.escape(answer.query)}</p>' if searched else ""
 
 
