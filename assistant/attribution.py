@@ -10,6 +10,7 @@ from .answer import with_markers
 from .display import tidy_sentence
 from .engine import AnswerEngine
 from .follow_ups import asks_for_the_source, asks_who_said_it
+from .quotes import stands_as_speaker
 from .reader import shown_span
 from .text import normalize
 from .types import Answer, Citation, ShortAnswer
@@ -74,7 +75,10 @@ def said_by(engine: AnswerEngine, restated: Answer) -> Answer:
     if span is None or not shown_span(span, first.quote):
         return restated
     name = first.quote[span.start : span.end]
+    # "Kidal" is read in "…in the city of Kidal, a military and regional government source said": no name is said
     if not name[:1].isupper() or not terms(name) or _PRONOUN.fullmatch(name):
+        return restated
+    if not stands_as_speaker(first.quote, span.start, span.end):
         return restated
     short = ShortAnswer(name, first.source, first.start + span.start, first.start + span.end)
     text = f"{name} [1]\n\n{restated.text}"

@@ -375,9 +375,8 @@ class AnswerEngine:
             return []
         reader = self.span_reader
 
-        def speakers(sentences: Sequence[str]) -> list[str | None]:
-            spans = reader.spans(WHO_SAID, sentences)
-            return [s[span.start : span.end] if span else None for s, span in zip(sentences, spans, strict=True)]
+        def speakers(sentences: Sequence[str]) -> list[tuple[int, int] | None]:
+            return [(span.start, span.end) if span else None for span in reader.spans(WHO_SAID, sentences)]
 
         return quoting(asked, evidence[: self.settings.retrieval.judged_sentences], speakers)
 

@@ -42,6 +42,18 @@ _GOES_ON = re.compile(
     r"(?:\s+\w+)?\W*$",
     re.IGNORECASE,
 )
+# where a speaker stands: right before the verb that gives their words, perhaps past an apposition in commas ("El
+# Maouloud Ramadane, spokesman for …, told AFP", "COSI's head, Alexander Ivanov, was quoted"), or after "according
+# to" or "by". Not "Kidal" in "…in the city of Kidal, a military and regional government source said"
+_VERB = (
+    r"(?:said|says|told|tells|added|adds|declared|stated|claimed|claims|announced|confirmed|warned|insisted|argued"
+    r"|explained|wrote|accused|criticized|criticised|reported|quoted|stressed|noted|described|welcomed)"
+)
+_AFTER_SPEAKER = re.compile(
+    rf"^(?:,[^,\"\u201c\u201d]{{1,160}},|,)?\s*(?:(?:was|were|has|have|had|is|are)\s+)?(?:not\s+)?(?:\w+ly\s+)?{_VERB}\b",
+    re.IGNORECASE,
+)
+_BEFORE_SPEAKER = re.compile(r"\b(?:according to|by)\s+$", re.IGNORECASE)
 WHO_SAID = "Who said this?"
 MAX_QUOTED = 3  # at most this many of the person's sentences are cited
 
@@ -67,17 +79,22 @@ def said_asked(question: str, antecedent: str = "") -> Asked | None:
 
 
 def quoting(
-    asked: Asked, evidence: Sequence[Evidence], speakers: Callable[[Sequence[str]], Sequence[str | None]]
+    asked: Asked,
+    evidence: Sequence[Evidence],
+    speakers: Callable[[Sequence[str]], Sequence[tuple[int, int] | None]],
 ) -> list[Evidence]:
     """The sentences of ``evidence`` that give ``asked.who``'s words (about ``asked.about``), best first.
-    ``speakers`` reads who said each sentence (the span reader asked ``WHO_SAID``; None when it finds no one)."""
+    ``speakers`` reads where each sentence says who said it (the span reader asked ``WHO_SAID``; None when it finds
+    no one)."""
     who = set(terms(asked.who))
     about = set(terms(asked.about))
     speaking = [e for e in evidence if _SPEECH.search(e.text)]
     read = speakers([e.text for e in speaking]) if speaking else []
     said: list[Evidence] = []
     for ev, speaker in zip(speaking, read, strict=True):
-        own = _is(who, speaker or "")
+        own = (
+            speaker is not None and stands_as_speaker(ev.text, *speaker) and who <= set(terms(ev.text[slice(*speaker)]))
+        )
         goes_on = _GOES_ON.search(ev.text) is not None and _speaks(who, ev.previous)
         if not (own or goes_on):
             continue
@@ -87,12 +104,11 @@ def quoting(
     return sorted(said, key=lambda e: -e.score)[:MAX_QUOTED]
 
 
-def _is(who: set[str], speaker: str) -> bool:
-    """Whether the speaker the reader read is the one asked about: all their words, and the phrase is about them
-    (it ends with one of their words: "the separatists", "elected representatives and the separatists", not "Malian
-    soldiers and their Wagner allies" nor "Wagner's successor Africa Corps" for Wagner)."""
-    said = terms(speaker)
-    return bool(said) and who <= set(said) and said[-1] in who
+def stands_as_speaker(sentence: str, start: int, end: int) -> bool:
+    """Whether the words at [start, end) stand where a sentence names whose words it gives ("The separatists said",
+    "according to elected representatives and the separatists"; not "Malian soldiers and their Wagner allies
+    recently set off", nor "Wagner's successor Africa Corps operates")."""
+    return bool(_AFTER_SPEAKER.match(sentence[end:]) or _BEFORE_SPEAKER.search(sentence[:start]))
 
 
 def _speaks(who: set[str], sentence: str) -> bool:

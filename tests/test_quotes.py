@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import pytest
 
 from assistant import Assistant
-from assistant.quotes import Asked, quoting, said_asked
+from assistant.quotes import Asked, quoting, said_asked, stands_as_speaker
 from assistant.retrieval import Evidence
 
 
@@ -36,10 +36,11 @@ OTHER = "Malian soldiers and their Ramadane allies set off north, sources said."
 PLAIN = "The convoy stopped in Kidal."
 
 
-def _speakers(sentences: Sequence[str]) -> list[str | None]:
-    """What the span reader reads for "Who said this?" in these sentences."""
+def _speakers(sentences: Sequence[str]) -> list[tuple[int, int] | None]:
+    """Where the span reader reads who said these sentences ("Who said this?")."""
     read = {QUOTE: "Ramadane", GOES_ON: "he", OTHER: "Malian soldiers and their Ramadane allies"}
-    return [read.get(s) for s in sentences]
+    spans = [(s.find(read[s]), s.find(read[s]) + len(read[s])) if s in read else None for s in sentences]
+    return [span if span is None or span[0] >= 0 else None for span in spans]
 
 
 def test_the_sentences_quoting_the_person_are_chosen_with_the_quote_that_goes_on():
@@ -51,6 +52,34 @@ def test_the_sentences_quoting_the_person_are_chosen_with_the_quote_that_goes_on
     assert [e.text for e in quoting(Asked("Ramadane", "AFP"), evidence, _speakers)] == [GOES_ON, QUOTE]
 
 
+@pytest.mark.parametrize(
+    ("sentence", "speaker", "stands"),
+    [
+        ("The separatists said that the vehicles were buses.", "The separatists", True),
+        (
+            '"We lost," El Maouloud Ramadane, spokesman for the coalition (CSP-DPA), told AFP.',
+            "El Maouloud Ramadane",
+            True,
+        ),
+        ("COSI's head, Alexander Ivanov, was quoted as saying by Tass.", "Alexander Ivanov", True),
+        (
+            "Civilians were killed, according to elected representatives and the separatists.",
+            "elected representatives and the separatists",
+            True,
+        ),
+        ("The convoy stopped in the city of Kidal, a military and regional government source said.", "Kidal", False),
+        (
+            "Malian soldiers and their Wagner allies set off north, sources said.",
+            "Malian soldiers and their Wagner allies",
+            False,
+        ),
+    ],
+)
+def test_a_speaker_stands_where_the_sentence_says_whose_words_it_gives(sentence: str, speaker: str, stands: bool):
+    start = sentence.index(speaker)
+    assert stands_as_speaker(sentence, start, start + len(speaker)) is stands
+
+
 def test_a_follow_up_asking_what_he_said_is_answered_by_his_quotes(real: Assistant):
     chat = real.chat()
     chat.ask("Who is El Maouloud Ramadane?")
@@ -60,3 +89,9 @@ def test_a_follow_up_asking_what_he_said_is_answered_by_his_quotes(real: Assista
     assert "retake Tinzaouatene" in quotes[0] and any("give up and turn back" in q for q in quotes), said.text
     # no one in the documents speaks for Algeria: still declined
     assert real.ask("What did Algeria say about the fighting at Tinzaouatene?").refused
+    # "Who said so?" names no one the sentence does not give as its speaker ("Kidal" in "…in the city of Kidal, a
+    # military and regional government source said")
+    chat = real.chat()
+    chat.ask("Where did the convoy stop?")
+    who = chat.ask("Who said so?")
+    assert who.short is None and "government source said" in who.text, who.text
