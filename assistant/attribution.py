@@ -10,7 +10,7 @@ from .answer import with_markers
 from .display import tidy_sentence
 from .engine import AnswerEngine
 from .follow_ups import asks_for_the_source, asks_who_said_it
-from .quotes import stands_as_speaker
+from .quotes import ATTRIBUTED, WHO_SAID, stands_as_speaker
 from .reader import shown_span
 from .text import normalize
 from .types import Answer, Citation, ShortAnswer
@@ -54,22 +54,13 @@ def restated(engine: AnswerEngine, question: str, last: Answer) -> Answer:
     return Answer("\n\n".join(parts), False, tuple(ordered), question=question, query=question, kind="conversational")
 
 
-WHO_SAID = "Who said this?"
-# a passage that says whose words it gives
-_ATTRIBUTED = re.compile(
-    r"\b(?:said|says|told|tells|added|adds|declared|stated|quoted|according to|claimed|claims|announced|wrote"
-    r"|confirmed|reported|accused|critici[sz]ed|warned|insisted|argued|explained)\b",
-    re.IGNORECASE,
-)
-
-
 def said_by(engine: AnswerEngine, restated: Answer) -> Answer:
     """A restated answer with the speaker of its first quote said first, as the span reader reads it for "Who said
     this?" ('"…," El Maouloud Ramadane, spokesman for …, told AFP.' -> El Maouloud Ramadane); unchanged when the
     reader is unsure or reads a pronoun."""
     first = restated.citations[0] if restated.citations and not restated.refused else None
     # "21 people were killed…" is said by no one in it
-    if first is None or engine.span_reader is None or not _ATTRIBUTED.search(first.quote):
+    if first is None or engine.span_reader is None or not ATTRIBUTED.search(first.quote):
         return restated
     span = engine.span_reader.spans(WHO_SAID, [first.quote])[0]
     if span is None or not shown_span(span, first.quote):

@@ -30,12 +30,14 @@ _ASKED = re.compile(
     re.IGNORECASE,
 )
 _PRONOUN = re.compile(r"^(he|she|they|it|him|her|them)$", re.IGNORECASE)
-# a sentence that says whose words it gives
-_SPEECH = re.compile(
-    r"\b(?:said|says|told|tells|added|adds|declared|stated|quoted|according to|claimed|claims|announced|wrote"
-    r"|confirmed|warned|insisted|argued|explained|stressed|noted)\b|[\"\u201c\u201d]",
-    re.IGNORECASE,
+# the verbs that give someone's words
+_VERB = (
+    r"(?:said|says|told|tells|added|adds|declared|stated|claimed|claims|announced|confirmed|warned|insisted|argued"
+    r"|explained|wrote|accused|critici[sz]ed|reported|quoted|stressed|noted)"
 )
+# a sentence that says whose words it gives
+ATTRIBUTED = re.compile(rf"\b(?:{_VERB}|according to)\b", re.IGNORECASE)
+_SPEECH = re.compile(rf"\b(?:{_VERB}|according to)\b|[\"\u201c\u201d]", re.IGNORECASE)
 # '"…," he said.': the words go on, their speaker named in the sentence before
 _GOES_ON = re.compile(
     r"[,.!?\"\u201c\u201d]\s*(?:he|she|they)\s+(?:said|added|says|adds|continued|went on|explained|insisted)"
@@ -45,10 +47,6 @@ _GOES_ON = re.compile(
 # where a speaker stands: right before the verb that gives their words, perhaps past an apposition in commas ("El
 # Maouloud Ramadane, spokesman for …, told AFP", "COSI's head, Alexander Ivanov, was quoted"), or after "according
 # to" or "by". Not "Kidal" in "…in the city of Kidal, a military and regional government source said"
-_VERB = (
-    r"(?:said|says|told|tells|added|adds|declared|stated|claimed|claims|announced|confirmed|warned|insisted|argued"
-    r"|explained|wrote|accused|criticized|criticised|reported|quoted|stressed|noted|described|welcomed)"
-)
 _AFTER_SPEAKER = re.compile(
     rf"^(?:,[^,\"\u201c\u201d]{{1,160}},|,)?\s*(?:(?:was|were|has|have|had|is|are)\s+)?(?:not\s+)?(?:\w+ly\s+)?{_VERB}\b",
     re.IGNORECASE,
