@@ -206,7 +206,7 @@ class AnswerEngine:
         short, found = None, None
         if defined:
             found = phrase_in(*defined, self.reader)
-        elif kind.phrase and self.span_reader:
+        elif kind.phrase and self.span_reader and not quoted:  # a quote is its own answer
             listing = kind.name == "list"
             found = self.span_reader.short_answer(
                 query, candidates, self.reader, whole_list=listing, antecedent=antecedent

@@ -21,12 +21,15 @@ from dataclasses import dataclass
 from .retrieval import Evidence
 from .words import terms
 
-# "What did X say?", "What has the army claimed about the strikes?": nothing asked but the words ("What did the army
-# say it destroyed?" asks for a thing, and the reader finds it)
+# "What did X say?", "What has the army claimed about the strikes?", "What did he admit?": nothing asked but the
+# words, with a verb whose object is what was said (not "deny" or "criticise", whose object is something else; "What
+# did the army say it destroyed?" asks for a thing, and the reader finds it)
 _ASKED = re.compile(
     r"^\s*what\s+(?:did|does|do|has|have|had)\s+(?P<who>.+?)\s+(?:say|said|claim|claimed|announce|announced|declare|"
-    r"declared|state|stated|tell us|told us)(?:\s+(?:about|on|of|regarding|concerning|over)\s+(?P<about>[^?]+?))?"
-    r"[\s?.!]*$",
+    r"declared|state|stated|tell (?:us|reporters|the press|AFP)|add|added|write|wrote|reply|replied|respond|responded|"
+    r"comment|commented|explain|explained|argue|argued|insist|insisted|stress|stressed|warn|warned|admit|admitted|"
+    r"acknowledge|acknowledged|concede|conceded|promise|promised|vow|vowed|pledge|pledged)"
+    r"(?:\s+(?:about|on|of|regarding|concerning|over)\s+(?P<about>[^?]+?))?[\s?.!]*$",
     re.IGNORECASE,
 )
 _PRONOUN = re.compile(r"^(he|she|they|it|him|her|them)$", re.IGNORECASE)
@@ -90,9 +93,7 @@ def quoting(
     read = speakers([e.text for e in speaking]) if speaking else []
     said: list[Evidence] = []
     for ev, speaker in zip(speaking, read, strict=True):
-        own = (
-            speaker is not None and stands_as_speaker(ev.text, *speaker) and who <= set(terms(ev.text[slice(*speaker)]))
-        )
+        own = speaker is not None and stands_as_speaker(ev.text, *speaker) and _names(who, ev.text[slice(*speaker)])
         goes_on = _GOES_ON.search(ev.text) is not None and _speaks(who, ev.previous)
         if not (own or goes_on):
             continue
@@ -100,6 +101,16 @@ def quoting(
             continue
         said.append(ev)
     return sorted(said, key=lambda e: -e.score)[:MAX_QUOTED]
+
+
+def _names(who: set[str], speaker: str) -> bool:
+    """Whether the speaker read is who is asked about: all their words ("the separatists" in "elected
+    representatives and the separatists"), or, when a conversation's names stand for them, only words of theirs or
+    two of them at least ("Prime Minister Choguel Kokalla Maiga" for "he" after a turn whose names were "Tinzaouatene
+    Choguel Kokalla Maiga")."""
+    said = set(terms(speaker))
+    shared = who & said
+    return bool(shared) and (who <= said or said <= who or len(shared) >= 2)
 
 
 def stands_as_speaker(sentence: str, start: int, end: int) -> bool:
@@ -110,4 +121,5 @@ def stands_as_speaker(sentence: str, start: int, end: int) -> bool:
 
 
 def _speaks(who: set[str], sentence: str) -> bool:
-    return bool(sentence) and who <= set(terms(sentence)) and _SPEECH.search(sentence) is not None
+    written = set(terms(sentence))
+    return (who <= written or len(who & written) >= 2) and _SPEECH.search(sentence) is not None

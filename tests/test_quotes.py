@@ -17,6 +17,8 @@ from assistant.retrieval import Evidence
         ("What did El Maouloud Ramadane say?", "", Asked("El Maouloud Ramadane", "")),
         ("what did he say about the convoy?", "Alexander Ivanov", Asked("Alexander Ivanov", "the convoy")),
         ("What has the army claimed?", "", Asked("the army", "")),
+        ("What did she promise?", "Annabel Goldie", Asked("Annabel Goldie", "")),  # a verb of saying
+        ("What did the separatists deny?", "", None),  # what they denied is not their words
         ("What did he say?", "", None),  # a pronoun that stands for nothing yet
         ("What did the army say it destroyed?", "", None),  # asks for a thing, not for the words
         ("Who said the convoy turned back?", "", None),
@@ -43,6 +45,13 @@ def _speakers(sentences: Sequence[str]) -> list[tuple[int, int] | None]:
     return [span if span is None or span[0] >= 0 else None for span in spans]
 
 
+def _full_name(sentences: Sequence[str]) -> list[tuple[int, int] | None]:
+    return [
+        (s.find("El Maouloud Ramadane"), s.find("El Maouloud Ramadane") + len("El Maouloud Ramadane"))
+        for s in sentences
+    ]
+
+
 def test_the_sentences_quoting_the_person_are_chosen_with_the_quote_that_goes_on():
     evidence = [_sentence(OTHER, 0.9), _sentence(PLAIN, 0.8), _sentence(GOES_ON, 0.3, QUOTE), _sentence(QUOTE, 0.1)]
     chosen = quoting(Asked("Ramadane", ""), evidence, _speakers)
@@ -50,6 +59,11 @@ def test_the_sentences_quoting_the_person_are_chosen_with_the_quote_that_goes_on
     assert [e.text for e in chosen] == [GOES_ON, QUOTE]
     assert quoting(Asked("Ramadane", "the convoy"), evidence, _speakers) == []  # about something none of them names
     assert [e.text for e in quoting(Asked("Ramadane", "AFP"), evidence, _speakers)] == [GOES_ON, QUOTE]
+    # "he" after a turn whose names were "Kidal El Maouloud Ramadane": the speaker is one of them, or has two of
+    # those words ("Kidal" is no one's); a quote goes on from a sentence that writes two of them at least
+    assert [e.text for e in quoting(Asked("Kidal El Maouloud Ramadane", ""), evidence, _speakers)] == [QUOTE]
+    named = [_sentence(QUOTE.replace("Ramadane", "El Maouloud Ramadane"), 0.1)]
+    assert quoting(Asked("Kidal El Maouloud Ramadane", ""), named, _full_name) == named
 
 
 @pytest.mark.parametrize(
