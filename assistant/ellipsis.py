@@ -101,16 +101,18 @@ def completed(question: str, previous: str, embed: Embed) -> str | None:
         after = said[0].lower()
         x, said = x[len(said[0]) :].strip(), said[1:]
     named, timed = _capitalised(said[0]), bool(_TIME.fullmatch(x))
+    # "and Malian soldiers?" after "How many Wagner fighters…?": a name with its noun swaps a name with its noun
+    noun_after = named and len(said) > 1 and not _capitalised(said[-1])
 
     def fits(i: int, j: int) -> bool:  # a name swaps a name, a time a time ("and in July?" keeps "in Kidal")
         like_time = bool(_TIME.fullmatch(" ".join(words[i:j])))
         return like_time == timed and (timed or not named or _capitalised(words[i]))
 
-    candidates = [(i, j) for i, j in _candidates(words, after) if fits(i, j)]
+    candidates = [(i, j) for i, j in _candidates(words, after, noun_after) if fits(i, j)]
     if after and not named:  # "and in total?" after "…killed in Tinzaouaten?": added, not swapped for the name
         candidates = [(i, j) for i, j in candidates if not _capitalised(words[i])]
     if not candidates and after and named:  # "and in Tinzaouaten?" after "…the strike on Kidal?": the name swaps
-        candidates = [(i, j) for i, j in _candidates(words, None) if fits(i, j)]
+        candidates = [(i, j) for i, j in _candidates(words, None, noun_after) if fits(i, j)]
     if not candidates:
         if after is None:
             return None
@@ -149,9 +151,10 @@ def _new_opening(x: str, previous: str, spans: list[tuple[int, int, str]]) -> st
     return x[:1].upper() + x[1:] + " " + previous[spans[first_verb][0] :]
 
 
-def _candidates(words: list[str], after: str | None) -> list[tuple[int, int]]:
+def _candidates(words: list[str], after: str | None, noun_after: bool = False) -> list[tuple[int, int]]:
     """The spans a fragment may swap: each name as a whole ("Super Bowl 50"), and runs of one to three words that
-    carry meaning outside names; with ``after``, only those right after that preposition (a determiner between)."""
+    carry meaning outside names; with ``noun_after``, also each name with the words that carry meaning right after it
+    ("Wagner fighters"); with ``after``, only those right after that preposition (a determiner between)."""
     lower = [w.lower() for w in words]
     start = 1 if lower and lower[0] in QUESTION_WORDS else 0
     names: list[tuple[int, int]] = []
@@ -175,7 +178,14 @@ def _candidates(words: list[str], after: str | None) -> list[tuple[int, int]]:
         and lower[j - 1] not in STOPWORDS
         and all(re.match(r"\w", w) for w in words[i:j])
     ]
-    spans = names + runs
+    nouns = [
+        (i, k)
+        for i, j in names
+        for k in range(j + 1, min(i + MAX_SPAN_WORDS, len(words)) + 1)
+        if noun_after
+        and all(re.match(r"\w", w) and w.lower() not in STOPWORDS and not _capitalised(w) for w in words[j:k])
+    ]
+    spans = names + nouns + runs
     if after is None:
         return spans
 

@@ -75,6 +75,14 @@ def test_the_place_a_fragment_swaps_is_chosen_by_meaning(real: Assistant):
     )
     nfl = "Which NFL team represented the AFC at Super Bowl 50?"
     assert completed("and the NFC?", nfl, embed) == "Which NFL team represented the NFC at Super Bowl 50?"
+    # a name with its noun swaps a name with its noun, not the name alone ("…Malian soldiers fighters…")
+    wagner = "How many Wagner fighters did the rebels say they killed?"
+    assert (
+        completed("And Malian soldiers?", wagner, embed) == "How many Malian soldiers did the rebels say they killed?"
+    )
+    assert completed("and Euler primes?", "Of what form do Mersenne primes take?", embed) == (
+        "Of what form do Euler primes take?"
+    )
 
 
 def test_a_fragment_follow_up_is_answered_as_the_question_it_completes(real: Assistant):
