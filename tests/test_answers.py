@@ -195,6 +195,15 @@ def test_a_short_question_may_move_the_conversation_on(real: Assistant):
     assert when.query.startswith("When did it happen? (")
 
 
+def test_a_follow_up_opening_with_and_is_answered_as_the_question_after_it(real: Assistant):
+    chat = real.chat()
+    chat.ask("Who heads COSI?")
+    why = chat.ask("And why?")  # a reason, told by its sentence: no word picked out of it ("mobilised")
+    assert why.kind == "why/how" and why.short is None and not why.refused, why.text
+    arrived = chat.ask("But did the convoy reach Tinzaouatene?")
+    assert arrived.kind == "yes/no", arrived.text
+
+
 def test_a_follow_up_naming_a_new_topic_after_a_broad_question_asks_it_of_that_topic(real: Assistant):
     chat = real.chat()
     chat.ask("What happened in Kidal?")
