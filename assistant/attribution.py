@@ -57,7 +57,7 @@ def restated(engine: AnswerEngine, question: str, last: Answer) -> Answer:
 def said_by(engine: AnswerEngine, restated: Answer) -> Answer:
     """A restated answer with the speaker of its first quote said first, as the span reader reads it for "Who said
     this?" ('"…," El Maouloud Ramadane, spokesman for …, told AFP.' -> El Maouloud Ramadane); unchanged when the
-    reader is unsure or reads a pronoun."""
+    reader is unsure, reads a pronoun, or reads a name where the sentence names no speaker."""
     first = restated.citations[0] if restated.citations and not restated.refused else None
     # "21 people were killed…" is said by no one in it
     if first is None or engine.span_reader is None or not ATTRIBUTED.search(first.quote):
