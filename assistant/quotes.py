@@ -7,9 +7,9 @@ from SQuAD's questions about facts, whose answer is a phrase inside the sentence
 the judge is often unsure of the very sentence that gives the words asked for (0.16 for Ramadane's quote after "Who
 is El Maouloud Ramadane?", under its bar). SQuAD holds a dozen questions of this form, too few to learn or measure
 it, so this is a rule about the question's form, kept narrow: the question asks only what someone said (perhaps
-"about" something), and a sentence answers it when the reader, asked "Who said this?", names that someone in it, or
-it goes on a quote of theirs ('"…," he said.' after their sentence). When the question says what about, the sentence
-or the one before it must name some of it.
+"about" something), and a sentence answers it when the reader, asked "Who said this?", names that someone where the
+sentence names its speaker (``stands_as_speaker``), or it goes on a quote of theirs ('"…," he said.' after their
+sentence). When the question says what about, the sentence or the one before it must name some of it.
 """
 
 from __future__ import annotations
@@ -121,5 +121,6 @@ def stands_as_speaker(sentence: str, start: int, end: int) -> bool:
 
 
 def _speaks(who: set[str], sentence: str) -> bool:
+    """Whether ``sentence`` gives someone's words and names who is asked about (all their words, or two of them)."""
     written = set(terms(sentence))
     return (who <= written or len(who & written) >= 2) and _SPEECH.search(sentence) is not None
