@@ -180,10 +180,9 @@ def _candidates(words: list[str], after: str | None, noun_after: bool = False) -
     ]
     nouns = [
         (i, k)
-        for i, j in names
+        for i, j in (names if noun_after else [])
         for k in range(j + 1, min(i + MAX_SPAN_WORDS, len(words)) + 1)
-        if noun_after
-        and all(re.match(r"\w", w) and w.lower() not in STOPWORDS and not _capitalised(w) for w in words[j:k])
+        if all(re.match(r"\w", w) and w.lower() not in STOPWORDS and not _capitalised(w) for w in words[j:k])
     ]
     spans = names + nouns + runs
     if after is None:
