@@ -95,9 +95,10 @@ def _run(corpus: Path, suffix: str, data: Path) -> dict:
     assistant = Assistant(Settings(corpus_dir=corpus, data_dir=data))
     report = assistant.ingest()
     assert not report.skipped, report.skipped
+    # every other gold question (the whole set is `assistant eval`'s, in test_eval_gate): the same ones per format
     gold = [
         dataclasses.replace(g, sources=tuple(str(Path(s).with_suffix(suffix)) for s in g.sources))
-        for g in load_gold(PROJECT / "evals" / "gold.jsonl")
+        for g in load_gold(PROJECT / "evals" / "gold.jsonl")[::2]
     ]
     run = evaluate(AnswersOnly(assistant, "extractive"), gold, [], corpus)
     run["assistant"] = assistant
@@ -107,13 +108,17 @@ def _run(corpus: Path, suffix: str, data: Path) -> dict:
 def test_pdf_docx_and_html_answer_the_gold_questions_as_well_as_text(corpora: dict[str, Path], tmp_path: Path):
     runs = {suffix: _run(folder, suffix, tmp_path / suffix.strip(".")) for suffix, folder in corpora.items()}
     text = runs[".txt"]["summary"]
+    right_in_text = [r["correct"] for r in runs[".txt"]["results"]]
     for suffix in WRITERS:
         summary = runs[suffix]["summary"]
         print(
             f"{suffix}: answer {summary['answer_accuracy']:.3f} (text {text['answer_accuracy']:.3f}), "
             f"refusal {summary['refusal_accuracy']:.3f}, quotes valid {summary['quote_validity']:.3f}"
         )
-        assert abs(summary["answer_accuracy"] - text["answer_accuracy"]) <= 0.02, suffix
+        right = [r["correct"] for r in runs[suffix]["results"]]
+        assert len(right) == len(right_in_text) > 50
+        # question by question, not only in sum: at most two answered rightly in one form and not the other
+        assert sum(a != b for a, b in zip(right, right_in_text, strict=True)) <= 2, suffix
         assert summary["quote_validity"] == 1.0  # every quote is the extracted text at its offsets
     # PDF citations carry the page the quote is on: PDFium's own text of that page holds the quote's words
     import pypdfium2 as pdfium
