@@ -89,7 +89,7 @@ _EXPLETIVE_IT = re.compile(
     r"\b)[a-z]+\s+){1,3}?(?:that|whether|if|how|why)\s+(?!(?:he|she|it|they|his|her|its|their|them|this|these|those)\b)"
 )
 # a quote said by a pronoun: '"…turn back because they are not ready," he said.' (the name is in the sentence before)
-_SAID_BY_PRONOUN = re.compile(
+SAID_BY_PRONOUN = re.compile(
     r"[,.!?][\"”’']*\s*[\"”’']?,?\s*(?:he|she|they)\s+(?:said|says|added|adds|told|continued|went on|explained"
     r"|noted|warned|stressed|insisted|argued|claimed|declared)\b",
     re.IGNORECASE,
@@ -100,7 +100,7 @@ def with_antecedent(ev: Evidence, reader: SourceReader) -> Evidence:
     """A verified sentence that opens with a pronoun ("It supplies ...", not "It is unclear whether ...") or whose
     quote a pronoun said ('"…," he said.') together with the sentence before it, which says whom or what the
     pronoun stands for; the quote then covers both, still exactly the file's text."""
-    leans = (_PRONOUN_START.match(ev.text) and not _EXPLETIVE_IT.match(ev.text)) or _SAID_BY_PRONOUN.search(ev.text)
+    leans = (_PRONOUN_START.match(ev.text) and not _EXPLETIVE_IT.match(ev.text)) or SAID_BY_PRONOUN.search(ev.text)
     if ev.previous_start < 0 or not leans or "\n" in ev.previous:
         return ev
     joined = dataclasses.replace(ev, text=f"{ev.previous} {ev.text}", start=ev.previous_start, previous="")

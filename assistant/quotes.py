@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from .answer import SAID_BY_PRONOUN
 from .retrieval import Evidence
 from .words import terms
 
@@ -41,12 +42,6 @@ _VERB = (
 # a sentence that says whose words it gives
 ATTRIBUTED = re.compile(rf"\b(?:{_VERB}|according to)\b", re.IGNORECASE)
 _SPEECH = re.compile(rf"\b(?:{_VERB}|according to)\b|[\"\u201c\u201d]", re.IGNORECASE)
-# '"…," he said.': the words go on, their speaker named in the sentence before
-_GOES_ON = re.compile(
-    r"[,.!?\"\u201c\u201d]\s*(?:he|she|they)\s+(?:said|added|says|adds|continued|went on|explained|insisted)"
-    r"(?:\s+\w+)?\W*$",
-    re.IGNORECASE,
-)
 # where a speaker stands: right before the verb that gives their words, perhaps past an apposition in commas ("El
 # Maouloud Ramadane, spokesman for …, told AFP", "COSI's head, Alexander Ivanov, was quoted"), or after "according
 # to" or "by". Not "Kidal" in "…in the city of Kidal, a military and regional government source said"
@@ -94,7 +89,8 @@ def quoting(
     said: list[Evidence] = []
     for ev, speaker in zip(speaking, read, strict=True):
         own = speaker is not None and stands_as_speaker(ev.text, *speaker) and _names(who, ev.text[slice(*speaker)])
-        goes_on = _GOES_ON.search(ev.text) is not None and _speaks(who, ev.previous)
+        # '"…," he said.': the words go on, their speaker named in the sentence before
+        goes_on = SAID_BY_PRONOUN.search(ev.text) is not None and _speaks(who, ev.previous)
         if not (own or goes_on):
             continue
         if about and not about & (set(terms(ev.text)) | set(terms(ev.previous))):

@@ -312,9 +312,9 @@ def test_an_it_that_stands_for_nothing_needs_no_sentence_before(stands_for_nothi
     ],
 )
 def test_a_quote_a_pronoun_said_leans_on_the_sentence_before(sentence: str, leans: bool):
-    from assistant.answer import _SAID_BY_PRONOUN
+    from assistant.answer import SAID_BY_PRONOUN
 
-    assert bool(_SAID_BY_PRONOUN.search(sentence)) is leans
+    assert bool(SAID_BY_PRONOUN.search(sentence)) is leans
 
 
 @pytest.mark.parametrize(
