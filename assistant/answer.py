@@ -21,6 +21,10 @@ from .types import Citation, ShortAnswer
 from .words import asks_for
 
 REFUSAL = "The documents don't say."
+# before an answer phrase the judge is unsure of (``judge.UNSURE``): the doubt is said first, where the phrase is
+# read, not only in the note under the quote ("Not sure: 21 [1]")
+UNSURE_HEAD = "Not sure: "
+UNSURE_NOTE = "not sure this answers the question"  # how the note of such an answer begins
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 

@@ -17,6 +17,8 @@ from .acronyms import acronym_asked, spelled_out, with_acronyms
 from .answer import (
     CONFLICT_RATIO,
     REFUSAL,
+    UNSURE_HEAD,
+    UNSURE_NOTE,
     Bar,
     SourceReader,
     attributed,
@@ -38,7 +40,7 @@ from .descriptions import described_asked, read_as
 from .display import tidy_sentence
 from .errors import AssistantError, BackendUnavailable, BadInput
 from .gate import generate
-from .judge import UNSURE, UNSURE_NOTE, AnswerJudge
+from .judge import UNSURE, AnswerJudge
 from .kinds import Kind, direct, question_kind
 from .prompts import Prompts
 from .quotes import WHO_SAID, quoting, said_asked
@@ -216,7 +218,8 @@ class AnswerEngine:
             others = [c for c in cited if (c.source, c.start) != (source.source, source.start)]
             cited = [source, *others][: len(cited)]
         lead = cited[0].score  # the short answer's or the verdict's passage may be a runner-up to the best
-        if weighed and lead < unsure:
+        doubted = weighed and lead < unsure
+        if doubted:
             notes.insert(
                 0, _unsure_note(weighed_by, lead, "the best passage" if lead >= best else "the passage cited first")
             )
@@ -225,7 +228,8 @@ class AnswerEngine:
         if short:
             # "When did the drones hit Kidal?" -> "Last night [1]": the reader needs the day the article said it on
             date = written_on(short.text, cited[0].date) if asks_for(query) == "time" else ""
-            text = f"{short.text} [1]" + (f" (the article is dated {date})" if date else "") + f"\n\n{text}"
+            head = f"{UNSURE_HEAD if doubted else ''}{short.text} [1]"
+            text = head + (f" (the article is dated {date})" if date else "") + f"\n\n{text}"
             timings["short"] = _since(clock) - sum(timings.values())
         if said:
             text = f"{said[0].capitalize()} [1]\n\n{text}"

@@ -9,9 +9,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from .answer import SourceReader
+from .answer import UNSURE_NOTE, SourceReader
 from .exports import by_kind, intervals
-from .judge import UNSURE_NOTE
 from .scoring import (
     contains,
     exact_match,

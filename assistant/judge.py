@@ -29,7 +29,6 @@ MARGIN_CLIP = 15.0  # the reader's margins beyond this say nothing more
 # whose best sentence scores under 0.30 hold a gold answer, and 0.56-0.89 of those above it, by band
 # (python -m evals.tune_short --bands)
 UNSURE = 0.30
-UNSURE_NOTE = "not sure this answers the question"  # how such an answer's note begins
 
 
 def features(question: str, ev: Evidence, span: Span | None, rank: int, best_margin: float) -> list[float]:

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from assistant import Assistant
-from assistant.answer import SourceReader, phrase_in
+from assistant.answer import UNSURE_HEAD, UNSURE_NOTE, SourceReader, phrase_in
 from assistant.backends.finetuned import ARTIFACT_DIR
 from assistant.engine import AnswerEngine, last_answer
 from assistant.errors import ConfigError
-from assistant.judge import FEATURES, JUDGE_VERSION, UNSURE_NOTE, AnswerJudge
+from assistant.judge import FEATURES, JUDGE_VERSION, AnswerJudge
 from assistant.keywords import KeywordIndex
 from assistant.reader import JUDGE_READER_VERSION, SpanReader
 from assistant.retrieval import Evidence
@@ -120,5 +120,6 @@ def test_an_answer_leading_with_a_less_sure_passage_than_the_best_says_so(fast: 
     answer = last_answer(engine.stream("Who recovered the bodies near Tinzaouatene?"))
     assert not answer.refused and answer.short and answer.citations[0].score == pytest.approx(0.2)
     assert answer.notes[0].startswith(f"{UNSURE_NOTE}: the judge gives the passage cited first a probability of 0.20")
+    assert answer.text.startswith(f"{UNSURE_HEAD}{answer.short.text} [1]")  # the doubt is said before the phrase
     engine.span_reader = None  # no short answer: the answer leads with the best passage, which the judge is sure of
     assert not last_answer(engine.stream("Who recovered the bodies near Tinzaouatene?")).notes

@@ -7,8 +7,8 @@ import math
 
 import pytest
 
+from assistant.answer import UNSURE_NOTE
 from assistant.evaluation import Result, check_thresholds, summarize
-from assistant.judge import UNSURE_NOTE
 from assistant.scoring import contains, ndcg, percentile, retrieval_metrics, risk_coverage, token_f1
 
 

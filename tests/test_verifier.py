@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from assistant import Assistant, Settings
+from assistant.answer import UNSURE_NOTE
 from assistant.backends.finetuned import ARTIFACT_DIR
 from assistant.config import RetrievalSettings, VerifierSettings
 from assistant.engine import AnswerEngine, last_answer
 from assistant.errors import ConfigError
-from assistant.judge import UNSURE_NOTE
 from assistant.verifier import (
     VERIFIER_SHA256,
     VERIFIER_VERSION,

@@ -9,6 +9,7 @@ CSS = """
 .part+.part{margin-top:12px}.part-question{color:#57606a;font-weight:600;margin-bottom:2px}
 .doc-part{border-left:3px solid #8c959f;padding-left:8px;margin:6px 0}.doc-part .date{color:#57606a;white-space:nowrap}
 .draft{color:#6e7781;font-style:italic}.note{font-size:13px;color:#57606a}
+.note.unsure{border-left:4px solid #d4a72c;padding-left:8px;color:#1f2328}
 details.sources{margin-top:6px}details.sources summary{font-size:13px;color:#57606a;cursor:pointer}
 .card{border:1px solid #d0d7de;border-radius:6px;padding:6px 8px;margin:6px 0}
 .card[data-cite]{cursor:pointer}.card[data-cite]:hover{border-color:#0969da}

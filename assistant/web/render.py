@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ..answer import REFUSAL
+from ..answer import REFUSAL, UNSURE_HEAD, UNSURE_NOTE
 from ..display import spaced
 from ..formats import PAGE_BREAK
 from ..kinds import searched_as_asked
@@ -78,7 +78,7 @@ def _body(answer: Answer, turn: int) -> str:
     if answer.refused:  # declined for another reason ("There is nothing to search for…"): framed as a refusal too
         return f'<div class="refused-answer">{_paragraphs(text, turn, cites)}</div>'
     # the answer phrase (or the yes or no) first, on its own line, in bold
-    if answer.verdict or (answer.short and text.startswith(answer.short.text)):
+    if answer.verdict or (answer.short and text.removeprefix(UNSURE_HEAD).startswith(answer.short.text)):
         head, _, rest = text.partition("\n\n")  # "phrase [1]", then the supporting sentences
         short = f'<p class="short-answer">{_linked(head, turn, cites)}</p>'
         return f'<div class="answer">{short}{_paragraphs(rest, turn, cites)}</div>'
@@ -125,10 +125,15 @@ def _labelled(text: str, label: re.Pattern[str], turn: int, cites: Sequence[Cita
     return "".join(blocks)
 
 
+def _note_class(note: str) -> str:
+    # the judge's doubt is a warning about the answer above it, not an aside: it is set apart as one
+    return "note unsure" if note.startswith(UNSURE_NOTE) else "note"
+
+
 def answer_html(source_text: SourceText, answer: Answer, turn: int) -> str:
     """One answer's bubble: the answer, then its sources collapsed under it (the way to them on a phone)."""
     cites = answer.citations or answer.nearest
-    notes = "".join(f"<p class='note'>Note: {_text(n)}</p>" for n in answer.notes)
+    notes = "".join(f"<p class='{_note_class(n)}'>Note: {_text(n)}</p>" for n in answer.notes)
     if not cites:
         return _body(answer, turn) + notes
     label = "Nearest passages (none was judged to answer it)" if answer.refused else "Sources"
