@@ -22,7 +22,7 @@ from .errors import ConfigError
 from .reader import Span, SpanReader
 from .retrieval import Evidence
 
-JUDGE_VERSION = 5  # 4 was tried and not kept (README, "The answer judge")
+JUDGE_VERSION = 5  # 4, on reader-v4, was tried and not kept (evals/README.md, item 3)
 MARGIN_CLIP = 15.0  # the reader's margins beyond this say nothing more
 # Below this probability an answer is a coin flip, and it says so: on SQuAD training questions (v1.1 articles 20-23,
 # and v2.0's unanswerable questions of the same titles taken as one question in four), about half of the answers

@@ -110,7 +110,7 @@ def bands(
 ) -> None:
     """How often an answer holds a gold answer, by the judge's probability of its best sentence, with ``share`` of
     the questions unanswerable: where ``judge.UNSURE`` comes from. Under the judge's ``threshold`` the question is
-    declined; there, how often the nearest passage it shows holds a gold answer (README, "The answer judge", 11)."""
+    declined; there, how often the nearest passage it shows holds a gold answer (evals/README.md, item 11)."""
     edges = (0.0, 0.05, 0.10, threshold, 0.25, 0.30, 0.35, 0.40, 0.50, 0.60, 1.01)
 
     def best(case: dict[str, Any]) -> float:
