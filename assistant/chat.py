@@ -25,6 +25,20 @@ from .types import Answer, Turn
 from .words import content_words, named_things, names, terms
 
 _PRONOUN = re.compile(r"\b(he|she|it|they|them|his|her|hers|its|their|this|that|these|those|there|then|him)\b", re.I)
+# "there", "that" and "it" that point at nothing: a "there" that only says something exists ("Were there
+# casualties?", "there has been"), a "that" opening a clause after a noun its article opened ("the group that
+# succeeded Wagner") or before an article, a pronoun or a name ("Did Tass confirm that the remains…"), and the "it"
+# that stands in for a clause after it ("Is it true that the convoy turned back?")
+_BE = r"(?:is|are|was|were|be|been|being|has|have|had|will|would|could|can|may|might|must|should|seems?|appears?)"
+_NOT_POINTING = re.compile(
+    rf"\b(?P<a>there)\s+{_BE}\b|\b{_BE}\s+(?P<b>there)\s+(?=[^\W_])"
+    r"|\b(?:the|a|an|its|their|his|her|whose)\s+(?:[^\W_][\w'\u2019-]*\s+){1,3}(?P<c>that)\b"
+    r"|\b(?P<d>that)\s+(?=(?:the|a|an|he|she|they|it|we)\b|(?-i:[A-Z]))"
+    r"|\b(?P<e>it)\s+(?:is|was|'s|\u2019s)?\s*(?:\w+\s+)?(?:true|possible|clear|unclear|known|unknown|likely|unlikely|"
+    r"certain|confirmed|correct|reported|said)\s+(?=(?P<f>that)\b|whether\b|if\b)",
+    re.IGNORECASE,
+)
+_AFTER_FUNCTION_WORD = re.compile(rf"(?:^|\b(?:{_BE}|do|does|did|in|of|at|on|about|from|to|with|by|for))\s*$", re.I)
 _LEAD = re.compile(r"^(and|what about|how about)\b", re.I)
 MAX_CARRIED_ANSWER_WORDS = 6  # a short answer longer than this is a clause, not what a pronoun stands for
 MAX_REWRITE_CHARS = 300
@@ -120,7 +134,7 @@ class ChatSession:
             shown=shown,
         )
         items = ask(query, kind=kind, antecedent=antecedent)
-        if query != question and not (kind or whole or _PRONOUN.search(question)):
+        if query != question and not (kind or whole or pronoun_in(question)):
             # "When did the convoy leave?" after "Who heads COSI?": searched with the last question's words first, as
             # a short question most often needs them; when the documents answer nothing so, the conversation may
             # have moved on, and the question is asked as typed. Without a pronoun it does not point back for sure
@@ -196,16 +210,30 @@ def _asked(history: Sequence[Turn]) -> list[Turn]:
     ]
 
 
+def pronoun_in(question: str) -> str | None:
+    """The first word of the question that stands for something said before ("he", "it", "there" in "what
+    happened there?"), or None: a "there" saying that something exists and a "that" opening a clause are not."""
+    # a clause's "that" before its subject follows the verb that takes it ("confirm that the…"); after "was" or a
+    # preposition it is the pronoun ("Was that Mali's decision?", "In that year…")
+    skipped = {
+        m.start(g)
+        for m in _NOT_POINTING.finditer(question)
+        for g in "abcdef"
+        if m.group(g) and not (g == "d" and _AFTER_FUNCTION_WORD.search(question, 0, m.start(g)))
+    }
+    return next((m.group(1) for m in _PRONOUN.finditer(question) if m.start() not in skipped), None)
+
+
 def _points_back(question: str) -> bool:
     """Whether a question needs the conversation to be understood: a pronoun ("What did he say?") or a fragment
     ("and why?")."""
-    return bool(_PRONOUN.search(question)) or fragment(question) is not None
+    return bool(pronoun_in(question)) or fragment(question) is not None
 
 
 def _antecedent(question: str, turn: Turn) -> str:
     """What a follow-up's pronoun stands for: the last short answer ("that" after "Kidal"), else the names the last
     question asked about ("him" after "What did he say? (Alexander Ivanov)"); "" without a pronoun."""
-    if not _PRONOUN.search(question):
+    if not pronoun_in(question):
         return ""
     short = turn.answer.short.text if turn.answer.short else ""
     if short and len(short.split()) <= MAX_CARRIED_ANSWER_WORDS:
@@ -236,7 +264,7 @@ def rewrite_by_rules(question: str, history: list[Turn]) -> str:
     # "Why?", "How many in total?": too few words to search alone. A short question that names its own subject
     # ("What is the population of Kidal?") stands alone, unless it points back ("And Kidal?").
     elliptical = len(own) <= MAX_ELLIPTICAL_TERMS and not names(question)
-    pronoun = _PRONOUN.search(question)
+    pronoun = pronoun_in(question)
     if not (elliptical or pronoun or _LEAD.search(question)):
         return question
     # an elliptical follow-up takes the last question's own words and the names it was searched with, not all the

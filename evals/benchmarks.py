@@ -146,7 +146,7 @@ def squad(args: argparse.Namespace) -> dict[str, Any]:
                         "unanswerable" if impossible else "squad",
                     )
                 )
-    if args.follow_ups or args.fragments or args.short:
+    if args.follow_ups or args.fragments or args.short or args.clauses:
         return follow_ups(args, data, docs, titles)
     random.Random(args.seed).shuffle(items)
     items = items[: args.limit] if args.limit else items
@@ -212,7 +212,7 @@ def follow_ups(
 ) -> dict[str, Any]:
     """Two-turn conversations (``evals.conversations``): each follow-up asked after its first question, and the
     same question asked alone as SQuAD wrote it, in one run."""
-    from .conversations import fragment_pairs, pairs, short_pairs
+    from .conversations import clause_pairs, fragment_pairs, pairs, short_pairs
 
     first, last = (int(x) for x in args.articles.split("-")) if args.articles else (0, len(data) - 1)
     rng = random.Random(args.seed)
@@ -220,10 +220,12 @@ def follow_ups(
         made = fragment_pairs(data[: last + 1], titles, paragraph_name, rng)
     elif args.short:  # "Who was the hostage?" after a question of its paragraph, or of another article
         made = short_pairs(data[: last + 1], titles, paragraph_name, rng)
+    elif args.clauses:  # "What is the ABC affiliate that serves Lima, Ohio?" after either
+        made = clause_pairs(data[: last + 1], titles, paragraph_name, rng)
     else:
         made = pairs(data[: last + 1], titles, paragraph_name, rng, args.turns)
     made = [p for p in made if int(p.source[1:3]) >= first][: args.limit or None]
-    if args.short:  # each short question follows two first questions: told apart by what they share
+    if args.short or args.clauses:  # each question follows two first questions: told apart by what they share
         made = [dataclasses.replace(p, id=f"{p.id}-{p.shared}") for p in made]
     written = [GoldItem(p.id, p.written, p.answers, (p.source,), bool(p.answers), p.shared) for p in made]
     dialogues = [Dialogue(p.id, ((p.first, p.first_answers), (p.follow_up, p.answers))) for p in made]
@@ -245,7 +247,7 @@ def follow_ups(
             if args.fragments
             else f"({sum(p.shared == 'same' for p in made)} after a question of its paragraph, the others after one of "
             "another article; "
-            if args.short
+            if args.short or args.clauses
             else f"({sum(p.shared == 'subject' for p in made)} on the first question's subject, the others on its "
             "answer; "
         )
@@ -255,7 +257,11 @@ def follow_ups(
     rounds += [("asked third, after another", third)] if third else []
     for label, rows in rounds:
         for shared in (
-            ("same", "switch", None) if args.short else ("subject", "answer", None) if not args.fragments else (None,)
+            ("same", "switch", None)
+            if args.short or args.clauses
+            else ("subject", "answer", None)
+            if not args.fragments
+            else (None,)
         ):
             kept = [r for r in rows if shared is None or _shared(made, r) == shared]
             answerable = [r for r in kept if r["answerable"]]
@@ -479,6 +485,11 @@ def main() -> None:
     )
     p.add_argument(
         "--short", action="store_true", help="ask short questions naming nothing after another ('Who was the hostage?')"
+    )
+    p.add_argument(
+        "--clauses",
+        action="store_true",
+        help="ask questions whose 'that', 'there' or 'it' points at nothing after another ('the base that…')",
     )
     p.add_argument("--turns", type=int, choices=[2, 3], default=2, help="with --follow-ups: conversations this long")
     p = sub.add_parser("beir")

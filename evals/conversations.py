@@ -16,11 +16,11 @@ import difflib
 import itertools
 import random
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.chat import MAX_ELLIPTICAL_TERMS
+from assistant.chat import MAX_ELLIPTICAL_TERMS, pronoun_in
 from assistant.ellipsis import TOKEN
 from assistant.words import QUESTION_WORDS, STOPWORDS, names, terms
 
@@ -30,6 +30,7 @@ _PERSON_ASKED = re.compile(r"^\s*who\b", re.IGNORECASE)
 _NOT_ALONE = {"a", "an", "and", "or", "multiple", "many", "some"}  # a name said after these is a modifier or a part
 _AUXILIARIES = {"did", "does", "do", "was", "is", "were", "are", "has", "had", "have", "can", "could", "will", "would"}
 _ADJECTIVE = re.compile(r"(?:ic|an|ese|ish|ern|ean)$")  # "Germanic", "Chinese", "Western", "Peruvian"
+_CLAUSE_WORD = re.compile(r"\b(there|that|it)\b", re.IGNORECASE)  # words a chat may take for pronouns
 MIN_WORDS = 3  # a follow-up shorter than this ("Who was it?") asks nothing the pair can score
 
 
@@ -197,12 +198,29 @@ def short_pairs(data: Sequence[dict[str, Any]], titles: set[str], name_of: Any, 
     ("same": what the conversation was about, as SQuAD's writers asked it), and a question of another article
     ("switch": a conversation moving to a new subject). In SQuAD v2.0 the short question may be unanswerable.
     Shuffled by ``rng``."""
+    return _asked_after(
+        data, titles, name_of, rng, lambda text: len(set(terms(text))) <= MAX_ELLIPTICAL_TERMS and not names(text)
+    )
+
+
+def clause_pairs(data: Sequence[dict[str, Any]], titles: set[str], name_of: Any, rng: random.Random) -> list[Pair]:
+    """As ``short_pairs``, each question whose "there", "that" or "it" points at nothing ("How many television
+    stations were there in 1952?", "What is the ABC affiliate that serves Lima, Ohio?": ``chat.pronoun_in`` finds
+    no pronoun in it) asked after the question before it in its paragraph and after one of another article."""
+    return _asked_after(
+        data, titles, name_of, rng, lambda text: bool(_CLAUSE_WORD.search(text)) and not pronoun_in(text)
+    )
+
+
+def _asked_after(
+    data: Sequence[dict[str, Any]], titles: set[str], name_of: Any, rng: random.Random, kept: Callable[[str], bool]
+) -> list[Pair]:
     answered = [(a, q) for a, _, qas in _paragraphs(data, titles) for q in qas if _answers(q)]
     out = []
     for a, p, qas in _paragraphs(data, titles):
         for before, question in itertools.pairwise(qas):
             text = question["question"].strip()
-            if len(set(terms(text))) > MAX_ELLIPTICAL_TERMS or names(text):
+            if not kept(text):
                 continue
             other = rng.choice([q for b, q in answered if b != a])
             for shared, first in (("same", before), ("switch", other)):

@@ -18,7 +18,7 @@ from assistant.answer import (
     verify,
     with_markers,
 )
-from assistant.chat import rewrite_by_rules
+from assistant.chat import pronoun_in, rewrite_by_rules
 from assistant.config import RetrievalSettings
 from assistant.errors import BadInput
 from assistant.gate import backs, clauses, gate_sentence, gated_stream
@@ -151,6 +151,35 @@ def test_follow_ups_carry_the_previous_names_and_standalone_questions_do_not():
     quote = "- 'Had to give up' -\"Given the size of the convoy, their objective was to retake Tinzaouatene,\" he said."
     spoken = Answer("...", False, (Citation("b.txt", "T", quote, 0, len(quote), 0.9),), query="What did he say?")
     assert rewrite_by_rules("Why did he?", [Turn("What did he say?", spoken)]) == "Why did he? (say Tinzaouatene)"
+
+
+@pytest.mark.parametrize(
+    ("question", "pronoun"),
+    [
+        ("What did he say?", "he"),
+        ("what happened there in July?", "there"),  # a place said before
+        ("How far is that from Tinzaouatene?", "that"),
+        ("Who attacked that base?", "that"),
+        ("Was that Mali's decision?", "that"),  # after "was", "that" is the pronoun, whatever follows it
+        # a "there" that says something exists, a "that" that opens a clause: nothing said before is meant
+        ("Were there casualties?", None),
+        ("Why have there been coups in Mali?", None),
+        ("Which group held the base that drones targeted in Kidal?", None),
+        ("Did Tass confirm that the remains were recovered?", None),
+        ("Who declared that Mali lost a battle?", None),
+        ("Is it true that the convoy turned back?", None),  # "it" stands for the clause after it
+        ("Is it true?", "it"),
+    ],
+)
+def test_a_pronoun_is_a_word_that_stands_for_something_said_before(question: str, pronoun: str | None):
+    assert pronoun_in(question) == pronoun
+
+
+def test_a_question_whose_that_opens_a_clause_is_not_taken_for_a_follow_up():
+    heads = "Who heads COSI?"
+    first = Turn(heads, Answer("...", False, query=heads, short=ShortAnswer("Ivanov", "a", 0, 6)))
+    standalone = "Which group held the base that drones targeted in Kidal?"
+    assert rewrite_by_rules(standalone, [first]) == standalone  # before: "… (COSI Ivanov)"
 
 
 def test_an_elliptical_third_turn_carries_the_last_question_not_all_that_came_before_it():
