@@ -212,7 +212,8 @@ def _asked(history: Sequence[Turn]) -> list[Turn]:
 
 def pronoun_in(question: str) -> str | None:
     """The first word of the question that stands for something said before ("he", "it", "there" in "what
-    happened there?"), or None: a "there" saying that something exists and a "that" opening a clause are not."""
+    happened there?"), or None: a "there" saying that something exists, a "that" opening a clause and an "it"
+    standing for one are not."""
     # a clause's "that" before its subject follows the verb that takes it ("confirm that the…"); after "was" or a
     # preposition it is the pronoun ("Was that Mali's decision?", "In that year…")
     skipped = {

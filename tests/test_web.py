@@ -11,6 +11,7 @@ from pydantic import SecretStr
 
 from assistant import Answer, Assistant, BadInput, Citation
 from assistant.library import safe_name
+from assistant.types import ShortAnswer
 from assistant.web import launch_options
 from assistant.web.handlers import (
     chat_turn,
@@ -129,6 +130,17 @@ def test_each_kind_of_answer_has_its_own_look(fast: Assistant):
         "No [1]\n\nThey did not arrive [1].", False, (Citation("a.txt", "A", "quote", 0, 5, 0.1),), verdict="no"
     )
     assert answer_html(fast.source_text, said, 0).startswith('<div class="answer"><p class="short-answer">No ')
+    # a phrase the judge is unsure of leads with the doubt, and the note saying why is set apart
+    unsure = Answer(
+        "Not sure: 21 [1]\n\nAt least 21 people were killed [1].",
+        False,
+        (Citation("a.txt", "A", "quote", 0, 5, 0.2),),
+        notes=("not sure this answers the question: the judge gives the best passage a probability of 0.20",),
+        short=ShortAnswer("21", "a.txt", 9, 11),
+    )
+    bubble = answer_html(fast.source_text, unsure, 0)
+    assert bubble.startswith('<div class="answer"><p class="short-answer">Not sure: 21 ')
+    assert "<p class='note unsure'>Note: not sure this answers" in bubble
     timeline = fast.ask("Give me a timeline of events")
     assert '<div class="doc-part"><b>2022</b>: In 2022, the junta' in answer_html(fast.source_text, timeline, 0)
     assert 'class="draft"' in streaming_html("Checked [1].", "An unchecked dr")
