@@ -410,8 +410,8 @@ def test_factoid_questions_get_the_answer_phrase_first_located_in_the_file(real:
     answer = real.ask(question)
     assert answer.kind == "factoid" and answer.short is not None, answer.text
     # "Not sure: " before it when the judge is unsure of its passage (and says so in a note)
-    unsure = any(n.startswith(UNSURE_NOTE) for n in answer.notes)
-    assert phrase in answer.short.text and answer.text.startswith(f"{UNSURE_HEAD * unsure}{answer.short.text} [1]")
+    head = UNSURE_HEAD if any(n.startswith(UNSURE_NOTE) for n in answer.notes) else ""
+    assert phrase in answer.short.text and answer.text.startswith(f"{head}{answer.short.text} [1]")
     original = (CORPUS / answer.short.source).read_text(encoding="utf-8")
     assert original[answer.short.start : answer.short.end] == answer.short.text  # verified like a quote
     first = answer.citations[0]  # the phrase lies inside the quote cited first
