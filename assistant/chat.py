@@ -22,14 +22,14 @@ from .prompts import Prompts
 from .several import answer_each, questions_in
 from .text import clean_question
 from .types import Answer, Turn
-from .words import content_words, named_things, names, terms
+from .words import AUXILIARIES, content_words, named_things, names, terms
 
 _PRONOUN = re.compile(r"\b(he|she|it|they|them|his|her|hers|its|their|this|that|these|those|there|then|him)\b", re.I)
 # "there", "that" and "it" that point at nothing: a "there" that only says something exists ("Were there
 # casualties?", "there has been"), a "that" opening a clause after a noun its article opened ("the group that
 # succeeded Wagner") or before an article, a pronoun or a name ("Did Tass confirm that the remains…"), and the "it"
 # that stands in for a clause after it ("Is it true that the convoy turned back?")
-_BE = r"(?:is|are|was|were|be|been|being|has|have|had|will|would|could|can|may|might|must|should|seems?|appears?)"
+_BE = rf"(?:{'|'.join(sorted(AUXILIARIES))}|being|seems?|appears?)"
 _NOT_POINTING = re.compile(
     rf"\b(?P<a>there)\s+{_BE}\b|\b{_BE}\s+(?P<b>there)\s+(?=[^\W_])"
     r"|\b(?:the|a|an|its|their|his|her|whose)\s+(?:[^\W_][\w'\u2019-]*\s+){1,3}(?P<c>that)\b"
@@ -38,7 +38,7 @@ _NOT_POINTING = re.compile(
     r"certain|confirmed|correct|reported|said)\s+(?=(?P<f>that)\b|whether\b|if\b)",
     re.IGNORECASE,
 )
-_AFTER_FUNCTION_WORD = re.compile(rf"(?:^|\b(?:{_BE}|do|does|did|in|of|at|on|about|from|to|with|by|for))\s*$", re.I)
+_AFTER_FUNCTION_WORD = re.compile(rf"(?:^|\b(?:{_BE}|in|of|at|on|about|from|to|with|by|for))\s*$", re.I)
 _LEAD = re.compile(r"^(and|what about|how about)\b", re.I)
 MAX_CARRIED_ANSWER_WORDS = 6  # a short answer longer than this is a clause, not what a pronoun stands for
 MAX_REWRITE_CHARS = 300

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from .words import QUESTION_WORDS, STOPWORDS
+from .words import AUXILIARIES, QUESTION_WORDS, STOPWORDS
 
 Embed = Callable[[Sequence[str]], list[list[float]]]  # unit-length vectors, one per text
 
@@ -26,9 +26,6 @@ _FRAGMENT = re.compile(r"^(?:(?:and|but|so)\s+)?(?:(?:what|how)\s+about\s+)?(?P<
 _CARRIED = re.compile(r"\s*\(.*\)\s*$")  # the words a follow-up carried from the turn before it
 _LEAD = re.compile(r"^(?:and|but|so|what about|how about)\b", re.IGNORECASE)
 TOKEN = re.compile(r"[^\W_]+(?:[-'&.][^\W_]+)*|[^\w\s]")  # words, and punctuation alone
-_AUXILIARIES = frozenset(
-    "is are was were am be been did does do has have had can could will would should shall may might must".split()
-)
 _PRONOUNS = frozenset(
     "he she it they them him her his hers its their this that these those there then one ones".split()
 )
@@ -73,7 +70,7 @@ def fragment(question: str) -> str | None:
         return x if alone else None
     if not _LEAD.match(text):  # "Kidal?" or "hurt?" alone may be a new question; "and hurt?" follows one up
         return None
-    if any(t in _AUXILIARIES or t in _PRONOUNS for t in tokens) or tokens[-1] in STOPWORDS:
+    if any(t in AUXILIARIES or t in _PRONOUNS for t in tokens) or tokens[-1] in STOPWORDS:
         return None
     return x
 
@@ -134,7 +131,7 @@ def completed(question: str, previous: str, embed: Embed) -> str | None:
 
 def _new_opening(x: str, previous: str, spans: list[tuple[int, int, str]]) -> str | None:
     """The opening up to the first auxiliary swapped: "why?" after "When did Tesla go to Karlovac?"."""
-    first_verb = next((k for k, s in enumerate(spans) if s[2].lower() in _AUXILIARIES), None)
+    first_verb = next((k for k, s in enumerate(spans) if s[2].lower() in AUXILIARIES), None)
     if first_verb is None or first_verb > MAX_LEAD_WORDS:
         return None  # "Who won?": "why won?" is no question
     opening = [s[2].lower() for s in spans[:first_verb]]

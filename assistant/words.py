@@ -31,6 +31,10 @@ STOPWORDS = frozenset(
     "whats whos wheres whens hows thats theres theyre youre im ive dont doesnt didnt isnt arent wasnt werent".split()
 )
 QUESTION_WORDS = frozenset({"who", "what", "when", "where", "which", "why", "how"})
+# the verbs that open a question or carry another ("Did the convoy…", "there has been")
+AUXILIARIES = frozenset(
+    "is are was were am be been did does do has have had can could will would should shall may might must".split()
+)
 
 # irregular forms the stemmer cannot join to their verb (said/say, took/take): common in news and in questions
 IRREGULAR = {
