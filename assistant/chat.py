@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from .attribution import nothing_said, points_back, restated, said_by
 from .backends.finetuned import english_words
 from .backends.llms import LLM
+from .descriptions import located_asked
 from .ellipsis import completed, fragment
 from .engine import AnswerEngine, last_answer
 from .errors import AssistantError
@@ -236,10 +237,20 @@ def _antecedent(question: str, turn: Turn) -> str:
     question asked about ("him" after "What did he say? (Alexander Ivanov)"); "" without a pronoun."""
     if not pronoun_in(question):
         return ""
-    short = turn.answer.short.text if turn.answer.short else ""
-    if short and len(short.split()) <= MAX_CARRIED_ANSWER_WORDS:
+    short = _pointed_at(turn)
+    if short:
         return short
     return " ".join(names(turn.answer.query or turn.question))
+
+
+def _pointed_at(turn: Turn) -> str:
+    """The turn's short answer when a pronoun of the next question may stand for it ("that" after "Kidal"), else "":
+    no clause, and not the place of what "Where is X?" asked about ("what happened there?" after "Where is
+    Tinzaouaten?" -> "northern Mali" asks about Tinzaouaten)."""
+    short = turn.answer.short.text if turn.answer.short else ""
+    if len(short.split()) > MAX_CARRIED_ANSWER_WORDS or located_asked(turn.answer.query or turn.question):
+        return ""
+    return short
 
 
 def _about(turn: Turn) -> list[str]:
@@ -272,9 +283,11 @@ def rewrite_by_rules(question: str, history: list[Turn]) -> str:
     # words that question carried in turn: a third turn would be searched with everything said before it
     candidates = [*content_words(previous, carried=False), *names(previous)] if elliptical else names(previous)
     answer = asked[-1].answer
-    if pronoun and answer.short and len(answer.short.text.split()) <= MAX_CARRIED_ANSWER_WORDS:
-        candidates += content_words(answer.short.text)  # "How far is that from ...?" after "Kidal": "that" is Kidal
-    elif pronoun and answer.citations:  # no phrase answered: "it" is what the first quote tells of
+    pointed_at = _pointed_at(asked[-1])
+    placed = bool(answer.short) and located_asked(previous)  # after "Where is X?", "there" is X: the names carry it
+    if pronoun and pointed_at:
+        candidates += content_words(pointed_at)  # "How far is that from ...?" after "Kidal": "that" is Kidal
+    elif pronoun and answer.citations and not placed:  # no phrase answered: "it" is what the first quote tells of
         # a common word opening a quotation in it ("-“Given the size…") is no name
         candidates += names(answer.citations[0].quote, english_words())[:MAX_CARRIED_ANSWER_WORDS]
     carried = [w for w in dict.fromkeys(candidates) if not set(terms(w)) <= own]

@@ -36,7 +36,7 @@ from .backends.llms import LLM
 from .broad import BUDGET as BROAD_BUDGET
 from .broad import MAX_PER_DOCUMENT, broad_text, collection_choice, conversational_reply, grouped, topic_choice
 from .config import Settings
-from .descriptions import described_asked, read_as
+from .descriptions import described_asked, located_asked, read_as
 from .display import tidy_sentence
 from .errors import AssistantError, BackendUnavailable, BadInput
 from .gate import generate
@@ -364,12 +364,15 @@ class AnswerEngine:
         return verified(self.evidence(query, None, sources)[: limit * 2], self.reader)[:limit]
 
     def _description(self, query: str, evidence: Sequence[Evidence]) -> tuple[Evidence, int, int] | None:
-        """For "who is X?": the first of the best sentences that describes X beside it, and where."""
-        name = described_asked(query)
+        """For "who is X?": the first of the best sentences that describes X beside it, and where; for "where is
+        X?", the first that says where X is beside it ("Tinzaouaten, situated in northern Mali")."""
+        place = located_asked(query)
+        name = place or described_asked(query)
         if name is None or self.span_reader is None:
             return None
         best = evidence[: self.settings.retrieval.judged_sentences]
-        found = self.span_reader.description(read_as(query, name), name, [e.text for e in best])
+        asked = query if place else read_as(query, name)
+        found = self.span_reader.description(asked, name, [e.text for e in best], where=bool(place))
         return (best[found[0]], *found[1].range) if found else None
 
     def _quoted(self, question: str, antecedent: str, evidence: Sequence[Evidence]) -> list[Evidence]:

@@ -17,7 +17,7 @@ from typing import Any
 
 from .answer import SourceReader, phrase_in
 from .backends.finetuned import ARTIFACT_DIR, FineTuned
-from .descriptions import abbreviation, mentions, slots
+from .descriptions import abbreviation, mentions, place_slots, slots
 from .retrieval import Evidence
 from .types import ShortAnswer
 from .words import terms
@@ -105,11 +105,15 @@ class SpanReader:
             return None
         return phrase_in(best, span.start, span.end, source)
 
-    def description(self, question: str, name: str, sentences: Sequence[str]) -> tuple[int, Span] | None:
+    def description(
+        self, question: str, name: str, sentences: Sequence[str], where: bool = False
+    ) -> tuple[int, Span] | None:
         """The first of ``sentences`` (its index) whose answer span describes ``name`` beside it, in apposition
-        ("COSI's head, Alexander Ivanov"), with that span (``descriptions`` says why such a sentence answers)."""
+        ("COSI's head, Alexander Ivanov"), with that span (``descriptions`` says why such a sentence answers); with
+        ``where``, one that says where it is ("Tinzaouaten, situated in northern Mali")."""
         named = [mentions(name, s) for s in sentences]
-        places = [slots(n, s) for n, s in zip(named, sentences, strict=True)]
+        beside = place_slots if where else slots
+        places = [beside(n, s) for n, s in zip(named, sentences, strict=True)]
         holding = [i for i, (starts, ends) in enumerate(places) if starts or ends]
         # only the spans in a description's place (the reader's best span overall may be the name itself: "Who is
         # Ivanov?" -> "Alexander Ivanov"), each read with the question naming X as that sentence writes it ("Who is

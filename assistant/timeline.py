@@ -16,11 +16,11 @@ from .answer import with_markers
 from .broad import topic_choice
 from .display import tidy_sentence
 from .retrieval import Evidence, Retriever
+from .words import MONTHS
 
 BUDGET = 12  # sentences in a timeline
 PER_DATE = 3  # at most this many sentences under one date
 UNDATED = 4  # sentences without a date added to a timeline of a topic
-MONTHS = "January February March April May June July August September October November December".split()
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b(?![,.]?\d)")  # not "2,000" or "2000.5"
 # capitalised month names only ("may" is a verb); "May" opening a sentence is read as the verb too
 _MONTH = re.compile(r"\b(" + "|".join(m if m != "May" else "(?<!^)May" for m in MONTHS) + r")\b")

@@ -35,6 +35,8 @@ QUESTION_WORDS = frozenset({"who", "what", "when", "where", "which", "why", "how
 AUXILIARIES = frozenset(
     "is are was were am be been did does do has have had can could will would should shall may might must".split()
 )
+MONTHS = "January February March April May June July August September October November December".split()
+WEEKDAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
 
 # irregular forms the stemmer cannot join to their verb (said/say, took/take): common in news and in questions
 IRREGULAR = {

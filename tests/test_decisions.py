@@ -142,6 +142,10 @@ def test_follow_ups_carry_the_previous_names_and_standalone_questions_do_not():
         rewrite_by_rules("How far is that from Tinzaouatene?", [stop]) == "How far is that from Tinzaouatene? (Kidal)"
     )
     assert rewrite_by_rules("And Gao?", [stop]) == "And Gao?"  # no pronoun, no name before: nothing to carry
+    # but after "Where is X?", "there" is X, not the place X is in
+    place = "Where is Tinzaouaten?"
+    placed = Turn(place, Answer("...", False, query=place, short=ShortAnswer("northern Mali", "a.txt", 5, 18)))
+    assert rewrite_by_rules("what happened there in July?", [placed]) == "what happened there in July? (Tinzaouaten)"
     # no phrase answered (an overview): "that" is what the first quote tells of
     quote = "Last night, drones deployed by the Malian Armed Forces struck the base in Kidal."
     overview = Answer("...", False, (Citation("b.txt", "T", quote, 0, len(quote), 0.9),), query="Kidal")

@@ -1,11 +1,12 @@
-"""Descriptions read beside a name for "Who is X?" and "What is X's job?" (text only, and one end-to-end question)."""
+"""Descriptions read beside a name for "Who is X?" and "What is X's job?", and places for "Where is X?" (text only,
+and end-to-end questions)."""
 
 from __future__ import annotations
 
 import pytest
 
 from assistant import Assistant
-from assistant.descriptions import abbreviation, described_asked, mentions, slots
+from assistant.descriptions import abbreviation, described_asked, located_asked, mentions, place_slots, slots
 
 
 @pytest.mark.parametrize(
@@ -98,3 +99,59 @@ def test_what_someone_does_is_answered_by_their_description(real: Assistant):
     answer = real.ask("What is Alexander Ivanov's job?")
     assert not answer.refused and answer.short and answer.short.text in ("COSI's head", "COSI\u2019s head")
     assert "Alexander Ivanov" in answer.citations[0].quote
+
+
+@pytest.mark.parametrize(
+    ("question", "name"),
+    [
+        ("Where is Tinzaouaten?", "Tinzaouaten"),
+        ("where's kidal", "kidal"),
+        ("Where is the Apache Point Observatory located?", "Apache Point Observatory"),
+        ("Where was Energiprojekt AB based?", "Energiprojekt AB"),
+        ("Where was the ball recovered?", None),  # where something was done, not where a thing is
+        ("Where was Luther born?", None),
+        ("Where is the convoy heading?", None),
+        ("Where are no pharmacies located?", None),
+        ("Where is the capital of Mali?", None),  # a relation asked for
+        ("Where is it?", None),  # a follow-up: the name is in the conversation
+    ],
+)
+def test_a_question_asking_where_a_name_is_is_recognised(question: str, name: str | None):
+    assert located_asked(question) == name
+
+
+TINZAOUATEN = "21 were killed in the town of Tinzaouaten, situated in northern Mali, close to the border with Algeria."
+
+
+@pytest.mark.parametrize(
+    ("name", "sentence", "places"),
+    [
+        ("Tinzaouaten", TINZAOUATEN, ["in northern Mali", "northern Mali"]),  # past a comma and "situated"
+        ("Tinzaouatene", TINZAOUATEN, ["in northern Mali", "northern Mali"]),  # the other spelling of the name
+        ("Kidal", "Kidal, a town near the Algerian border, fell.", ["near the Algerian border", "the Algerian border"]),
+        ("MetroCentre", "The MetroCentre is located in Gateshead.", ["in Gateshead", "Gateshead"]),
+        ("Galaxy Public School", "e.g. the Galaxy Public School in Kathmandu.", ["in Kathmandu", "Kathmandu"]),
+        # a bare "in" is where something happened, unless it is between names
+        ("Tinzaouatene", "a stop 200 kilometres south of Tinzaouatene in the city of Kidal.", []),
+        ("Kidal", "the strike on Kidal in March", []),
+        ("airport", "the fastest growing regional airport in the UK", []),
+    ],
+)
+def test_a_place_is_looked_for_beside_the_name(name: str, sentence: str, places: list[str]):
+    starts, ends = place_slots(mentions(name, sentence), sentence)
+    assert not ends
+    found = sorted((sentence[i:] for i in starts), key=len, reverse=True)  # each runs on to the sentence's end
+    assert len(found) == len(places)
+    assert all(f.startswith(p) for f, p in zip(found, places, strict=True))
+
+
+def test_another_spelling_of_a_common_noun_is_not_the_name():
+    assert mentions("ctenophora", "Ctenophores have two layers.") == []
+    assert mentions("Phycobilins", "the phycobilins are pigments") == [(4, 15)]  # as asked, in any case
+
+
+def test_where_is_x_is_answered_by_the_place_beside_it(real: Assistant):
+    for question in ("Where is Tinzaouaten?", "Where's Tinzaouatene located?"):
+        answer = real.ask(question)
+        assert not answer.refused and answer.short and answer.short.text == "northern Mali"
+        assert "situated in northern Mali" in answer.citations[0].quote
