@@ -19,9 +19,11 @@ _ASKED = re.compile(
 )
 # "What is COSI?": an acronym asked about alone. Where a text spells it out, the expansion answers (on
 # SQuAD v1.1 dev, "What is CSNET" and "What is NSFNET" take their expansions as the answer; no question of the form
-# found a wrong one); where none does, the question goes the usual way ("What is the NASUWT?": "trade unions")
+# found a wrong one); where none does, the question goes the usual way ("What is the NASUWT?": "trade unions").
+# "Who are the CSP-DPA?" too, in capitals: a body's name spelled out says who they are better than the words the
+# reader finds beside the letters ("Azawad", from "…People of Azawad (CSP-DPA)"); SQuAD asks no such question
 _ASKED_ALONE = re.compile(
-    r"^\s*(?i:what|what's|whats)\s+(?i:(?:is|was|are|were)\s+)?(?i:the\s+)?[\"'“(]?"
+    r"^\s*(?P<who>(?i:who|who's|whos)\s+)?(?(who)|(?i:what|what's|whats)\s+)(?i:(?:is|was|are|were)\s+)?(?i:the\s+)?[\"'“(]?"
     r"(?P<a>[A-Za-z][A-Za-z0-9&]*(?:-[A-Za-z0-9&]+)*)[\"'”)]?\s*\??\s*$"
 )
 # words an expansion may hold without giving a letter of the acronym ("Community of Officers for ...")
@@ -38,7 +40,8 @@ def acronym_asked(question: str) -> str | None:
     if alone:  # in capitals, or short and typed in lower case ("whats cosi"); "What is Tass?" asks of a name
         word = alone.group("a")
         letters = re.sub(r"[^A-Za-z0-9]", "", word)
-        return word if len(letters) >= 2 and (word.isupper() or (word.islower() and len(letters) <= 6)) else None
+        typed_short = word.islower() and len(letters) <= 6 and not alone.group("who")  # "who is al" asks of a name
+        return word if len(letters) >= 2 and (word.isupper() or typed_short) else None
     match = _ASKED.search(question)
     if not match:
         return None

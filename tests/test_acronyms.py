@@ -20,6 +20,11 @@ from assistant.acronyms import acronym_asked, definitions, spelled_out, with_acr
         ("what's the CSP-DPA", "CSP-DPA"),
         ("whats cosi", "cosi"),
         ("What is Tass?", None),  # a name, not an acronym: described, not spelled out
+        # who a body is, by its letters in capitals: its name spelled out says it
+        ("Who are the CSP-DPA?", "CSP-DPA"),
+        ("whos COSI", "COSI"),
+        ("who is cosi", None),  # "who is al?" asks of a name typed in lower case
+        ("Who is Tass?", None),
         ("What is A?", None),
         ("Who heads COSI?", None),
         ("what does it stand for", None),  # names nothing

@@ -397,6 +397,8 @@ def test_runners_up_are_cited_only_when_they_score_close_to_the_best(real_rules:
         ("what does cosi stand for", "Community of Officers for International Security"),
         ("What does CSP-DPA stand for?", "Strategic Framework for the Defence of the People of Azawad"),
         ("What is COSI?", "Community of Officers for International Security"),
+        ("Who are the CSP-DPA?", "Strategic Framework for the Defence of the People of Azawad"),  # not "Azawad"
+        ("Where is Tinzaouaten?", "northern Mali"),  # the place beside the name
         # described beside the name, in apposition, however unsure the judge is of so short a question
         ("Who is El Maouloud Ramadane?", "spokesman for the predominantly Tuareg separatist coalition"),
         ("Who is Alexander Ivanov?", "COSI"),
