@@ -284,10 +284,12 @@ def rewrite_by_rules(question: str, history: list[Turn]) -> str:
     candidates = [*content_words(previous, carried=False), *names(previous)] if elliptical else names(previous)
     answer = asked[-1].answer
     pointed_at = _pointed_at(asked[-1])
-    placed = bool(answer.short) and located_asked(previous)  # after "Where is X?", "there" is X: the names carry it
-    if pronoun and pointed_at:
+    placed = located_asked(previous) if answer.short else None
+    if pronoun and placed:  # after "Where is X?", "there" is X (as the names carry it, or in full), not where X is
+        candidates += [] if set(terms(placed)) <= {t for c in candidates for t in terms(c)} else [placed]
+    elif pronoun and pointed_at:
         candidates += content_words(pointed_at)  # "How far is that from ...?" after "Kidal": "that" is Kidal
-    elif pronoun and answer.citations and not placed:  # no phrase answered: "it" is what the first quote tells of
+    elif pronoun and answer.citations:  # no phrase answered: "it" is what the first quote tells of
         # a common word opening a quotation in it ("-“Given the size…") is no name
         candidates += names(answer.citations[0].quote, english_words())[:MAX_CARRIED_ANSWER_WORDS]
     carried = [w for w in dict.fromkeys(candidates) if not set(terms(w)) <= own]

@@ -146,6 +146,10 @@ def test_follow_ups_carry_the_previous_names_and_standalone_questions_do_not():
     place = "Where is Tinzaouaten?"
     placed = Turn(place, Answer("...", False, query=place, short=ShortAnswer("northern Mali", "a.txt", 5, 18)))
     assert rewrite_by_rules("what happened there in July?", [placed]) == "what happened there in July? (Tinzaouaten)"
+    gallery = "Where is the sculpture gallery located?"  # no name to carry it: the thing asked about is carried whole
+    placed = Turn(gallery, Answer("...", False, query=gallery, short=ShortAnswer("the south side", "a.txt", 5, 19)))
+    designed = "Who designed the plaster work in it?"
+    assert rewrite_by_rules(designed, [placed]) == f"{designed} (sculpture gallery)"
     # no phrase answered (an overview): "that" is what the first quote tells of
     quote = "Last night, drones deployed by the Malian Armed Forces struck the base in Kidal."
     overview = Answer("...", False, (Citation("b.txt", "T", quote, 0, len(quote), 0.9),), query="Kidal")
