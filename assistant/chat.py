@@ -7,9 +7,11 @@ way everywhere.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Callable, Iterator, Sequence
 
+from .answer import REFUSAL
 from .attribution import nothing_said, points_back, restated, said_by
 from .backends.finetuned import english_words
 from .backends.llms import LLM
@@ -135,15 +137,19 @@ class ChatSession:
             shown=shown,
         )
         items = ask(query, kind=kind, antecedent=antecedent)
-        if query != question and not (kind or whole or pronoun_in(question)):
+        if query != question and not (kind or whole):
             # "When did the convoy leave?" after "Who heads COSI?": searched with the last question's words first, as
             # a short question most often needs them; when the documents answer nothing so, the conversation may
             # have moved on, and the question is asked as typed. Without a pronoun it does not point back for sure
-            # (``--short`` in evals.benchmarks; a pronoun's antecedent stays: "When did it happen?")
-            carried = list(items)
-            tried = carried[-1] if carried else None
-            refused = isinstance(tried, Answer) and tried.refused
-            items = ask(None, kind=None, antecedent="") if refused else iter(carried)
+            # (``--short`` in evals.benchmarks). With one, what it stands for may have been read wrong (the last
+            # short answer, the names of the last quote): it is searched once more with the last question's own
+            # words ("how long ago did it leave?" after "What was the army convoy made up of?")
+            refused, items = _refusal_read(items)
+            again = rewrite_by_rules(question, self.history, by_topic=True) if pronoun_in(question) else None
+            if refused and again is None:
+                items = ask(None, kind=None, antecedent="")
+            elif refused and again != query:
+                items = ask(again, kind=kind, antecedent=antecedent)
         for item in items:
             if isinstance(item, Answer):
                 self.history.append(Turn(question, item))
@@ -199,6 +205,18 @@ class ModelRewrite:
         candidate = reply[0].strip().strip('"') if reply else ""
         keeps_own_words = set(terms(question)) <= set(terms(candidate))
         return candidate if candidate and len(candidate) <= MAX_REWRITE_CHARS and keeps_own_words else by_rules
+
+
+def _refusal_read(items: Iterator[str | Answer]) -> tuple[bool, Iterator[str | Answer]]:
+    """Whether the answer ``items`` stream is a refusal, and the items to stream on: read to the end only when the
+    first piece opens as a refusal does, so an answer being generated still streams."""
+    first = next(items, None)
+    if first is None:
+        return False, iter(())
+    if isinstance(first, str) and not first.startswith(REFUSAL):
+        return False, itertools.chain([first], items)
+    read = [first, *items]
+    return isinstance(read[-1], Answer) and read[-1].refused, iter(read)
 
 
 def _asked(history: Sequence[Turn]) -> list[Turn]:
@@ -264,9 +282,10 @@ def _about(turn: Turn) -> list[str]:
     return list(dict.fromkeys(named + carried)) or [" ".join(content_words(asked))]
 
 
-def rewrite_by_rules(question: str, history: list[Turn]) -> str:
+def rewrite_by_rules(question: str, history: list[Turn], by_topic: bool = False) -> str:
     """Carry the previous turn's names, for an elliptical follow-up its topic, and for one with a pronoun what the
-    pronoun most often stands for (the previous short answer, else the names in its first quote) into the query."""
+    pronoun most often stands for (the previous short answer, else the names in its first quote) into the query.
+    ``by_topic``: the previous question's own words and names, as for an elliptical follow-up, whatever it is."""
     # the last turn that asked about something ("???" asked about nothing, and follows up nothing: the engine says so)
     asked = _asked(history)
     if not asked or not re.search(r"[^\W_]", question):
@@ -275,8 +294,8 @@ def rewrite_by_rules(question: str, history: list[Turn]) -> str:
     own = set(terms(question))
     # "Why?", "How many in total?": too few words to search alone. A short question that names its own subject
     # ("What is the population of Kidal?") stands alone, unless it points back ("And Kidal?").
-    elliptical = len(own) <= MAX_ELLIPTICAL_TERMS and not names(question)
-    pronoun = pronoun_in(question)
+    elliptical = by_topic or (len(own) <= MAX_ELLIPTICAL_TERMS and not names(question))
+    pronoun = None if by_topic else pronoun_in(question)
     if not (elliptical or pronoun or _LEAD.search(question)):
         return question
     # an elliptical follow-up takes the last question's own words and the names it was searched with, not all the

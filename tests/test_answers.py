@@ -196,6 +196,15 @@ def test_a_short_question_may_move_the_conversation_on(real: Assistant):
     assert when.query.startswith("When did it happen? (")
 
 
+def test_a_pronoun_read_wrong_is_searched_again_with_the_last_questions_words(real: Assistant):
+    chat = real.chat()
+    chat.ask("What was the army convoy made up of?")  # the documents do not say: a doubtful phrase answers
+    # "it" read as that phrase ("security mission…") finds nothing; the last question's own words do
+    left = chat.ask("how long ago did it leave?")
+    assert not left.refused and "10 days ago" in left.text, left.text
+    assert left.query == "how long ago did it leave? (army convoy made)"
+
+
 def test_a_follow_up_opening_with_and_is_answered_as_the_question_after_it(real: Assistant):
     chat = real.chat()
     chat.ask("Who heads COSI?")

@@ -18,7 +18,7 @@ from assistant.answer import (
     verify,
     with_markers,
 )
-from assistant.chat import pronoun_in, rewrite_by_rules
+from assistant.chat import _refusal_read, pronoun_in, rewrite_by_rules
 from assistant.config import RetrievalSettings
 from assistant.errors import BadInput
 from assistant.gate import backs, clauses, gate_sentence, gated_stream
@@ -211,3 +211,19 @@ def test_unusable_questions_are_refused_clearly(question: object, message: str):
 
 def test_questions_are_cleaned_of_control_characters_and_lone_surrogates():
     assert clean_question("who\x00 recovered\ud800 the \u201cbodies\u201d?\n", 2000) == 'who recovered the "bodies"?'
+
+
+def test_an_answer_is_read_to_its_end_only_when_it_opens_as_a_refusal():
+    refusal = Answer("The documents don't say. No passage…", True)
+    refused, items = _refusal_read(iter([refusal.text, refusal]))
+    assert refused and list(items) == [refusal.text, refusal]
+    answered = Answer("21 [1] At least 21 people…", False)
+
+    def streamed():  # an answer being generated: only its first piece is read to tell
+        yield "21 [1] "
+        raise AssertionError("read on before it was asked for")
+
+    refused, items = _refusal_read(streamed())
+    assert not refused and next(items) == "21 [1] "
+    assert _refusal_read(iter([answered]))[0] is False
+    assert _refusal_read(iter([]))[0] is False
