@@ -23,7 +23,8 @@ _ASKED = re.compile(
 # "Who are the CSP-DPA?" too, in capitals: a body's name spelled out says who they are better than the words the
 # reader finds beside the letters ("Azawad", from "…People of Azawad (CSP-DPA)"); SQuAD asks no such question
 _ASKED_ALONE = re.compile(
-    r"^\s*(?P<who>(?i:who|who's|whos)\s+)?(?(who)|(?i:what|what's|whats)\s+)(?i:(?:is|was|are|were)\s+)?(?i:the\s+)?[\"'“(]?"
+    r"^\s*(?P<who>(?i:who|who's|whos)\s+)?(?(who)|(?i:what|what's|whats)\s+)"
+    r"(?i:(?:is|was|are|were)\s+)?(?i:the\s+)?[\"'“(]?"
     r"(?P<a>[A-Za-z][A-Za-z0-9&]*(?:-[A-Za-z0-9&]+)*)[\"'”)]?\s*\??\s*$"
 )
 # words an expansion may hold without giving a letter of the acronym ("Community of Officers for ...")
