@@ -145,11 +145,11 @@ class ChatSession:
             # short answer, the names of the last quote): it is searched once more with the last question's own
             # words ("how long ago did it leave?" after "What was the army convoy made up of?")
             refused, items = _refusal_read(items)
-            again = rewrite_by_rules(question, self.history, by_topic=True) if pronoun_in(question) else None
-            if refused and again is None:
+            if refused and not pronoun_in(question):
                 items = ask(None, kind=None, antecedent="")
-            elif refused and again != query:
-                items = ask(again, kind=kind, antecedent=antecedent)
+            elif refused:
+                again = rewrite_by_rules(question, self.history, by_topic=True)
+                items = items if again == query else ask(again, kind=kind, antecedent=antecedent)
         for item in items:
             if isinstance(item, Answer):
                 self.history.append(Turn(question, item))

@@ -56,9 +56,15 @@ def described_asked(question: str) -> str | None:
     if not match:
         return None
     name = (match.group("x") or match.groupdict().get("y") or "").strip()
-    if not name or _RELATION.search(f" {name} ") or len(name.split()) > MAX_NAME_WORDS or _PRONOUN.match(name):
-        return None
-    return name
+    return name if _alone(name) else None
+
+
+def _alone(name: str) -> bool:
+    """Whether ``name`` is a short name or term asked about alone: not a relation ("the head of COSI"), not a
+    pronoun (a follow-up's: the name is in the conversation)."""
+    return bool(name) and not (
+        _RELATION.search(f" {name} ") or len(name.split()) > MAX_NAME_WORDS or _PRONOUN.match(name)
+    )
 
 
 def read_as(question: str, name: str) -> str:
@@ -150,7 +156,7 @@ def abbreviation(sentence: str, start: int, end: int) -> bool:
 # situated in northern Mali, close to the border with Algeria"). Not "Where was X held / born / buried?": those ask
 # where something happened, which no place beside the name says
 _WHERE = re.compile(
-    r"^\s*where(?:'s|\s+(?:is|was|are|were))\s+(?:(?:the)\s+)?(?P<x>.+?)"
+    r"^\s*where(?:'s|\s+(?:is|was|are|were))\s+(?:the\s+)?(?P<x>.+?)"
     r"(?:\s+(?:located|situated|based|found|headquartered))?\s*\??\s*$",
     re.IGNORECASE,
 )
@@ -165,15 +171,7 @@ def located_asked(question: str) -> str | None:
     if not match:
         return None
     name = match.group("x").strip()
-    if (
-        not name
-        or _EVENT.search(name)
-        or _RELATION.search(f" {name} ")
-        or len(name.split()) > MAX_NAME_WORDS
-        or _PRONOUN.match(name)
-    ):
-        return None
-    return name
+    return name if _alone(name) and not _EVENT.search(name) else None
 
 
 # where a place stands beside the name: after it, a preposition of place past a comma or a bracket, perhaps after a
