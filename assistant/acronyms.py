@@ -82,6 +82,23 @@ def with_acronyms(question: str, sentences: list[str]) -> str:
     return question
 
 
+_CAPITALS = re.compile(r"\b[A-Z][A-Z0-9&]+(?:-[A-Z0-9&]+)*\b")  # "COSI", "CSP-DPA" in a question
+
+
+def names_the_asked(question: str, sentence: str, start: int, end: int) -> bool:
+    """Whether ``sentence[start:end]`` lies inside the spelled-out name of an acronym the question names, which is
+    what it asks about, not its answer ("Who funds the CSP-DPA?" is not answered by "Azawad", from "…People of
+    Azawad (CSP-DPA)"), unless it asks what the acronym stands for. On SQuAD dev (v1.1 and v2.0), every gold answer
+    inside such a name answers "What does X stand for?" or "What is X?" (20 of 176 question-sentence pairs)."""
+    if acronym_asked(question):
+        return False
+    for acronym in _CAPITALS.findall(question):
+        where = spelled_out(acronym, sentence)
+        if where and where[0] <= start and end <= where[1]:
+            return True
+    return False
+
+
 def spelled_out(acronym: str, sentence: str) -> tuple[int, int] | None:
     """Where ``sentence`` spells ``acronym`` out: the expansion's character offsets, or None."""
     for bracket in re.finditer(rf"\(\s*{re.escape(acronym)}\s*\)", sentence, re.IGNORECASE):

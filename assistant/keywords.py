@@ -13,7 +13,7 @@ from .name_forms import NameForms
 from .text import sentence_spans
 from .words import folded, names, one_edit_away, stem, terms, typing_errors, words
 
-KEYWORD_VERSION = 4  # bump when terms() or the cached fields change, so cached lists are rebuilt
+KEYWORD_VERSION = 5  # bump when terms() or the cached fields change, so cached lists are rebuilt
 MIN_CORRECTED = 5  # shorter words are too often another real word one edit away ("Mari" is not "Mali") ...
 MIN_SLIP_CORRECTED = 4  # ... but "Kidl" or "gren" is still corrected when a typing slip away from a corpus word
 

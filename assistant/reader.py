@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .acronyms import names_the_asked
 from .answer import SourceReader, phrase_in
 from .backends.finetuned import ARTIFACT_DIR, FineTuned
 from .descriptions import abbreviation, mentions, place_slots, slots
@@ -91,7 +92,8 @@ class SpanReader:
         the file; None when the best span is most of its sentence (the quote is the answer) or the reader is unsure.
         With ``whole_list`` (the question asks for several things), a name read from a list of names is widened
         to the whole list: "Mali, Burkina Faso, and Niger", not "Niger". None too when the phrase only names the
-        ``antecedent``, what the question's pronoun stands for ("Who quoted him?" is not answered by him)."""
+        ``antecedent``, what the question's pronoun stands for ("Who quoted him?" is not answered by him), or a piece
+        of the spelled-out name of an acronym the question names."""
         top = candidates[:SHORT_SENTENCES]
         options = [(c, s) for c, s in zip(top, self.spans(question, [c.text for c in top]), strict=True) if s]
         if not options:
@@ -102,6 +104,8 @@ class SpanReader:
         span = dataclasses.replace(span, start=start, end=end)
         said = set(terms(best.text[span.start : span.end]))
         if not shown_span(span, best.text) or (antecedent and said <= set(terms(antecedent))):
+            return None
+        if names_the_asked(question, best.text, span.start, span.end):
             return None
         return phrase_in(best, span.start, span.end, source)
 

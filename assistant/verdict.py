@@ -34,8 +34,9 @@ _NOT_NEGATION = re.compile(
     r"\b(not|no) (less|fewer|more) than\b|\bnot only\b|\bno doubt\b|\ba (little|few)\b|\bquite a few\b",
     re.IGNORECASE,
 )
+# ("may" only in lower case: "in May" is a month)
 _HEDGE = re.compile(
-    r"\b(could|may|might|possibly|potentially|perhaps|reportedly|allegedly|alleged|likely|unlikely|unclear|"
+    r"\b(could|(?-i:may)|might|possibly|potentially|perhaps|reportedly|allegedly|alleged|likely|unlikely|unclear|"
     r"uncertain|unknown|speculation|suspected|appears?|seems?|believed)\b",
     re.IGNORECASE,
 )
@@ -46,6 +47,15 @@ _CLAUSES = re.compile(r"[;:()\u2013\u2014]|\s-\s|\b(?:but|although|though|while|
 _OPENING = re.compile(
     r"^\s*(is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|may|might|must)\b", re.IGNORECASE
 )
+# what someone meant or meant to do is not what was done: "their sole objective was to retake Tinzaouatene" does not
+# say yes to "did the convoy retake Tinzaouatene?" (it never arrived); unless the question asks about the aim too
+_INTENT = re.compile(
+    r"\b(objectives?|aims?|aimed|aiming|goals?|plans?|planned|planning|intends?|intended|intending|intentions?|"
+    r"purposes?|wants?|wanted|hopes?|hoped|hoping|seeks?|seeking|sought|tries|tried|trying|attempts?|attempted|"
+    r"bid to|in order to|will|would|vowed|pledged|promised|threatened|expected)\b",
+    re.IGNORECASE,
+)
+_PARTICLES = frozenset("over off out up down".split())
 # ("still" is not among them: "is Wagner still in Mali?" asks about now, which a sentence on its past does not settle)
 _FRAMING = frozenset(
     terms("ever really actually truly indeed true anyway already yet at all")
@@ -59,21 +69,23 @@ def verdict(question: str, sentence: str, before: str = "") -> str | None:
     claim = _OPENING.sub("", question, count=1)
     if _OPENING.match(question) is None or _negated(claim) or re.search(r"\bor\b", claim, re.IGNORECASE):
         return None  # "Isn't it…", "was it not…", "A or B?": the polarity of the reply would be ambiguous
-    asked = [t for t in dict.fromkeys(terms(claim)) if t not in _FRAMING]
+    asked = [t for t in dict.fromkeys(_terms(claim)) if t not in _FRAMING]
     if not asked:
         return None
     # the part of the sentence that holds most of the question's words is the one that answers it ("In X, we lost
     # a battle, but we are never going to lose the war": "did they lose a battle?" is read in the first part)
-    shared = [(sum(any(same_term(t, s) for s in terms(c)) for t in asked), c) for c in _CLAUSES.split(sentence) if c]
+    shared = [(sum(any(same_term(t, s) for s in _terms(c)) for t in asked), c) for c in _CLAUSES.split(sentence) if c]
     most = max((n for n, _ in shared), default=0)
     about = [c for n, c in shared if n == most and n > 0]
     if not about or any(_HEDGE.search(c) for c in about):
+        return None
+    if not _INTENT.search(claim) and any(_INTENT.search(c) for c in about):
         return None
     # what the answering part says, with the sentence before (what its "it" or "they" stands for); not the other
     # parts ("have not disclosed their losses, although Wagner said the losses were severe": Wagner disclosed?)
     # A number must be in the answering part itself ("did they take up arms in 2022?" is not answered by "in 2023"
     # after a sentence about 2022).
-    said, own = terms(" ".join([before, *about])), terms(" ".join(about))
+    said, own = _terms(" ".join([before, *about])), _terms(" ".join(about))
     covered = [t for t in asked if any(same_term(t, s) for s in (own if t[0].isdigit() else said))]
     denied = {_denies(c, asked) for c in about}
     if denied == {True}:
@@ -81,6 +93,12 @@ def verdict(question: str, sentence: str, before: str = "") -> str | None:
     if any(_negated(c) for c in about):  # a negation out of reach may still bear on it ("did not, despite …, go")
         return None
     return YES if len(covered) == len(asked) else None
+
+
+def _terms(text: str) -> list[str]:
+    """The content words' stems, and the particles that make a verb of their own ("was the mission over?", "did
+    they call it off?"): the search drops them as stop words, but a quote without them does not say yes to them."""
+    return terms(text) + [w for w in re.findall(r"[a-z]+", text.lower()) if w in _PARTICLES]
 
 
 def _negated(text: str) -> bool:

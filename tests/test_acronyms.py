@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.acronyms import acronym_asked, definitions, spelled_out, with_acronyms
+from assistant.acronyms import acronym_asked, definitions, names_the_asked, spelled_out, with_acronyms
 
 
 @pytest.mark.parametrize(
@@ -75,3 +75,13 @@ def test_a_name_the_documents_abbreviate_is_searched_as_they_write_it():
     # capitalised words whose initials do not give the acronym's letters are no definition to rewrite by
     assert definitions("a station that serves Birmingham, Alabama (WBMA-LD) and Tuscaloosa") == []
     assert definitions("The Pleistocene (P) epoch") == []  # one letter is no acronym
+
+
+def test_a_piece_of_the_name_asked_about_is_no_answer_unless_the_name_is_asked_for():
+    sentence = "the Strategic Framework for the Defence of the People of Azawad (CSP-DPA) criticized the attack."
+    azawad = (sentence.index("Azawad"), sentence.index("Azawad") + len("Azawad"))
+    assert names_the_asked("Who funds the CSP-DPA?", sentence, *azawad)
+    assert not names_the_asked("What does CSP-DPA stand for?", sentence, *azawad)  # then the name is the answer
+    assert not names_the_asked("Who funds the rebels?", sentence, *azawad)  # no acronym asked about
+    attack = (sentence.index("the attack"), len(sentence) - 1)
+    assert not names_the_asked("What did the CSP-DPA criticize?", sentence, *attack)  # outside the name

@@ -431,6 +431,12 @@ def test_factoid_questions_get_the_answer_phrase_first_located_in_the_file(real:
     assert_verified(answer)
 
 
+def test_a_piece_of_the_name_asked_about_is_not_said_as_its_answer(real: Assistant):
+    # "…People of Azawad (CSP-DPA)": "Azawad" is part of the name asked about, not who funds it
+    answer = real.ask("Who funds the CSP-DPA?")
+    assert answer.short is None or "Azawad" not in answer.short.text, answer.text
+
+
 def test_display_repairs_leave_every_quote_as_the_file_says_it(real: Assistant):
     # the source ends this sentence with the mark that opens the next one's quotation ('told AFP."But this time')
     answer = real.ask("What was the sole objective of the convoy, according to the separatist spokesman?")

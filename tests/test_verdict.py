@@ -17,6 +17,12 @@ from assistant.verdict import NO, YES, verdict
         # the sentence before supplies what this one calls "it"
         ("Did the ferry reach Dover?", "It didn't arrive in Dover.", "The ferry left Calais at noon.", NO),
         ("Did the ferry reach Dover?", "It reached the port on time.", "The ferry sailed for Dover.", YES),
+        # the question's base form against the quote's irregular past; "May" the month is no hedge
+        ("Did the council break its promise?", "The council broke its promise in May.", "", YES),
+        ("Did the union call the strike off?", "The union called off the strike on Friday.", "", YES),
+        ("Did the rebels take up arms?", "The rebels took up arms in 2023.", "", YES),
+        # unless the question asks about the aim too
+        ("Did the army plan to retake the town?", "The army planned to retake the town.", "", YES),
         # a negation in another part of the sentence is about something else
         ("Did the mayor open the bridge?", "The mayor opened the bridge, though the rain did not stop.", "", YES),
         # affirming phrases that hold a negation word
@@ -35,6 +41,12 @@ def test_a_quote_that_plainly_settles_the_question_gives_yes_or_no(
     [
         # a hedge: the quote says as much as is known
         ("Did the council approve the budget?", "The council could approve the budget next week."),
+        ("Did the council approve the budget?", "The council may approve the budget in May."),
+        # an aim is not a deed
+        ("Did the army retake the town?", "Their sole objective was to retake the town, the spokesman said."),
+        ("Did the council approve the budget?", "The council will approve the budget on Friday."),
+        # a particle makes a verb of its own: the quote must say it too ("over", "off")
+        ("Did the mayor say the strike was over?", "The mayor said the strike had reached the port."),
         ("Is the strike the start of a campaign?", "The strike is potentially the start of a wider campaign."),
         # contradicted in other words: "keep" is not in the quote, so the rule cannot read it
         ("Did the rebels keep control of the town?", "The rebels lost control of the town in May."),
