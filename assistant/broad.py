@@ -119,8 +119,19 @@ _THANKS = re.compile(r"^(thanks?|thx|cheers)\b", re.I)
 _BYE = re.compile(r"^(bye|goodbye)\b", re.I)
 
 
+# "Which article is the most recent?": the documents' own dates answer it, not a passage
+_BY_DATE = re.compile(
+    r"\b(documents?|files?|articles?|stories|story|reports?|texts?)\b.*\b(?:(?P<old>oldest|earliest|first)|"
+    r"most recent|newest|latest|last)\b",
+    re.I,
+)
+
+
 def conversational_reply(question: str, documents: Sequence[dict[str, str]]) -> str:
     """A reply that names the indexed documents and questions they can answer; never a refusal."""
+    dated = _BY_DATE.search(question)
+    if dated and documents:
+        return _by_date(documents, oldest=bool(dated.group("old")))
     if _THANKS.match(question):
         opening = "You're welcome."
     elif _BYE.match(question):
@@ -137,6 +148,27 @@ def conversational_reply(question: str, documents: Sequence[dict[str, str]]) -> 
     count = f"{len(shown)} document{'s' if len(shown) != 1 else ''}"
     examples = " ".join(f'"{q}"' for q in example_questions(documents))
     return f"{opening} I have {count} indexed: {listed}{more}. You could ask, for example: {examples}"
+
+
+def _by_date(documents: Sequence[dict[str, str]], oldest: bool) -> str:
+    """Which document is the newest (or oldest) by the date each carries, and which carry none."""
+    dated = sorted((d for d in documents if d.get("date")), key=lambda d: d["date"], reverse=not oldest)
+    undated = [f'"{d["title"]}"' for d in documents if not d.get("date")]
+    which = "oldest" if oldest else "most recent"
+    if not dated:
+        return f"None of the documents carries a date, so they don't say which is the {which}."
+    first = dated[0]
+    if len(dated) == 1 and undated:
+        return (
+            f'Only one of the {len(documents)} documents carries a date, "{first["title"]}" ({first["date"]}), so '
+            f"they don't say which is the {which}. The others: {'; '.join(undated[:6])}."
+        )
+    said = f'By the dates the documents carry, the {which} is "{first["title"]}" ({first["date"]}).'
+    if len(dated) > 1:
+        said += " Then: " + "; ".join(f'"{d["title"]}" ({d["date"]})' for d in dated[1:6]) + "."
+    if undated:
+        said += f" {len(undated)} of the {len(documents)} carry no date: {'; '.join(undated[:6])}."
+    return said
 
 
 def example_questions(documents: Sequence[dict[str, str]], n: int = 3) -> list[str]:

@@ -156,7 +156,7 @@ def abbreviation(sentence: str, start: int, end: int) -> bool:
 # situated in northern Mali, close to the border with Algeria"). Not "Where was X held / born / buried?": those ask
 # where something happened, which no place beside the name says
 _WHERE = re.compile(
-    r"^\s*where(?:'s|\s+(?:is|was|are|were))\s+(?:the\s+)?(?P<x>.+?)"
+    r"^\s*where(?:'?s|\s+(?:is|was|are|were))\s+(?:the\s+)?(?P<x>.+?)"
     r"(?:\s+(?:located|situated|based|found|headquartered))?\s*\??\s*$",
     re.IGNORECASE,
 )

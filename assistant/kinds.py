@@ -19,7 +19,9 @@ _CONVERSATIONAL = re.compile(
     r"|thx|cheers|bye|goodbye|ok(ay)?|cool|great|help|who are you|what are you|what can you do( for me)?"
     r"|how can you help( me)?|what (can|should|could) i ask( you)?|how does this work|how do i use this"
     r"|(which|what) (documents|files|articles|sources|texts) (do you have|are (there|indexed|loaded|available)|"
-    r"have you (got|read|indexed))|what do you know( about)?|what is (indexed|loaded))\b[\s!.?,]*"
+    r"have you (got|read|indexed))|what do you know( about)?|what is (indexed|loaded)"
+    r"|(which|what) (of the )?(documents?|files?|articles?|stories|story|reports?|texts?) (is|was|are|were) "
+    r"(the )?(most recent|newest|latest|last|oldest|earliest|first)( ones?)?)\b[\s!.?,]*"
     r"(there|please|again|everyone|all)?[\s!.?]*$",
     re.IGNORECASE,
 )
@@ -231,7 +233,8 @@ class Kind:
     parts: tuple[str, ...] = ()  # broad comparison: the things compared, each searched for alone
 
 
-_CONTRACTIONS = re.compile(r"\b(what|who|where|how|that|it)'s\b|\b(what)s\b", re.IGNORECASE)
+# "who's", and as chat types it, "whos" ("whos backing malis junta" is no topic to summarise)
+_CONTRACTIONS = re.compile(r"\b(what|who|where|how|that|it)'s\b|\b(what|who|where|how)s\b", re.IGNORECASE)
 
 
 # a question asked inside another: "Can you tell me who heads COSI?" asks "who heads COSI?", no yes or no

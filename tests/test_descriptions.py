@@ -106,6 +106,7 @@ def test_what_someone_does_is_answered_by_their_description(real: Assistant):
     [
         ("Where is Tinzaouaten?", "Tinzaouaten"),
         ("where's kidal", "kidal"),
+        ("wheres kidal", "kidal"),  # as chat types it
         ("Where is the Apache Point Observatory located?", "Apache Point Observatory"),
         ("Where was Energiprojekt AB based?", "Energiprojekt AB"),
         ("Where was the ball recovered?", None),  # where something was done, not where a thing is

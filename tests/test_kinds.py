@@ -38,6 +38,8 @@ from assistant.retrieval import Evidence
         ("Give me a quick summary of all the articles.", "broad", ""),
         ("what's this collection about?", "broad", ""),
         ("what happend in kidal", "broad", "kidal"),
+        ("whos backing malis junta", "factoid", ""),  # "who's" typed without its apostrophe
+        ("wheres kidal", "factoid", ""),
         ("Give me a brief overview of the Wagner losses", "broad", "Wagner losses"),
         ("Was it Kidal or Gao?", "factoid", ""),
         ("Who heads COSI?", "factoid", ""),
@@ -237,6 +239,24 @@ def test_a_greeting_names_the_documents_and_suggests_questions():
     assert "Summarize the documents." in example_questions(docs)
     assert example_questions(docs, 4)[-1] == "Give me a timeline of events."  # the start screen shows four
     assert "No documents are indexed yet" in conversational_reply("hello", [])
+
+
+def test_which_document_is_the_newest_is_answered_by_the_dates_they_carry():
+    docs = [
+        {"title": "Convoy returns", "date": ""},
+        {"title": "Strike in Kidal", "date": "2024-03-30"},
+        {"title": "Earlier strike", "date": "2023-11-02"},
+    ]
+    assert question_kind("Which article is the most recent?").name == "conversational"
+    assert question_kind("What is the most recent attack?").name != "conversational"  # asks the documents
+    newest = conversational_reply("Which article is the most recent?", docs)
+    assert newest.startswith('By the dates the documents carry, the most recent is "Strike in Kidal" (2024-03-30).')
+    assert '"Earlier strike" (2023-11-02)' in newest and '1 of the 3 carry no date: "Convoy returns"' in newest
+    assert 'the oldest is "Earlier strike"' in conversational_reply("which story is the oldest", docs)
+    # one date tells nothing of order: said so, not guessed
+    one = conversational_reply("Which article is the latest?", docs[:2])
+    assert one.startswith("Only one of the 2 documents carries a date") and "don't say which is the most recent" in one
+    assert conversational_reply("which document is the newest", docs[:1]).startswith("None of the documents carries")
 
 
 def test_key_facts_count_any_accepted_wording():
