@@ -92,7 +92,32 @@ def verdict(question: str, sentence: str, before: str = "") -> str | None:
         return NO if len(covered) >= NO_COVERAGE * len(asked) else None
     if any(_negated(c) for c in about):  # a negation out of reach may still bear on it ("did not, despite …, go")
         return None
-    return YES if len(covered) == len(asked) else None
+    if len(covered) < len(asked) or any(_object_there(question, c) for c in about):
+        return None
+    return YES
+
+
+# a name asked about as the doer ("Did France …?") that the quote puts after a preposition is what was done to or
+# with ("the junta broke ties with former colonial ruler France and turned towards Russia"): "by" is left out, as
+# a passive's doer comes after it ("confirmed by Russia's Tass"), and so are "is"/"was" questions, whose subject
+# may be what was done to ("Was Tinzaouaten hit?": "strikes in Tinzaouaten")
+_SUBJECT = re.compile(
+    r"^\s*(?:do|does|did|has|have|had|can|could|will|would)\s+(?P<name>(?-i:[A-Z][\w'\u2019-]*)(?:\s+(?-i:[A-Z][\w-]*))*)",
+    re.IGNORECASE,
+)
+_BEFORE_AN_OBJECT = re.compile(
+    r"\b(?:with|from|against|towards?|to|of|on|at|into|over|for|about)\s+(?:[\w'\u2019-]+\s+){0,3}$", re.IGNORECASE
+)
+
+
+def _object_there(question: str, part: str) -> bool:
+    """Whether the name a question asks about as its doer stands in ``part`` only after a preposition."""
+    subject = _SUBJECT.match(question)
+    if not subject:
+        return False
+    name = re.sub(r"['\u2019]s$", "", subject.group("name").split()[0])
+    found = [m.start() for m in re.finditer(rf"\b{re.escape(name)}\b", part)]
+    return bool(found) and all(_BEFORE_AN_OBJECT.search(part[:at]) for at in found)
 
 
 def _terms(text: str) -> list[str]:

@@ -21,6 +21,9 @@ from assistant.verdict import NO, YES, verdict
         ("Did the council break its promise?", "The council broke its promise in May.", "", YES),
         ("Did the union call the strike off?", "The union called off the strike on Friday.", "", YES),
         ("Did the rebels take up arms?", "The rebels took up arms in 2023.", "", YES),
+        # the doer asked about written as the doer, or as a passive's ("by")
+        ("Did Russia confirm the deaths?", "The deaths were confirmed by Russia's news agency.", "", YES),
+        ("Was Gao hit by the strikes?", "The strikes hit targets in Gao.", "", YES),
         # unless the question asks about the aim too
         ("Did the army plan to retake the town?", "The army planned to retake the town.", "", YES),
         # a negation in another part of the sentence is about something else
@@ -45,6 +48,8 @@ def test_a_quote_that_plainly_settles_the_question_gives_yes_or_no(
         # an aim is not a deed
         ("Did the army retake the town?", "Their sole objective was to retake the town, the spokesman said."),
         ("Did the council approve the budget?", "The council will approve the budget on Friday."),
+        # the name asked about as the doer is what was done with: who did what is not read from word matches
+        ("Did France turn towards Russia?", "The junta broke ties with France and turned towards Russia."),
         # a particle makes a verb of its own: the quote must say it too ("over", "off")
         ("Did the mayor say the strike was over?", "The mayor said the strike had reached the port."),
         ("Is the strike the start of a campaign?", "The strike is potentially the start of a wider campaign."),
