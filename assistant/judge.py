@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from .backends.finetuned import ARTIFACT_DIR, artifact_meta
 from .errors import ConfigError
 from .reader import Span, SpanReader
 from .retrieval import Evidence
+from .words import same_term, terms
 
 JUDGE_VERSION = 5  # 4, on reader-v4, was tried and not kept (evals/README.md, item 3)
 MARGIN_CLIP = 15.0  # the reader's margins beyond this say nothing more
@@ -77,7 +79,7 @@ class AnswerJudge:
 
     def judged(self, question: str, evidence: Sequence[Evidence]) -> list[Evidence]:
         """The sentences with ``score`` replaced by the judge's probability, best first."""
-        spans = self.reader.spans(question, [e.text for e in evidence])
+        spans = self.reader.spans(question, [as_read(question, e) for e in evidence])
         probabilities = self.probabilities(question, evidence, spans)
         judged = [dataclasses.replace(e, score=p) for e, p in zip(evidence, probabilities, strict=True)]
         return sorted(judged, key=lambda e: -e.score)
@@ -85,6 +87,40 @@ class AnswerJudge:
     def probabilities(self, question: str, evidence: Sequence[Evidence], spans: Sequence[Span | None]) -> list[float]:
         rows = rows_of(question, evidence, spans)
         return [probability(self._weights, self._bias, row) for row in rows]
+
+
+_SUBJECT_PRONOUN = re.compile(r"^(?:He|She|They|It)\b")
+_NO_ONE = re.compile(r"^It\s+(?:[\w'-]+\s+){0,3}?(?:that|whether|if|to|how|why)\b")  # "It is unclear whether…"
+_WORD = re.compile(r"[^\W_]+(?:['\u2019-][^\W_]+)*")
+MAX_ANTECEDENT_WORDS = 4
+
+
+def as_read(question: str, ev: Evidence) -> str:
+    """The sentence as the judge's reader reads it: one that opens with a subject pronoun whose words only the
+    sentence before holds is read with the pronoun said as the question says them ("They have since lost control of
+    several towns", after "…separatists took up arms…", is read "separatists have since lost control…" for "Which
+    towns did separatists lose?"): the reader sees one sentence, and news leaves the subject to the one before."""
+    opening = _SUBJECT_PRONOUN.match(ev.text)
+    if not opening or not ev.previous or _NO_ONE.match(ev.text):
+        return ev.text
+    own, before = terms(ev.text), terms(ev.previous)
+    run: list[str] = []
+    for word in _WORD.findall(question.split("(")[0]):  # not the words a follow-up carries in brackets
+        stems = terms(word)
+        if not stems:  # a stop word: inside a run ("the Tuareg separatists"), never at its ends
+            if run:
+                run.append(word)
+            continue
+        only_before = not any(same_term(stems[0], t) for t in own) and any(same_term(stems[0], t) for t in before)
+        if only_before:
+            run.append(word)
+        elif run:
+            break
+    while run and not terms(run[-1]):
+        run.pop()
+    if not run or sum(bool(terms(w)) for w in run) > MAX_ANTECEDENT_WORDS:
+        return ev.text
+    return " ".join(run) + ev.text[opening.end() :]
 
 
 def rows_of(question: str, evidence: Sequence[Evidence], spans: Sequence[Span | None]) -> list[list[float]]:

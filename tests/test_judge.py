@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -13,7 +14,7 @@ from assistant.answer import UNSURE_HEAD, UNSURE_NOTE, SourceReader, phrase_in
 from assistant.backends.finetuned import ARTIFACT_DIR
 from assistant.engine import AnswerEngine, last_answer
 from assistant.errors import ConfigError
-from assistant.judge import FEATURES, JUDGE_VERSION, AnswerJudge
+from assistant.judge import FEATURES, JUDGE_VERSION, AnswerJudge, as_read
 from assistant.keywords import KeywordIndex
 from assistant.reader import JUDGE_READER_VERSION, SpanReader
 from assistant.retrieval import Evidence
@@ -80,6 +81,19 @@ def test_the_judge_prefers_the_sentence_that_answers(tmp_path: Path):
     judged = judge.judged(question, evidence)
     assert judged[0].text.startswith("Dorman Long") and judged[-1].text.startswith("Tourists")
     assert all(0.0 < e.score < 1.0 for e in judged)
+
+
+def test_a_sentence_opening_with_a_pronoun_is_read_with_the_words_only_the_sentence_before_holds():
+    before = "After several years of truce, the Tuareg separatists took up arms against the state in 2023."
+    lost = _evidence("They have since lost control of several towns in the north.", 0.5, 0.5, 0.5)
+    lost = dataclasses.replace(lost, previous=before)
+    said = as_read("Which towns did the Tuareg separatists lose?", lost)
+    assert said == "Tuareg separatists have since lost control of several towns in the north."
+    assert as_read("Which towns were lost in the north?", lost) == lost.text  # nothing only the sentence before has
+    assert as_read("Which towns did the Tuareg separatists lose? (Kidal)", lost) == said  # not a follow-up's words
+    unclear = dataclasses.replace(lost, text="It is unclear whether the separatists lost towns.")
+    assert as_read("Did the state lose towns in 2023?", unclear) == unclear.text  # an "it" that stands for nothing
+    assert as_read("Which towns did the Tuareg separatists lose?", dataclasses.replace(lost, previous="")) == lost.text
 
 
 @pytest.mark.slow
