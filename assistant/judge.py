@@ -22,7 +22,7 @@ from .backends.finetuned import ARTIFACT_DIR, artifact_meta
 from .errors import ConfigError
 from .reader import Span, SpanReader
 from .retrieval import Evidence
-from .words import same_term, terms
+from .words import same_term, terms, words
 
 JUDGE_VERSION = 5  # 4, on reader-v4, was tried and not kept (evals/README.md, item 3)
 MARGIN_CLIP = 15.0  # the reader's margins beyond this say nothing more
@@ -91,7 +91,6 @@ class AnswerJudge:
 
 _SUBJECT_PRONOUN = re.compile(r"^(?:He|She|They|It)\b")
 _NO_ONE = re.compile(r"^It\s+(?:[\w'-]+\s+){0,3}?(?:that|whether|if|to|how|why)\b")  # "It is unclear whether…"
-_WORD = re.compile(r"[^\W_]+(?:['\u2019-][^\W_]+)*")
 MAX_ANTECEDENT_WORDS = 4
 
 
@@ -105,7 +104,7 @@ def as_read(question: str, ev: Evidence) -> str:
         return ev.text
     own, before = terms(ev.text), terms(ev.previous)
     run: list[str] = []
-    for word in _WORD.findall(question.split("(")[0]):  # not the words a follow-up carries in brackets
+    for word in words(question.split("(")[0]):  # not the words a follow-up carries in brackets
         stems = terms(word)
         if not stems:  # a stop word: inside a run ("the Tuareg separatists"), never at its ends
             if run:
