@@ -32,7 +32,8 @@ _SMALL = frozenset("a an and de des du for in la le of on the to &".split())
 _WORD = re.compile(r"[\w'’&/-]+")
 MAX_WORDS = 12
 _PRONOUNS = frozenset("it this that these those they he she".split())  # "what does it stand for?" names nothing
-_BRACKETED = re.compile(r"\(\s*([A-Z][A-Z0-9&]+(?:-[A-Z0-9&]+)*)\s*\)")  # "(COSI)", "(CSP-DPA)": capitals only
+_LETTERS = r"[A-Z][A-Z0-9&]+(?:-[A-Z0-9&]+)*"  # an acronym in capitals: "COSI", "CSP-DPA"
+_BRACKETED = re.compile(rf"\(\s*({_LETTERS})\s*\)")  # "(COSI)", "(CSP-DPA)": capitals only
 
 
 def acronym_asked(question: str) -> str | None:
@@ -82,7 +83,7 @@ def with_acronyms(question: str, sentences: list[str]) -> str:
     return question
 
 
-_CAPITALS = re.compile(r"\b[A-Z][A-Z0-9&]+(?:-[A-Z0-9&]+)*\b")  # "COSI", "CSP-DPA" in a question
+_CAPITALS = re.compile(rf"\b{_LETTERS}\b")
 
 
 def names_the_asked(question: str, sentence: str, start: int, end: int) -> bool:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 
 from .answer import with_markers
 from .display import tidy_sentence
-from .kinds import Kind
+from .kinds import BY_DATE, Kind
 from .retrieval import Evidence, Retriever, tells
 from .words import STOPWORDS, terms
 
@@ -119,17 +119,9 @@ _THANKS = re.compile(r"^(thanks?|thx|cheers)\b", re.I)
 _BYE = re.compile(r"^(bye|goodbye)\b", re.I)
 
 
-# "Which article is the most recent?": the documents' own dates answer it, not a passage
-_BY_DATE = re.compile(
-    r"\b(documents?|files?|articles?|stories|story|reports?|texts?)\b.*\b(?:(?P<old>oldest|earliest|first)|"
-    r"most recent|newest|latest|last)\b",
-    re.I,
-)
-
-
 def conversational_reply(question: str, documents: Sequence[dict[str, str]]) -> str:
     """A reply that names the indexed documents and questions they can answer; never a refusal."""
-    dated = _BY_DATE.search(question)
+    dated = BY_DATE.match(" ".join(question.split()))
     if dated and documents:
         return _by_date(documents, oldest=bool(dated.group("old")))
     if _THANKS.match(question):

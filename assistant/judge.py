@@ -90,7 +90,10 @@ class AnswerJudge:
 
 
 _SUBJECT_PRONOUN = re.compile(r"^(?:He|She|They|It)\b")
-_NO_ONE = re.compile(r"^It\s+(?:[\w'-]+\s+){0,3}?(?:that|whether|if|to|how|why)\b")  # "It is unclear whether…"
+# an "It" that stands for nothing ("It is unclear whether…"); wider than ``answer._EXPLETIVE_IT``, which keeps
+# the sentence before for display when a pronoun follows ("It should be pointed out that they…"): here no "It" of
+# that shape is said as anything
+_NO_ONE = re.compile(r"^It\s+(?:[\w'-]+\s+){0,3}?(?:that|whether|if|to|how|why)\b")
 MAX_ANTECEDENT_WORDS = 4
 
 

@@ -19,10 +19,15 @@ _CONVERSATIONAL = re.compile(
     r"|thx|cheers|bye|goodbye|ok(ay)?|cool|great|help|who are you|what are you|what can you do( for me)?"
     r"|how can you help( me)?|what (can|should|could) i ask( you)?|how does this work|how do i use this"
     r"|(which|what) (documents|files|articles|sources|texts) (do you have|are (there|indexed|loaded|available)|"
-    r"have you (got|read|indexed))|what do you know( about)?|what is (indexed|loaded)"
-    r"|(which|what) (of the )?(documents?|files?|articles?|stories|story|reports?|texts?) (is|was|are|were) "
-    r"(the )?(most recent|newest|latest|last|oldest|earliest|first)( ones?)?)\b[\s!.?,]*"
+    r"have you (got|read|indexed))|what do you know( about)?|what is (indexed|loaded))\b[\s!.?,]*"
     r"(there|please|again|everyone|all)?[\s!.?]*$",
+    re.IGNORECASE,
+)
+# "Which article is the most recent?": a conversational turn, answered from the documents' dates
+# (``broad.conversational_reply``), not from a passage
+BY_DATE = re.compile(
+    r"^(?:which|what) (?:of the )?(?:documents?|files?|articles?|stories|story|reports?|texts?) (?:is|was|are|were) "
+    r"(?:the )?(?:most recent|newest|latest|last|(?P<old>oldest|earliest|first))(?: ones?)?\b[\s!.?,]*$",
     re.IGNORECASE,
 )
 # the whole collection: no topic of its own
@@ -278,7 +283,7 @@ def question_kind(question: str) -> Kind:
     text = _CONTRACTIONS.sub(
         lambda m: f"{m.group(1) or m.group(2)} is", " ".join(direct(question).replace("\u2019", "'").split())
     )
-    if _CONVERSATIONAL.match(text):
+    if _CONVERSATIONAL.match(text) or BY_DATE.match(text):
         return Kind("conversational")
     one = _ONE_DOCUMENT.match(text)
     if one and (one.group("a") or one.group("b")).lower() not in _NOT_A_TOPIC:
