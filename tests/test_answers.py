@@ -194,6 +194,11 @@ def test_a_short_question_may_move_the_conversation_on(real: Assistant):
     assert killed.query == "were people killed? (convoy leave)"
     when = chat.ask("When did it happen?")  # a pronoun points back for sure: never asked alone
     assert when.query.startswith("When did it happen? (")
+    # "where?" alone has nothing to search for: when what it was read as is refused, that refusal is the answer
+    chat.reset()
+    chat.ask("Who is Alexander Ivanov?")
+    where = chat.ask("where?")
+    assert where.refused and where.query == "where? (Alexander Ivanov)" and "Ivanov" in where.text, where.text
 
 
 def test_a_pronoun_read_wrong_is_searched_again_with_the_last_questions_words(real: Assistant):
