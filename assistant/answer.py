@@ -77,6 +77,19 @@ def phrase_in(evidence: Evidence, start: int, end: int, reader: SourceReader) ->
     return ShortAnswer(sentence.quote[a:b], sentence.source, sentence.start + a, sentence.start + b), sentence
 
 
+def other_reading(short: ShortAnswer, sentence: Evidence) -> str | None:
+    """The words of the short answer's (verified) sentence that the judge's reader reads as the answer, when they
+    are not the short answer's: the two readers then disagree, and on SQuAD v1.1's training articles the short answer
+    is right for 20 of 43 such answers, against 0.87 when they agree. None when they agree or the judge read
+    nothing."""
+    if sentence.reading is None:
+        return None
+    a, b = normalize(sentence.quote).to_original(*sentence.reading)
+    if sentence.start + a < short.end and short.start < sentence.start + b:
+        return None
+    return sentence.quote[a:b]
+
+
 def verified(evidence: Sequence[Evidence], reader: SourceReader) -> list[Evidence]:
     """The evidence whose quotes still match the files, in the same order."""
     return [v for v in (verify(e, reader) for e in evidence) if v]

@@ -26,6 +26,7 @@ from .answer import (
     conflicting,
     extractive_choice,
     gives_a_reason,
+    other_reading,
     phrase_in,
     supported,
     verified,
@@ -213,15 +214,22 @@ class AnswerEngine:
             found = self.span_reader.short_answer(
                 query, candidates, self.reader, whole_list=listing, antecedent=antecedent
             )
+        read_otherwise = None
         if found:  # its sentence is cited first
             short, source = found
             others = [c for c in cited if (c.source, c.start) != (source.source, source.start)]
             cited = [source, *others][: len(cited)]
+            read_otherwise = None if defined else other_reading(short, source)
         lead = cited[0].score  # the short answer's or the verdict's passage may be a runner-up to the best
         doubted = weighed and lead < unsure
         if doubted:
             notes.insert(
                 0, _unsure_note(weighed_by, lead, "the best passage" if lead >= best else "the passage cited first")
+            )
+        if read_otherwise:  # the two readers disagree: the short answer is then a coin flip
+            doubted = True
+            notes.append(
+                f'{UNSURE_NOTE}: the judge reads "{read_otherwise}" as the answer in this passage; check the quote'
             )
         cited = with_antecedents(cited, self.reader)
         text = " ".join(with_markers(tidy_sentence(c.text), [i]) for i, c in enumerate(cited, 1))

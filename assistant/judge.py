@@ -79,9 +79,13 @@ class AnswerJudge:
 
     def judged(self, question: str, evidence: Sequence[Evidence]) -> list[Evidence]:
         """The sentences with ``score`` replaced by the judge's probability, best first."""
-        spans = self.reader.spans(question, [as_read(question, e) for e in evidence])
+        read = [as_read(question, e) for e in evidence]
+        spans = self.reader.spans(question, read)
         probabilities = self.probabilities(question, evidence, spans)
-        judged = [dataclasses.replace(e, score=p) for e, p in zip(evidence, probabilities, strict=True)]
+        judged = [
+            dataclasses.replace(e, score=p, reading=_in_sentence(s, r, e.text))
+            for e, p, s, r in zip(evidence, probabilities, spans, read, strict=True)
+        ]
         return sorted(judged, key=lambda e: -e.score)
 
     def probabilities(self, question: str, evidence: Sequence[Evidence], spans: Sequence[Span | None]) -> list[float]:
@@ -123,6 +127,21 @@ def as_read(question: str, ev: Evidence) -> str:
     if not run or sum(bool(terms(w)) for w in run) > MAX_ANTECEDENT_WORDS:
         return ev.text
     return " ".join(run) + ev.text[opening.end() :]
+
+
+def _in_sentence(span: Span | None, read: str, text: str) -> tuple[int, int] | None:
+    """The span read in ``as_read``'s wording as offsets of the sentence's own text; None when it lies in the
+    words said for the opening pronoun, which the sentence does not write."""
+    if span is None:
+        return None
+    opening = _SUBJECT_PRONOUN.match(text)
+    if read == text or opening is None:  # as_read rewrites nothing but an opening pronoun
+        return span.range
+    said = len(read) - (len(text) - opening.end())  # the pronoun is said as the first ``said`` characters
+    if span.start < said:
+        return None
+    shift = said - opening.end()
+    return span.start - shift, span.end - shift
 
 
 def rows_of(question: str, evidence: Sequence[Evidence], spans: Sequence[Span | None]) -> list[list[float]]:

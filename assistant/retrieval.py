@@ -75,6 +75,7 @@ class Evidence:
     previous_start: int = -1
     page: int | None = None  # once verified: the PDF page the quote starts on
     section: str | None = None  # once verified: the DOCX or web-page heading the quote falls under
+    reading: tuple[int, int] | None = None  # once judged: where in ``text`` the judge's reader reads its answer
 
 
 class Retriever:

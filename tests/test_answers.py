@@ -40,6 +40,15 @@ def test_an_answer_the_judge_is_unsure_of_says_so(real: Assistant):
     assert "Alexander Ivanov" in sure.text and not sure.notes
 
 
+def test_a_short_answer_the_judge_reads_otherwise_says_so(real: Assistant):
+    # "…killed seven people and wounded three others": the short answer's reader takes "seven" for the wounded
+    wounded = real.ask("How many people were wounded in the strikes last weekend?")
+    assert wounded.short and wounded.text.startswith(f"{UNSURE_HEAD}{wounded.short.text} [1]")
+    assert f'{UNSURE_NOTE}: the judge reads "three" as the answer in this passage; check the quote' in wounded.notes
+    killed = real.ask("How many people did the strikes kill last weekend?")  # both read "seven": no doubt
+    assert killed.short and killed.short.text == "seven" and not killed.notes
+
+
 @pytest.mark.parametrize(
     "question",
     [

@@ -14,9 +14,9 @@ from assistant.answer import UNSURE_HEAD, UNSURE_NOTE, SourceReader, phrase_in
 from assistant.backends.finetuned import ARTIFACT_DIR
 from assistant.engine import AnswerEngine, last_answer
 from assistant.errors import ConfigError
-from assistant.judge import FEATURES, JUDGE_VERSION, AnswerJudge, as_read
+from assistant.judge import FEATURES, JUDGE_VERSION, AnswerJudge, _in_sentence, as_read
 from assistant.keywords import KeywordIndex
-from assistant.reader import JUDGE_READER_VERSION, SpanReader
+from assistant.reader import JUDGE_READER_VERSION, Span, SpanReader
 from assistant.retrieval import Evidence
 
 from .conftest import RankedJudge
@@ -94,6 +94,21 @@ def test_a_sentence_opening_with_a_pronoun_is_read_with_the_words_only_the_sente
     unclear = dataclasses.replace(lost, text="It is unclear whether the separatists lost towns.")
     assert as_read("Did the state lose towns in 2023?", unclear) == unclear.text  # an "it" that stands for nothing
     assert as_read("Which towns did the Tuareg separatists lose?", dataclasses.replace(lost, previous="")) == lost.text
+
+
+def test_the_judges_reading_is_located_in_the_sentence_as_written():
+    before = "After several years of truce, the Tuareg separatists took up arms against the state in 2023."
+    lost = dataclasses.replace(
+        _evidence("They have since lost control of several towns in the north.", 0.5, 0.5, 0.5), previous=before
+    )
+    said = as_read("Which towns did the Tuareg separatists lose?", lost)
+    towns = said.index("several towns")
+    # read in "Tuareg separatists have since lost…", said where "They have since lost…" writes it
+    written = lost.text.index("several towns")
+    assert _in_sentence(Span(towns, towns + 13, 1.0), said, lost.text) == (written, written + 13)
+    assert _in_sentence(Span(0, 18, 1.0), said, lost.text) is None  # the words said for "They" are not written
+    assert _in_sentence(Span(5, 9, 1.0), lost.text, lost.text) == (5, 9)
+    assert _in_sentence(None, said, lost.text) is None
 
 
 @pytest.mark.slow
