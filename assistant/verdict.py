@@ -92,7 +92,7 @@ def verdict(question: str, sentence: str, before: str = "") -> str | None:
         return NO if len(covered) >= NO_COVERAGE * len(asked) else None
     if any(_negated(c) for c in about):  # a negation out of reach may still bear on it ("did not, despite …, go")
         return None
-    if len(covered) < len(asked) or any(_object_there(question, c) for c in about):
+    if len(covered) < len(asked) or any(_object_there(question, c) or _object_elsewhere(claim, c) for c in about):
         return None
     return YES
 
@@ -118,6 +118,27 @@ def _object_there(question: str, part: str) -> bool:
     name = re.sub(r"['\u2019]s$", "", subject.group("name").split()[0])
     found = [m.start() for m in re.finditer(rf"\b{re.escape(name)}\b", part)]
     return bool(found) and all(_BEFORE_AN_OBJECT.search(part[:at]) for at in found)
+
+
+# a name the question puts after one of these ("did the junta turn towards France?") that the quote puts after
+# another, while the quote's own "towards" leads elsewhere ("broke ties with … France and turned … towards other
+# partners including Russia"), is not what the question asks about
+_RELATION = re.compile(
+    r"\b(?P<prep>towards?|to|into|from|with|against)\s+(?:the\s+)?(?P<name>(?-i:[A-Z][\w'\u2019-]*))", re.IGNORECASE
+)
+
+
+def _object_elsewhere(claim: str, part: str) -> bool:
+    """Whether a name the question writes after a preposition stands in ``part`` only after other words, while
+    ``part`` writes that preposition before something else."""
+    for asked in _RELATION.finditer(claim):
+        prep, name = asked.group("prep").lower().rstrip("s"), asked.group("name")
+        found = [m.start() for m in re.finditer(rf"\b{re.escape(name)}\b", part)]
+        elsewhere = re.search(rf"\b{prep}s?\b", part, re.IGNORECASE)
+        related = re.compile(rf"\b{prep}s?\s+(?:[\w'\u2019-]+\s+){{0,3}}$", re.IGNORECASE)
+        if found and elsewhere and not any(related.search(part[:at]) for at in found):
+            return True
+    return False
 
 
 def _terms(text: str) -> list[str]:

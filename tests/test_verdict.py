@@ -24,6 +24,9 @@ from assistant.verdict import NO, YES, verdict
         # the doer asked about written as the doer, or as a passive's ("by")
         ("Did Russia confirm the deaths?", "The deaths were confirmed by Russia's news agency.", "", YES),
         ("Was Gao hit by the strikes?", "The strikes hit targets in Gao.", "", YES),
+        # the name asked about a few words after the same preposition
+        ("Did the junta turn towards Russia?", "The junta turned towards partners including Russia.", "", YES),
+        ("Did the junta break ties with France?", "The junta broke ties with former ruler France.", "", YES),
         # unless the question asks about the aim too
         ("Did the army plan to retake the town?", "The army planned to retake the town.", "", YES),
         # a negation in another part of the sentence is about something else
@@ -50,6 +53,9 @@ def test_a_quote_that_plainly_settles_the_question_gives_yes_or_no(
         ("Did the council approve the budget?", "The council will approve the budget on Friday."),
         # the name asked about as the doer is what was done with: who did what is not read from word matches
         ("Did France turn towards Russia?", "The junta broke ties with France and turned towards Russia."),
+        # the name asked about after "towards" (or "with") stands after another word, and "towards" leads elsewhere
+        ("Did the junta turn towards France?", "The junta broke ties with France and turned towards other partners."),
+        ("Did the junta break ties with Russia?", "The junta broke ties with France and turned towards Russia."),
         # a particle makes a verb of its own: the quote must say it too ("over", "off")
         ("Did the mayor say the strike was over?", "The mayor said the strike had reached the port."),
         ("Is the strike the start of a campaign?", "The strike is potentially the start of a wider campaign."),
