@@ -14,9 +14,10 @@ from collections.abc import Callable, Sequence
 
 from .answer import with_markers
 from .display import tidy_sentence
+from .index import Chunk
 from .kinds import BY_DATE, Kind
 from .retrieval import Evidence, Retriever, tells
-from .words import STOPWORDS, terms
+from .words import STOPWORDS, same_term, terms, words
 
 BUDGET = 8  # sentences in a broad answer
 MMR_LAMBDA = 0.7  # relevance against novelty
@@ -225,5 +226,22 @@ def topic_choice(
     # a heading is not quoted: it can seem about the topic only by the sentence before it, which counts half
     about = [e for e in evidence if e.coverage >= MIN_TOPIC_COVERAGE or e.similarity >= MIN_TOPIC_COSINE]
     relevant = [e for e in about if not e.missing and tells(e.text)]
+    naming = _naming(topic, chunks)
+    if naming:  # (a document that names nothing of it may still be all there is to say)
+        relevant = [e for e in relevant if e.path in naming] or relevant
     chosen = pick(relevant, [e.score for e in relevant], word_overlap(relevant), budget, per_document)
     return [relevant[i] for i in chosen]
+
+
+def _naming(topic: str, chunks: Sequence[Chunk]) -> set[str]:
+    """The documents (paths) whose retrieved chunks or title write every name of the topic, in any of its forms;
+    empty when the topic names nothing. A document about drone strikes that never names Tinzaouaten does not tell
+    of "drone strikes in Tinzaouaten", however common the name is in the collection (the search requires only the
+    rarer names, ``Retriever.required_terms``)."""
+    names = [t for w in words(topic) if w[0].isupper() for t in terms(w)]
+    if not names:
+        return set()
+    written: dict[str, set[str]] = {}
+    for c in chunks:
+        written.setdefault(c.meta.path, set(terms(c.meta.title))).update(terms(c.text))
+    return {path for path, said in written.items() if all(any(same_term(n, t) for t in said) for n in names)}

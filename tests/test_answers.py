@@ -484,6 +484,16 @@ def test_broad_questions_get_a_cited_overview_by_document(real: Assistant, quest
         assert answer.text.count("According to") >= 2  # the documents set side by side
 
 
+def test_an_overview_of_a_topic_naming_a_place_quotes_only_the_documents_that_name_it(real: Assistant):
+    # the Kidal article speaks of drone strikes, but never of Tinzaouaten
+    answer = real.ask("Tell me about the drone strikes in Tinzaouaten")
+    assert answer.kind == "broad" and answer.text.startswith("What the 2 documents say about drone strikes in")
+    assert "002_e9b768363e827ad0.txt" not in {c.source for c in answer.citations}, answer.text
+    assert "Tinzaouaten" in answer.citations[0].quote
+    # the same words without a place: all three documents tell of drone strikes
+    assert len({c.source for c in real.ask("Tell me about the drone strikes").citations}) == 3
+
+
 def test_a_document_named_by_its_topic_gets_its_own_overview(real: Assistant):
     answer = real.ask("Summarize the Kidal article")
     assert answer.kind == "broad" and answer.text.startswith("Overview of the document:"), answer.text
