@@ -227,7 +227,7 @@ def topic_choice(
     about = [e for e in evidence if e.coverage >= MIN_TOPIC_COVERAGE or e.similarity >= MIN_TOPIC_COSINE]
     relevant = [e for e in about if not e.missing and tells(e.text)]
     naming = _naming(topic, chunks)
-    if naming:  # (a document that names nothing of it may still be all there is to say)
+    if naming:  # unless no document that names it has a sentence about it: then the others are all there is
         relevant = [e for e in relevant if e.path in naming] or relevant
     chosen = pick(relevant, [e.score for e in relevant], word_overlap(relevant), budget, per_document)
     return [relevant[i] for i in chosen]

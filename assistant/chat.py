@@ -145,8 +145,8 @@ class ChatSession:
             # short answer, the names of the last quote): it is searched once more with the last question's own
             # words ("how long ago did it leave?" after "What was the army convoy made up of?")
             refused, items = _refusal_read(items)
+            # "where?" alone has nothing to search for: the refusal of what it was read as stands
             if refused and not pronoun_in(question) and content_words(question):
-                # ("where?" alone has nothing to search for: the refusal of what it was read as stands)
                 items = ask(None, kind=None, antecedent="")
             elif refused:
                 again = rewrite_by_rules(question, self.history, by_topic=True)
