@@ -55,6 +55,15 @@ _INTENT = re.compile(
     r"bid to|in order to|will|would|vowed|pledged|promised|threatened|expected)\b",
     re.IGNORECASE,
 )
+# words that say something is missing or held back: a question asked with one ("Is journalists' access
+# restricted?") is itself a negation, so a negation in the quote of another word ("journalists have little access")
+# agrees with it rather than saying no; which way such a double negation goes is left to the reader of the quote
+_PRIVATIVE = re.compile(
+    r"\b(restrict\w*|limit\w*|lack\w*|ban|bans|banned|block\w*|prevent\w*|stop|stops|stopped|halt\w*|den(?:y|ies|ied)|"
+    r"forbid\w*|prohibit\w*|curb\w*|hamper\w*|hinder\w*|obstruct\w*|constrain\w*|scarce|short of|lose|loses|lost|"
+    r"miss|missed|missing|absent|unable|abandon\w*|cancel\w*|reject\w*|withh[eo]ld\w*|censor\w*)\b",
+    re.IGNORECASE,
+)
 _PARTICLES = frozenset("over off out up down".split())
 # ("still" is not among them: "is Wagner still in Mali?" asks about now, which a sentence on its past does not settle)
 _FRAMING = frozenset(
@@ -89,7 +98,10 @@ def verdict(question: str, sentence: str, before: str = "") -> str | None:
     covered = [t for t in asked if any(same_term(t, s) for s in (own if t[0].isdigit() else said))]
     denied = {_denies(c, asked) for c in about}
     if denied == {True}:
-        return NO if len(covered) >= NO_COVERAGE * len(asked) else None
+        # a privative word of the question must itself be denied ("did not lose control" for "Did they lose control?")
+        privative = terms(" ".join(m.group(0) for m in _PRIVATIVE.finditer(claim)))
+        enough = len(covered) >= NO_COVERAGE * len(asked)
+        return NO if enough and (not privative or all(_denies(c, privative) for c in about)) else None
     if any(_negated(c) for c in about):  # a negation out of reach may still bear on it ("did not, despite …, go")
         return None
     if len(covered) < len(asked) or any(_object_there(question, c) or _object_elsewhere(claim, c) for c in about):

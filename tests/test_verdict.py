@@ -34,6 +34,9 @@ from assistant.verdict import NO, YES, verdict
         # affirming phrases that hold a negation word
         ("Did the rebels seize 40 trucks?", "The rebels seized not less than 40 trucks.", "", YES),
         ("Did the rebels seize the trucks?", "The rebels seized not only the trucks but the fuel.", "", YES),
+        # a question that itself says something is missing: "No" only when the quote denies that very word
+        ("Did the rebels lose control of the town?", "The rebels did not lose control of the town.", "", NO),
+        ("Is the press restricted in the region?", "The press is restricted in the region.", "", YES),
     ],
 )
 def test_a_quote_that_plainly_settles_the_question_gives_yes_or_no(
@@ -67,6 +70,10 @@ def test_a_quote_that_plainly_settles_the_question_gives_yes_or_no(
         ("Did the army reach the town?", "The army did not, despite repeated promises from officials, reach the town."),
         # "still" asks about now: a sentence about the past does not settle it
         ("Is the mayor still in office?", "The mayor took office in 2019 after a close race."),
+        # a question that says something is held back, and a quote that denies another word: the two negations
+        # agree ("little access" is restricted access), so this is no "No"
+        ("Is reporters' access restricted in the region?", "Reporters have little access to the region."),
+        ("Was the aid convoy stopped before the border?", "The aid convoy never reached the border."),
         # a negated question or a choice: "yes" and "no" would be ambiguous
         ("Didn't the council approve the budget?", "The council approved the budget."),
         ("Was the budget approved or rejected?", "The budget was approved."),
