@@ -297,7 +297,10 @@ def question_kind(question: str) -> Kind:
     if compared:
         rest = next((g for g in reversed(compared.groups()) if g is not None), "")
         said = _ACCOUNTS.match(rest)  # "compare what the army and the separatists said about the convoy"
-        return _comparison(said.group("a"), _topic(said.group("s"))) if said else _comparison(rest)
+        if said:
+            return _comparison(said.group("a"), _topic(said.group("s")))
+        documents = _DOCUMENTS_ON.match(rest)  # "compare the two articles on Tinzaouaten": the documents, side by side
+        return Kind("broad", _topic(documents.group("s")), comparison=True) if documents else _comparison(rest)
     sides = _SIDES.match(text)
     if sides:
         return Kind("broad", _topic(next((g for g in sides.groups() if g), "")), comparison=True)
@@ -332,11 +335,36 @@ def _comparison(named: str, subject: str = "") -> Kind:
     """A comparison of what ``named`` names (on ``subject``, when said); "the Kidal and Tinzaouaten strikes" compares
     two things, and a sentence about either is about the comparison ("the separatists and the army" on the convoy:
     each searched for with the convoy)."""
-    parts = tuple(p for p in (_topic(t) for t in _BETWEEN_THINGS.split(named)) if p)
+    pieces = _BETWEEN_THINGS.split(named)
+    parts = tuple(p for p in (_topic(t) for t in pieces) if p)
+    # "Wagner and the Tuareg rebels": a thing with its own "the" is a phrase of its own, sharing no words
+    if len(parts) == len(pieces) and not any(re.match(r"(?i)(the|a|an|its|their)\s", p.strip()) for p in pieces[1:]):
+        parts = _shared_words(parts)
     if subject:
         parts = tuple(f"{p} {subject}" for p in parts)
         return Kind("broad", subject, comparison=True, parts=parts if len(parts) > 1 else ())
     return Kind("broad", _topic(named), comparison=True, parts=parts if len(parts) > 1 else ())
+
+
+def _shared_words(parts: tuple[str, ...]) -> tuple[str, ...]:
+    """The things compared with the words they share said for each: "the death tolls of the rebels and al Qaeda" is
+    the death tolls of each ("death tolls of al Qaeda", not "al Qaeda" alone), and "the Kidal and Tinzaouaten
+    strikes" the strikes of each ("Kidal strikes"). The first thing's "… of" (or "… in", …) goes before the others
+    when it is plain words (not "the army's version of events") and they say none of their own; what follows the
+    last thing's first word goes after the others when they are one word written alike (both names, or both not:
+    "the army and the Wagner group" is two things)."""
+    if len(parts) < 2:
+        return parts
+    head = re.match(r"^(?P<head>[a-z][a-z -]*? (?:of|in|at|on|near|from|by) )(?:the )?\S", parts[0])
+    own = re.compile(r"\b(?:of|in|at|on|near|from|by)\b")  # "… with the ones in Tinzaouaten" says its own
+    if head and not any(own.search(p) for p in parts[1:]) and all(len(p.split()) <= 3 for p in parts[1:]):
+        return (parts[0], *(head.group("head") + p for p in parts[1:]))
+    *first, last = parts
+    word, _, tail = last.partition(" ")
+    alike = all(len(p.split()) == 1 and p[0].isupper() == word[0].isupper() for p in first)
+    if tail and alike and tail[0].islower():
+        return (*(f"{p} {tail}" for p in first), last)
+    return parts
 
 
 def asks_something(text: str) -> bool:
@@ -360,6 +388,12 @@ def _keywords(text: str) -> bool:
 _DOCUMENT_WORDS = re.compile(
     r"\b(?:the|these|those|both|two|three|each|all|other)(?: \w+)? (?:articles?|stor(?:y|ies)|reports?|documents?"
     r"|pieces?|files?|sources?)\b|\bthe other (?:two|three|ones?)\b|\b(?:articles|stories|documents|pieces)\b",
+    re.IGNORECASE,
+)
+# the documents on a topic, as the thing compared: "the two articles on Tinzaouaten", "the reports about the drones"
+_DOCUMENTS_ON = re.compile(
+    r"^(?:the |these |those |both |all )?(?:(?:two|three|different|various|other) )?(?:news )?(?:articles?|stor(?:y|ies)"
+    r"|reports?|documents?|pieces?|sources?|accounts?) (?:on|about|of|covering|regarding|concerning) (?P<s>.+)$",
     re.IGNORECASE,
 )
 # topics that name nothing ("in what order did things happen?"): the whole collection

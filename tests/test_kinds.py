@@ -90,8 +90,24 @@ def test_a_comparison_is_marked_as_one():
         (
             "What are the main differences between the Kidal and Tinzaouaten strikes?",
             "Kidal and Tinzaouaten strikes",
-            ("Kidal", "Tinzaouaten strikes"),
+            ("Kidal strikes", "Tinzaouaten strikes"),
         ),
+        # the words the things compared share, said for each
+        (
+            "Compare the death tolls of the rebels and al Qaeda",
+            "death tolls of the rebels and al Qaeda",
+            ("death tolls of the rebels", "death tolls of al Qaeda"),
+        ),
+        (
+            "Compare the strikes in Kidal and Tinzaouaten",
+            "strikes in Kidal and Tinzaouaten",
+            ("strikes in Kidal", "strikes in Tinzaouaten"),
+        ),
+        ("Compare the army and the Wagner group", "army and the Wagner group", ("army", "Wagner group")),
+        ("Compare Mali and Burkina Faso", "Mali and Burkina Faso", ("Mali", "Burkina Faso")),
+        # the documents on a topic compared
+        ("Compare the two articles on Tinzaouaten", "Tinzaouaten", ()),
+        ("compare the reports about the drone strikes", "drone strikes", ()),
         (
             "How does the Kidal strike compare with the one in Tinzaouaten?",
             "Kidal strike and the one in Tinzaouaten",
