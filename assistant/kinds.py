@@ -393,7 +393,8 @@ _DOCUMENT_WORDS = re.compile(
 # the documents on a topic, as the thing compared: "the two articles on Tinzaouaten", "the reports about the drones"
 _DOCUMENTS_ON = re.compile(
     r"^(?:the |these |those |both |all )?(?:(?:two|three|different|various|other) )?(?:news )?"
-    r"(?:articles?|stor(?:y|ies)|reports?|documents?|pieces?|sources?|accounts?) (?:on|about|of|covering|regarding|concerning) (?P<s>.+)$",
+    r"(?:articles?|stor(?:y|ies)|reports?|documents?|pieces?|sources?|accounts?) "
+    r"(?:on|about|of|covering|regarding|concerning) (?P<s>.+)$",
     re.IGNORECASE,
 )
 # topics that name nothing ("in what order did things happen?"): the whole collection
