@@ -20,7 +20,7 @@ from pathlib import Path
 from .answer import Bar, answers_the_kind_asked
 from .backends.finetuned import ARTIFACT_DIR, artifact_meta
 from .errors import ConfigError
-from .reader import Span, SpanReader
+from .reader import Span, SpanReader, counted
 from .retrieval import Evidence
 from .words import same_term, terms, words
 
@@ -83,7 +83,7 @@ class AnswerJudge:
         spans = self.reader.spans(question, read)
         probabilities = self.probabilities(question, evidence, spans)
         judged = [
-            dataclasses.replace(e, score=p, reading=_in_sentence(s, r, e.text))
+            dataclasses.replace(e, score=p, reading=_counted(question, e.text, _in_sentence(s, r, e.text)))
             for e, p, s, r in zip(evidence, probabilities, spans, read, strict=True)
         ]
         return sorted(judged, key=lambda e: -e.score)
@@ -142,6 +142,12 @@ def _in_sentence(span: Span | None, read: str, text: str) -> tuple[int, int] | N
         return None
     shift = said - opening.end()
     return span.start - shift, span.end - shift
+
+
+def _counted(question: str, text: str, reading: tuple[int, int] | None) -> tuple[int, int] | None:
+    """The reading re-chosen as the short answer's is (``reader.counted``): the number that counts what "how many X"
+    asks for, so the two readers are not set against each other over a rule only one of them went through."""
+    return counted(question, text, *reading) if reading else None
 
 
 def rows_of(question: str, evidence: Sequence[Evidence], spans: Sequence[Span | None]) -> list[list[float]]:

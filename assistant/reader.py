@@ -21,7 +21,7 @@ from .backends.finetuned import ARTIFACT_DIR, FineTuned
 from .descriptions import abbreviation, mentions, place_slots, slots
 from .retrieval import Evidence
 from .types import ShortAnswer
-from .words import terms
+from .words import same_term, terms
 
 READER_VERSION = 1  # the short answers: reader-v1, trained on answers only (the better at picking the words)
 JUDGE_READER_VERSION = 3  # the answer judge's: reader-v3 also learned to say "no answer in this sentence"
@@ -100,7 +100,7 @@ class SpanReader:
             return None
         best, span = max(options, key=lambda o: SHORT_WEIGHT * o[0].score + o[1].score)
         start, end = listed(best.text, span.start, span.end) if whole_list else (span.start, span.end)
-        start, end = with_conversion(best.text, start, end)
+        start, end = with_conversion(best.text, *counted(question, best.text, start, end))
         span = dataclasses.replace(span, start=start, end=end)
         said = set(terms(best.text[span.start : span.end]))
         if not shown_span(span, best.text) or (antecedent and said <= set(terms(antecedent))):
@@ -209,6 +209,45 @@ def with_conversion(sentence: str, a: int, b: int) -> tuple[int, int]:
     if before and sentence[b : b + 1] == ")":
         return before.start(), b + 1
     return a, b
+
+
+_NUMBER = (
+    r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen"
+    r"|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|dozens?)"
+)
+_HOW_MANY = re.compile(r"^\s*how many (?P<thing>[^\W\d_][\w'-]*)", re.IGNORECASE)
+_COUNTS = re.compile(rf"\b(?P<number>{_NUMBER})\s+(?P<thing>[^\W\d_][\w'-]*)", re.IGNORECASE)
+
+
+# words after a number that count no thing of their own: "wounded three others" counts people too
+_NO_THING = frozenset("other others more less fewer times each apiece percent per additional further again".split())
+
+
+def counted(question: str, sentence: str, a: int, b: int) -> tuple[int, int]:
+    """The number ``a:b`` re-chosen as the one that counts what "how many X" asks for: "At least 21 people,
+    including 11 children were killed" gives "11" for "How many children were killed?". Only when the reader's
+    number counts a thing the question does not name ("people"; not "Six of the seven lines", not "three turnovers"
+    for "how many times did they cause turnovers?") and another number stands right before X; or when the reader
+    read several numbers ("50 of the mercenaries and 10" [soldiers]) and one of them stands right before X."""
+    asked = _HOW_MANY.match(question)
+    if not asked or not terms(asked.group("thing")):
+        return a, b
+    wanted = terms(asked.group("thing"))[0]
+    counts = [c for c in _COUNTS.finditer(sentence) if any(same_term(wanted, t) for t in terms(c.group("thing")))]
+    numbers = re.findall(rf"\b{_NUMBER}\b", sentence[a:b], re.IGNORECASE)
+    # "50 of the mercenaries and 10" [soldiers]: the one of them that counts X (not a range, "100–150", "16,000 to
+    # 35,000", nor one number in words, "three hundred sixty")
+    if len(numbers) > 1 and re.search(rf"{_NUMBER}\s+[^\W\d_].*\band\b", sentence[a:b], re.IGNORECASE):
+        inside = [c for c in counts if a <= c.start() < b]
+        return inside[0].span("number") if len(inside) == 1 else (a, b)
+    thing = re.match(r"\s+([^\W\d_][\w'-]*)", sentence[b:])
+    if not thing or not re.fullmatch(_NUMBER, sentence[a:b], re.IGNORECASE):
+        return a, b
+    its, named = terms(thing.group(1)), terms(question)
+    if not its or thing.group(1).lower() in _NO_THING or any(same_term(t, q) for t in its for q in named):
+        return a, b
+    others = [c for c in counts if c.start() != a]
+    return others[0].span("number") if others else (a, b)
 
 
 def listed(sentence: str, a: int, b: int) -> tuple[int, int]:

@@ -83,6 +83,15 @@ def test_spelling_variants_and_paraphrases_rank_the_sentence_first(real: Assista
     assert expected in best.text
 
 
+def test_how_many_is_answered_by_the_number_before_the_thing_asked(real: Assistant):
+    # "At least 21 people, including 11 children were killed…": 21 counts people
+    children = real.ask("How many children were killed in the Sunday strikes?")
+    assert children.short and children.short.text == "11" and not children.notes, children.text
+    # "…47 Mali troops while an al Qaeda faction mentioned killing 50 of the mercenaries and 10 soldiers"
+    soldiers = real.ask("How many soldiers did al Qaeda say it killed?")
+    assert soldiers.short and soldiers.short.text == "10", soldiers.text
+
+
 @pytest.mark.parametrize(
     ("question", "expected"),
     [

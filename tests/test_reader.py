@@ -92,6 +92,33 @@ def test_a_measure_is_shown_with_its_conversion(picked: str, shown: str):
     assert sentence[a:b] == shown
 
 
+@pytest.mark.parametrize(
+    ("question", "sentence", "picked", "shown"),
+    [
+        # the reader's number counts people; the one before "children" counts what is asked
+        ("How many children died?", "At least 30 people, including 12 children, died in the fire.", "30", "12"),
+        ("How many boats sank?", "Storms sank 40 boats and damaged 9 trucks.", "9", "40"),
+        # several numbers read, one of them counting the thing asked
+        ("How many lorries were lost?", "The firm lost 20 of its vans and 6 lorries.", "20 of its vans and 6", "6"),
+        # kept: the number counts a thing the question names, or nothing of its own, or a part of a whole
+        ("How many people were hurt?", "Floods killed 8 people and hurt two others.", "two", "two"),
+        ("How many times did they score goals?", "They hit the post 4 times and scored 2 goals.", "2", "2"),
+        ("How many lines reach the port?", "Six of the nine lines reach the port.", "Six", "Six"),
+        # a range or one number in words is no list of counts
+        ("How many species are known?", "Between 100 and 150 species are known.", "100 and 150", "100 and 150"),
+        ("How many ships came?", "The fleet of 12 ships came.", "12", "12"),
+    ],
+)
+def test_how_many_is_answered_by_the_number_that_counts_the_thing_asked(
+    question: str, sentence: str, picked: str, shown: str
+):
+    from assistant.reader import counted
+
+    start = sentence.index(picked)
+    a, b = counted(question, sentence, start, start + len(picked))
+    assert sentence[a:b] == shown
+
+
 def test_how_far_is_answered_in_the_articles_unit_first(real):
     answer = real.ask("How far is Kidal from Tinzaouatene?")
     assert answer.short and answer.short.text == "200 kilometres (124 miles)"
