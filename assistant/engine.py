@@ -259,6 +259,8 @@ class AnswerEngine:
         parts = tuple(self.retriever.corrected(p)[0] for p in kind.parts)
         kind = dataclasses.replace(kind, topic=topic, parts=parts)  # said as the documents write its names
         named = self._named_document(topic, sources) if kind.document else None
+        if kind.dated:  # "When was the Kidal article published?": its date, or that it carries none
+            return self._published(named, question, kind, clock) if named else None
         notes = ["broad answers are extractive: the documents' own sentences"] if mode == "generative" else []
         notes += [_renamed_note(asked, searched) for asked, searched in renamed]
         if kind.timeline:
@@ -283,6 +285,18 @@ class AnswerEngine:
         if shown:  # "tell me more": what was not shown yet
             chosen = [e for e in chosen if (e.source, e.start) not in shown][:BROAD_BUDGET]
         return self._grouped(chosen, kind, question, topic or question, clock, notes)
+
+    def _published(self, source: str, question: str, kind: Kind, clock: float) -> Answer:
+        """When the ``source`` document was published, as the date it carries says; the documents don't say when
+        it carries none (news files often don't)."""
+        document = next(d for d in self.retriever.index.documents().values() if d["source"] == source)
+        base: dict[str, Any] = {"question": question, "query": kind.topic, "mode": "extractive", "kind": kind.name}
+        base["timings_ms"] = {"total": _since(clock)}
+        if document.get("date"):
+            text = f'"{document["title"]}" is dated {document["date"]}, the date the document carries.'
+            return Answer(text, False, (), **base)
+        text = f'{REFUSAL} "{document["title"]}" carries no date, so when it was published is not in the documents.'
+        return Answer(text, True, (), **base)
 
     def _timeline(
         self, kind: Kind, question: str, topic: str, clock: float, sources: Sequence[str] | None, notes: list[str]

@@ -82,6 +82,16 @@ _ONE_DOCUMENT = re.compile(
     r"[\s.!?]*$",
     re.IGNORECASE,
 )
+# when one document was published, asked of it by its topic: "When was the Kidal article published?", "What is the
+# date of the story about the convoy?"
+_DOC = r"(?:article|story|report|piece|document|file)"
+_DOCUMENT_DATE = re.compile(
+    rf"^(?:when (?:was|is) (?:the|this|that) (?:(?P<a>.+?) {_DOC}|{_DOC} (?:about|on|covering|regarding) (?P<b>.+?)) "
+    r"(?:published|written|dated|released|posted|put out|out)"
+    rf"|(?:what is )?the (?:date|publication date) of (?:the|this|that) (?:(?P<c>.+?) {_DOC}|{_DOC} "
+    r"(?:about|on|covering|regarding) (?P<d>.+?)))[\s.!?]*$",
+    re.IGNORECASE,
+)
 # words that say which document by its place or kind, not by its topic: "summarize the news article"
 _NOT_A_TOPIC = frozenset("news main whole entire full first last latest second third other same one single".split())
 _COMPARISON = re.compile(
@@ -236,6 +246,7 @@ class Kind:
     document: bool = False  # broad: the overview of the one document the topic names ("the Kidal article")
     timeline: bool = False  # broad: the dated sentences in the order of their dates
     parts: tuple[str, ...] = ()  # broad comparison: the things compared, each searched for alone
+    dated: bool = False  # broad, one document: when it was published, which its date says, not a passage
 
 
 # "who's", and as chat types it, "whos" ("whos backing malis junta" is no topic to summarise)
@@ -285,6 +296,9 @@ def question_kind(question: str) -> Kind:
     )
     if _CONVERSATIONAL.match(text) or BY_DATE.match(text):
         return Kind("conversational")
+    published = _DOCUMENT_DATE.match(text)
+    if published:
+        return Kind("broad", bare(next(g for g in published.groups() if g)), document=True, dated=True)
     one = _ONE_DOCUMENT.match(text)
     if one and (one.group("a") or one.group("b")).lower() not in _NOT_A_TOPIC:
         return Kind("broad", bare(one.group("a") or one.group("b")), document=True)

@@ -83,6 +83,13 @@ def test_spelling_variants_and_paraphrases_rank_the_sentence_first(real: Assista
     assert expected in best.text
 
 
+def test_when_a_document_was_published_is_the_date_it_carries(real: Assistant):
+    kidal = real.ask("When was the Kidal article published?")
+    assert not kidal.refused and "2024-03-30" in kidal.text and "drones strike separatist-held base" in kidal.text
+    convoy = real.ask("What is the date of the story about the convoy?")  # its file carries no date: not guessed
+    assert convoy.refused and "carries no date" in convoy.text and "return from Tinzaouatene" in convoy.text
+
+
 def test_how_many_is_answered_by_the_number_before_the_thing_asked(real: Assistant):
     # "At least 21 people, including 11 children were killed…": 21 counts people
     children = real.ask("How many children were killed in the Sunday strikes?")

@@ -79,6 +79,24 @@ def test_a_document_named_by_its_topic_is_asked_for_alone(question: str, topic: 
     assert got.topic == (topic or "")
 
 
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("When was the Kidal article published?", "Kidal"),
+        ("what is the date of the story about the convoy?", "convoy"),
+        ("When was the report on the drone strikes written", "drone strikes"),
+    ],
+)
+def test_when_a_document_was_published_is_asked_of_it_alone(question: str, topic: str):
+    got = question_kind(question)
+    assert (got.name, got.document, got.dated, got.topic) == ("broad", True, True, topic)
+
+
+def test_when_something_happened_is_no_question_about_a_document():
+    assert not question_kind("When was the convoy stopped?").dated
+    assert not question_kind("Summarize the Kidal article").dated
+
+
 def test_a_comparison_is_marked_as_one():
     assert question_kind("How do the reports differ on casualties?").comparison
     assert not question_kind("What happened in Kidal?").comparison
