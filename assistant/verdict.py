@@ -59,9 +59,10 @@ _INTENT = re.compile(
 # restricted?") is itself a negation, so a negation in the quote of another word ("journalists have little access")
 # agrees with it rather than saying no; which way such a double negation goes is left to the reader of the quote
 _PRIVATIVE = re.compile(
-    r"\b(restrict\w*|limit\w*|lack\w*|ban|bans|banned|block\w*|prevent\w*|stop|stops|stopped|halt\w*|den(?:y|ies|ied)|"
-    r"forbid\w*|prohibit\w*|curb\w*|hamper\w*|hinder\w*|obstruct\w*|constrain\w*|scarce|short of|lose|loses|lost|"
-    r"miss|missed|missing|absent|unable|abandon\w*|cancel\w*|reject\w*|withh[eo]ld\w*|censor\w*)\b",
+    r"\b(?:(?:restrict|limit|lack|block|prevent|halt|prohibit|curb|hamper|hinder|obstruct|constrain|abandon|reject"
+    r"|censor)(?:s|ed|ing)?|restrictions?|ban|bans|banned|stop|stops|stopped|den(?:y|ies|ied)|forbid(?:s|den)?"
+    r"|cancel(?:s|led|ed|ling|ing)?|withh[eo]ld(?:s|ing)?|scarce|short of|lose|loses|lost|miss|missed|missing|absent"
+    r"|unable)\b",
     re.IGNORECASE,
 )
 _PARTICLES = frozenset("over off out up down".split())
