@@ -234,18 +234,14 @@ def topic_choice(
 
 
 def _naming(topic: str, chunks: Sequence[Chunk]) -> set[str]:
-    """The documents (paths) whose retrieved chunks or title write every word of the topic, else every name of it,
-    in any of its forms; empty when none writes every word and the topic names nothing. A document about drone
-    strikes that never names Tinzaouaten does not tell of "drone strikes in Tinzaouaten", however common the name is
-    in the collection (the search requires only the rarer names, ``Retriever.required_terms``)."""
+    """The documents (paths) whose retrieved chunks or title write every name of the topic, in any of its forms;
+    empty when the topic names nothing. A document about drone strikes that never names Tinzaouaten does not tell
+    of "drone strikes in Tinzaouaten", however common the name is in the collection (the search requires only the
+    rarer names, ``Retriever.required_terms``)."""
     names = [t for w in words(topic) if w[0].isupper() for t in terms(w)]
+    if not names:
+        return set()
     written: dict[str, set[str]] = {}
     for c in chunks:
         written.setdefault(c.meta.path, set(terms(c.meta.title))).update(terms(c.text))
-
-    def writing(wanted: Sequence[str]) -> set[str]:
-        return {path for path, said in written.items() if all(any(same_term(w, t) for t in said) for w in wanted)}
-
-    # the documents that write every word of the topic, when any does: "the Malian convoy" is the convoy's
-    # article, not one that only names the Malian army
-    return writing(terms(topic)) or (writing(names) if names else set())
+    return {path for path, said in written.items() if all(any(same_term(n, t) for t in said) for n in names)}
