@@ -360,6 +360,11 @@ def _comparison(named: str, subject: str = "") -> Kind:
     return Kind("broad", _topic(named), comparison=True, parts=parts if len(parts) > 1 else ())
 
 
+# what the first thing compared may share with the others: "death tolls of" (the rebels), "strikes in" (Kidal)
+_SHARED_HEAD = re.compile(r"^(?P<head>[a-z][a-z -]*? (?:of|in|at|on|near|from|by) )(?:the )?\S")
+_OWN_PREPOSITION = re.compile(r"\b(?:of|in|at|on|near|from|by)\b")
+
+
 def _shared_words(parts: tuple[str, ...]) -> tuple[str, ...]:
     """The things compared with the words they share said for each: "the death tolls of the rebels and al Qaeda" is
     the death tolls of each ("death tolls of al Qaeda", not "al Qaeda" alone), and "the Kidal and Tinzaouaten
@@ -369,9 +374,9 @@ def _shared_words(parts: tuple[str, ...]) -> tuple[str, ...]:
     "the army and the Wagner group" is two things)."""
     if len(parts) < 2:
         return parts
-    head = re.match(r"^(?P<head>[a-z][a-z -]*? (?:of|in|at|on|near|from|by) )(?:the )?\S", parts[0])
-    own = re.compile(r"\b(?:of|in|at|on|near|from|by)\b")  # "… with the ones in Tinzaouaten" says its own
-    if head and not any(own.search(p) for p in parts[1:]) and all(len(p.split()) <= 3 for p in parts[1:]):
+    head = _SHARED_HEAD.match(parts[0])
+    said_own = any(_OWN_PREPOSITION.search(p) for p in parts[1:])  # "… with the ones in Tinzaouaten"
+    if head and not said_own and all(len(p.split()) <= 3 for p in parts[1:]):
         return (parts[0], *(head.group("head") + p for p in parts[1:]))
     *first, last = parts
     word, _, tail = last.partition(" ")
