@@ -260,7 +260,7 @@ class AnswerEngine:
         kind = dataclasses.replace(kind, topic=topic, parts=parts)  # said as the documents write its names
         named = self._named_document(topic, sources) if kind.document else None
         if kind.dated:  # "When was the Kidal article published?": its date, or that it carries none
-            return self._published(named, question, kind, clock) if named else None
+            return self._published(named, question, kind, clock)
         notes = ["broad answers are extractive: the documents' own sentences"] if mode == "generative" else []
         notes += [_renamed_note(asked, searched) for asked, searched in renamed]
         if kind.timeline:
@@ -286,10 +286,12 @@ class AnswerEngine:
             chosen = [e for e in chosen if (e.source, e.start) not in shown][:BROAD_BUDGET]
         return self._grouped(chosen, kind, question, topic or question, clock, notes)
 
-    def _published(self, source: str, question: str, kind: Kind, clock: float) -> Answer:
+    def _published(self, source: str | None, question: str, kind: Kind, clock: float) -> Answer | None:
         """When the ``source`` document was published, as the date it carries says; the documents don't say when
-        it carries none (news files often don't)."""
-        document = next(d for d in self.retriever.index.documents().values() if d["source"] == source)
+        it carries none (news files often don't). None when no document is named (the usual path answers)."""
+        document = next((d for d in self.retriever.index.documents().values() if d["source"] == source), None)
+        if document is None:  # none named, or deleted since it was found
+            return None
         base: dict[str, Any] = {"question": question, "query": kind.topic, "mode": "extractive", "kind": kind.name}
         base["timings_ms"] = {"total": _since(clock)}
         if document.get("date"):
