@@ -108,13 +108,17 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+# what people type to leave a terminal program; searched, "quit" was declined as a question
+_QUIT = frozenset({"quit", "exit", "q", ":q", "/quit", "/exit"})
+
+
 def cmd_chat(args: argparse.Namespace) -> int:
     assistant = _assistant(args)
     assistant.ensure_index(progress=_progress_bar("indexing"))
     session = assistant.chat()
-    print("Ask about the documents; an empty line or Ctrl-D ends the conversation.")
+    print("Ask about the documents; an empty line, 'quit' or Ctrl-D ends the conversation.")
     for line in sys.stdin:
-        if not line.strip():
+        if not line.strip() or line.strip().lower() in _QUIT:
             break
         streamed, answer = "", None
         try:

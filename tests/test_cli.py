@@ -148,6 +148,16 @@ def test_chat_streams_each_answer_and_greets_with_the_documents(
     assert result.stdout.count("Hello! I have") == 1  # streamed text is not printed a second time
 
 
+def test_chat_ends_when_quit_is_typed(run, env: dict[str, str], monkeypatch: pytest.MonkeyPatch):
+    import io
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO("hi\nquit\nWho heads COSI?\n"))
+    result = run("chat", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "Hello! I have" in result.stdout and "searched for: quit" not in result.stdout  # not asked as a question
+    assert "Ivanov" not in result.stdout  # nothing after "quit" was asked
+
+
 def test_search_and_ask_within_chosen_files(run, env: dict[str, str], corpus: Path):
     found = run("search", "drone strikes", "--limit", "3", "--json", env=env)
     assert found.returncode == 0, found.stderr
