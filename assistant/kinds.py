@@ -83,8 +83,9 @@ _ONE_DOCUMENT = re.compile(
     re.IGNORECASE,
 )
 # when one document was published, asked of it by its topic: "When was the Kidal article published?", "What is the
-# date of the story about the convoy?"
-_DOC = r"(?:article|story|report|piece|document|file)"
+# date of the story about the convoy?". Not "report" or "document": "When was the IPCC Fourth Assessment Report
+# published?" asks what a text says of a report (a SQuAD question)
+_DOC = r"(?:article|story|piece)"
 _DOCUMENT_DATE = re.compile(
     rf"^(?:when (?:was|is) (?:the|this|that) (?:(?P<a>.+?) {_DOC}|{_DOC} (?:about|on|covering|regarding) (?P<b>.+?)) "
     r"(?:published|written|dated|released|posted|put out|out)"
