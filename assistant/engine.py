@@ -273,7 +273,7 @@ class AnswerEngine:
         top_k = 2 * self.settings.retrieval.top_k
         if named:  # "summarize the Kidal article": that document's overview
             kind = dataclasses.replace(kind, topic="")
-            topic, chosen = "", collection_choice(self.retriever, budget, [named], per_document)
+            topic, chosen = "", collection_choice(self.retriever, budget, [named["source"]], per_document)
         elif kind.parts:  # each thing compared is searched for alone, then all are set side by side by document
             each = -(-budget // len(kind.parts))
             found = [e for p in kind.parts for e in topic_choice(self.retriever, p, top_k, each, sources, per_document)]
@@ -286,11 +286,10 @@ class AnswerEngine:
             chosen = [e for e in chosen if (e.source, e.start) not in shown][:BROAD_BUDGET]
         return self._grouped(chosen, kind, question, topic or question, clock, notes)
 
-    def _published(self, source: str | None, question: str, kind: Kind, clock: float) -> Answer | None:
-        """When the ``source`` document was published, as the date it carries says; the documents don't say when
+    def _published(self, document: dict[str, Any] | None, question: str, kind: Kind, clock: float) -> Answer | None:
+        """When the named ``document`` was published, as the date it carries says; the documents don't say when
         it carries none (news files often don't). None when no document is named (the usual path answers)."""
-        document = next((d for d in self.retriever.index.documents().values() if d["source"] == source), None)
-        if document is None:  # none named, or deleted since it was found
+        if document is None:
             return None
         base: dict[str, Any] = {"question": question, "query": kind.topic, "mode": "extractive", "kind": kind.name}
         base["timings_ms"] = {"total": _since(clock)}
@@ -319,18 +318,21 @@ class AnswerEngine:
         dates = "the dates are those the sentences write; check each against its passage"
         return _answer(timeline_text(entries, topic), [d.evidence for d in entries], base, clock, [*notes, dates])
 
-    def _named_document(self, topic: str, sources: Sequence[str] | None) -> str | None:
-        """The document a question names by its topic: the one whose title holds all the topic's words, else the one
-        whose passage the search for the topic ranks first, if it holds one of them; None when none does."""
+    def _named_document(self, topic: str, sources: Sequence[str] | None) -> dict[str, Any] | None:
+        """The document a question names by its topic (its metadata: source, title, date): the one whose title holds
+        all the topic's words, else the one whose passage the search for the topic ranks first, if it holds one of
+        them; None when none does."""
         wanted = set(terms(topic))
         documents = [d for d in self.retriever.index.documents().values() if not sources or d["source"] in sources]
-        titled = [d["source"] for d in documents if wanted and wanted <= set(terms(str(d["title"])))]
+        titled = [d for d in documents if wanted and wanted <= set(terms(str(d["title"])))]
         if len(titled) == 1:
-            return str(titled[0])
+            return titled[0]
         vector = self.retriever.embed_query(topic)
         found = [c for c, _ in self.retriever.retrieve(topic, self.settings.retrieval.top_k, vector, sources)]
         first = found[0] if found else None
-        return first.meta.source if first and wanted & set(terms(f"{first.meta.title} {first.text}")) else None
+        if not first or not wanted & set(terms(f"{first.meta.title} {first.text}")):
+            return None
+        return next((d for d in documents if d["source"] == first.meta.source), None)
 
     def _related(
         self, kind: Kind, question: str, query: str, chosen: Sequence[Evidence], clock: float
