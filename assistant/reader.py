@@ -215,12 +215,33 @@ _NUMBER = (
     r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen"
     r"|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|dozens?)"
 )
-_HOW_MANY = re.compile(r"^\s*how many (?P<thing>[^\W\d_][\w'-]*)", re.IGNORECASE)
-_COUNTS = re.compile(rf"\b(?P<number>{_NUMBER})\s+(?P<thing>[^\W\d_][\w'-]*)", re.IGNORECASE)
+# "how many X": X runs to the auxiliary or preposition after it; its last word names the thing ("How many Malian
+# troops did…" counts troops), or when no number counts that (a verb: "How many piston strokes occur…"), any word
+_HOW_MANY = re.compile(r"^\s*how many (?P<thing>[^\W\d_][\w'-]*(?:\s+[^\W\d_][\w'-]*){0,2})", re.IGNORECASE)
+_ENDS_THING = re.compile(
+    r"\b(?:did|do|does|were|was|are|is|have|has|had|will|would|can|could|should|may|might|must|of|in|on|at|from|"
+    r"for|to|by|with|per|that|who|which)\b.*",
+    re.IGNORECASE,
+)
+_SCALE = r"(?:hundred|thousand|million|billion|trillion|dozens?)"
+# a number and the word after it, and the word after that when the first is no number ("47 Mali troops")
+_COUNTS = re.compile(
+    rf"\b(?P<number>{_NUMBER})\s+(?P<thing>[^\W\d_][\w'-]*)(?:\s+(?P<then>[^\W\d_][\w'-]*))?",
+    re.IGNORECASE,
+)
 
 
 # words after a number that count no thing of their own: "wounded three others" counts people too
 _NO_THING = frozenset("other others more less fewer times each apiece percent per additional further again".split())
+
+
+def _counts(found: re.Match[str], wanted: Sequence[str]) -> bool:
+    """Whether a number of ``_COUNTS`` counts the thing: the word after it, or the one after that ("47 Mali
+    troops") unless the first is a number's scale ("3 million children" is not "3" children)."""
+    after = [found.group("thing")]
+    if found.group("then") and not re.fullmatch(_SCALE, after[0], re.IGNORECASE):
+        after.append(found.group("then"))
+    return any(same_term(w, t) for word in after for t in terms(word) for w in wanted)
 
 
 def counted(question: str, sentence: str, a: int, b: int) -> tuple[int, int]:
@@ -230,10 +251,12 @@ def counted(question: str, sentence: str, a: int, b: int) -> tuple[int, int]:
     for "how many times did they cause turnovers?") and another number stands right before X; or when the reader
     read several numbers ("50 of the mercenaries and 10" [soldiers]) and one of them stands right before X."""
     asked = _HOW_MANY.match(question)
-    if not asked or not terms(asked.group("thing")):
+    phrase = _ENDS_THING.sub("", asked.group("thing")) if asked else ""
+    if not terms(phrase):
         return a, b
-    wanted = terms(asked.group("thing"))[0]
-    counts = [c for c in _COUNTS.finditer(sentence) if any(same_term(wanted, t) for t in terms(c.group("thing")))]
+    wanted = terms(phrase)
+    counts = [c for c in _COUNTS.finditer(sentence) if _counts(c, wanted[-1:])]
+    counts = counts or [c for c in _COUNTS.finditer(sentence) if _counts(c, wanted)]
     numbers = re.findall(rf"\b{_NUMBER}\b", sentence[a:b], re.IGNORECASE)
     # "50 of the mercenaries and 10" [soldiers]: the one of them that counts X (not a range, "100–150", "16,000 to
     # 35,000", nor one number in words, "three hundred sixty")

@@ -100,6 +100,12 @@ def test_a_measure_is_shown_with_its_conversion(picked: str, shown: str):
         ("How many boats sank?", "Storms sank 40 boats and damaged 9 trucks.", "9", "40"),
         # several numbers read, one of them counting the thing asked
         ("How many lorries were lost?", "The firm lost 20 of its vans and 6 lorries.", "20 of its vans and 6", "6"),
+        # the thing is the last word of the question's phrase, and a word may stand between number and thing
+        ("How many Dutch lorries were lost?", "It lost 20 vans and 6 Dutch lorries.", "20 vans and 6", "6"),
+        ("How many city parks are open?", "It has 12 city parks and 30 city pools.", "12 city parks and 30", "12"),
+        ("How many vans broke down?", "It had 20 vans and 6 lorries.", "20 vans and 6", "20"),  # a verb: any word
+        # "3 million vans" counts no "3" vans
+        ("How many vans sold?", "It sold 3 million vans and 6 cars.", "3 million vans and 6", "3 million vans and 6"),
         # kept: the number counts a thing the question names, or nothing of its own, or a part of a whole
         ("How many people were hurt?", "Floods killed 8 people and hurt two others.", "two", "two"),
         ("How many times did they score goals?", "They hit the post 4 times and scored 2 goals.", "2", "2"),
