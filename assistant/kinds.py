@@ -218,8 +218,14 @@ _ASKING = re.compile(
     r"please|any|anything|more|else|again)\b",
     re.IGNORECASE,
 )
+# a purpose asked in other words is a why question too: "What was the convoy trying to do?", "What was the
+# mission's goal?" (told by the sentence that gives it, or says it is unclear)
+_PURPOSE = r"(?:reason|purpose|cause|motive|goal|aim|objective)s?"
 _WHY_HOW = re.compile(
-    r"^(why|how come|for what reason|what (was|is|were) the (reason|purpose|cause|motive|goal|aim)s?|how)\b"
+    rf"^(why|how come|for what reason|what (was|is|were|are) the {_PURPOSE}"
+    rf"|what (was|is|were|are) [\w' ’-]{{1,40}}?(?:'s|’s|s') {_PURPOSE}"
+    r"|what (was|is|were|are) [\w' ’-]{1,40}? (?:trying|attempting|hoping|aiming|seeking|meant|supposed) to "
+    r"(?:do|achieve|accomplish)|how)\b"
     r"(?! (many|much|long|old|far|big|large|often|tall|fast|soon|high|deep|wide|few)\b)",
     re.IGNORECASE,
 )

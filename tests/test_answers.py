@@ -97,6 +97,9 @@ def test_how_many_is_answered_by_the_number_before_the_thing_asked(real: Assista
     # "…47 Mali troops while an al Qaeda faction mentioned killing 50 of the mercenaries and 10 soldiers"
     soldiers = real.ask("How many soldiers did al Qaeda say it killed?")
     assert soldiers.short and soldiers.short.text == "10", soldiers.text
+    # "…not less than 84 of the Wagner mercenaries and 47 Mali troops…": the question's "Malian" is not the thing
+    troops = real.ask("How many Malian troops did the Tuareg rebels say they killed?")
+    assert troops.short and troops.short.text == "47", troops.text
 
 
 @pytest.mark.parametrize(
@@ -543,6 +546,8 @@ def test_a_why_question_no_sentence_answers_shows_the_sentence_saying_the_reason
     assert answer.text.startswith("No single passage answers this directly"), answer.text
     assert "The exact purpose of the mission remains unclear" in answer.text  # not on the topic's words, but the reply
     assert_verified(answer)
+    purpose = real.ask("What was the convoy trying to do?")  # a why question in other words: it was declined
+    assert not purpose.refused and "The exact purpose of the mission remains unclear" in purpose.text, purpose.text
 
 
 def test_a_comparison_of_two_things_quotes_each(real: Assistant):

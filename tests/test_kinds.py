@@ -33,6 +33,9 @@ from assistant.retrieval import Evidence
         ("Which documents do you have?", "conversational", ""),
         ("Why did the army go north?", "why/how", ""),
         ("How did the separatists react?", "why/how", ""),
+        ("What was the fleet trying to do?", "why/how", ""),  # a purpose, asked in other words
+        ("What was the expedition's aim?", "why/how", ""),
+        ("What was the fleet carrying?", "factoid", ""),
         ("How many people were killed?", "factoid", ""),
         ("Did the convoy reach the town?", "yes/no", ""),
         ("Give me a quick summary of all the articles.", "broad", ""),
