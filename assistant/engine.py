@@ -259,8 +259,8 @@ class AnswerEngine:
         parts = tuple(self.retriever.corrected(p)[0] for p in kind.parts)
         kind = dataclasses.replace(kind, topic=topic, parts=parts)  # said as the documents write its names
         named = self._named_document(topic, sources) if kind.document else None
-        if kind.dated:  # "When was the Kidal article published?": its date, or that it carries none
-            return self._published(named, question, kind, clock)
+        if kind.field:  # "When was the Kidal article published?": its date, or that it carries none; or its title
+            return self._metadata(named, question, kind, clock)
         notes = ["broad answers are extractive: the documents' own sentences"] if mode == "generative" else []
         notes += [_renamed_note(asked, searched) for asked, searched in renamed]
         if kind.timeline:
@@ -286,13 +286,16 @@ class AnswerEngine:
             chosen = [e for e in chosen if (e.source, e.start) not in shown][:BROAD_BUDGET]
         return self._grouped(chosen, kind, question, topic or question, clock, notes)
 
-    def _published(self, document: dict[str, Any] | None, question: str, kind: Kind, clock: float) -> Answer | None:
-        """When the named ``document`` was published, as the date it carries says; the documents don't say when
-        it carries none (news files often don't). None when no document is named (the usual path answers)."""
+    def _metadata(self, document: dict[str, Any] | None, question: str, kind: Kind, clock: float) -> Answer | None:
+        """The named ``document``'s title, or when it was published as the date it carries says; the documents
+        don't say when it carries none (news files often don't). None when no document is named (the usual path
+        answers)."""
         if document is None:
             return None
         base: dict[str, Any] = {"question": question, "query": kind.topic, "mode": "extractive", "kind": kind.name}
         base["timings_ms"] = {"total": _since(clock)}
+        if kind.field == "title":
+            return Answer(f'The {kind.topic} article is titled "{document["title"]}".', False, (), **base)
         if document.get("date"):
             text = f'"{document["title"]}" is dated {document["date"]}, the date the document carries.'
             return Answer(text, False, (), **base)

@@ -58,6 +58,10 @@ _TOPICAL = re.compile(
     r"|what do(?:es)? (?:the|these|your) (?:\w+ )?(?:articles?|documents?|reports?|sources?|files?|texts?) "
     r"(?:say|tell us|report|tell me|mention) (?:about|on|of)"
     r"|what (?:do|does) (?:the documents|the articles|they|it) say about"
+    # which documents speak of a topic: each one that does, with what it says ("Which articles mention Gao?")
+    r"|(?:which|what) (?:of the |of these )?(?:articles?|documents?|stor(?:y|ies)|reports?|pieces?|files?|sources?) "
+    r"(?:mentions?|discuss(?:es)?|covers?|talks? about|speaks? (?:of|about)|refers? to|reports? on|deals? with"
+    r"|(?:is|are) about|says? anything about|names?)"
     r"|how (?:do|does|did) (?:the|these|your) (?:\w+ )?(?:articles?|documents?|reports?|sources?|stor(?:y|ies)) "
     r"(?:describe|portray|present|cover|report on|characteri[sz]e)"
     r"|what (?:has|have) hap+e?n+e?d (?:in|at|to|with|near|around)"
@@ -91,6 +95,14 @@ _DOCUMENT_DATE = re.compile(
     r"(?:published|written|dated|released|posted|put out|out)"
     rf"|(?:what is )?the (?:date|publication date) of (?:the|this|that) (?:(?P<c>.+?) {_DOC}|{_DOC} "
     r"(?:about|on|covering|regarding) (?P<d>.+?)))[\s.!?]*$",
+    re.IGNORECASE,
+)
+# what one document is called: "What is the title of the Kidal article?", "What's the story about the convoy called?"
+_DOCUMENT_TITLE = re.compile(
+    rf"^(?:(?:what is )?the (?:title|headline|name) of (?:the|this|that) (?:(?P<a>.+?) {_DOC}|{_DOC} "
+    r"(?:about|on|covering|regarding) (?P<b>.+?))"
+    rf"|what is (?:the|this|that) (?:(?P<c>.+?) {_DOC}|{_DOC} (?:about|on|covering|regarding) (?P<d>.+?)) "
+    r"(?:called|titled|headlined|named))[\s.!?]*$",
     re.IGNORECASE,
 )
 # words that say which document by its place or kind, not by its topic: "summarize the news article"
@@ -253,7 +265,8 @@ class Kind:
     document: bool = False  # broad: the overview of the one document the topic names ("the Kidal article")
     timeline: bool = False  # broad: the dated sentences in the order of their dates
     parts: tuple[str, ...] = ()  # broad comparison: the things compared, each searched for alone
-    dated: bool = False  # broad, one document: when it was published, which its date says, not a passage
+    # broad, one document: what its metadata says, not a passage: "date" (when it was published) or "title"
+    field: str = ""
 
 
 # "who's", and as chat types it, "whos" ("whos backing malis junta" is no topic to summarise)
@@ -303,9 +316,10 @@ def question_kind(question: str) -> Kind:
     )
     if _CONVERSATIONAL.match(text) or BY_DATE.match(text):
         return Kind("conversational")
-    published = _DOCUMENT_DATE.match(text)
-    if published:
-        return Kind("broad", bare(next(g for g in published.groups() if g)), document=True, dated=True)
+    for field, asked in (("date", _DOCUMENT_DATE), ("title", _DOCUMENT_TITLE)):
+        found = asked.match(text)
+        if found:
+            return Kind("broad", bare(next(g for g in found.groups() if g)), document=True, field=field)
     one = _ONE_DOCUMENT.match(text)
     if one and (one.group("a") or one.group("b")).lower() not in _NOT_A_TOPIC:
         return Kind("broad", bare(one.group("a") or one.group("b")), document=True)

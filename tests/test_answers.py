@@ -90,6 +90,11 @@ def test_when_a_document_was_published_is_the_date_it_carries(real: Assistant):
     assert convoy.refused and "carries no date" in convoy.text and "return from Tinzaouatene" in convoy.text
 
 
+def test_what_a_document_is_called_is_its_title(real: Assistant):
+    title = real.ask("what's the headline of the story about the convoy")  # a sentence about the convoy was quoted
+    assert not title.refused and '"Malian troops and Wagner allies return from Tinzaouatene' in title.text, title.text
+
+
 def test_how_many_is_answered_by_the_number_before_the_thing_asked(real: Assistant):
     # "At least 21 people, including 11 children were killed…": 21 counts people
     children = real.ask("How many children were killed in the Sunday strikes?")
@@ -548,6 +553,13 @@ def test_a_why_question_no_sentence_answers_shows_the_sentence_saying_the_reason
     assert_verified(answer)
     purpose = real.ask("What was the convoy trying to do?")  # a why question in other words: it was declined
     assert not purpose.refused and "The exact purpose of the mission remains unclear" in purpose.text, purpose.text
+
+
+def test_which_documents_mention_a_name_is_answered_by_those_documents(real: Assistant):
+    answer = real.ask("Which articles mention Gao?")  # it was declined: no sentence says which article mentions it
+    assert answer.kind == "broad" and answer.text.startswith("What one document says about Gao"), answer.text
+    assert {c.source for c in answer.citations} == {"001_5a4d66a80f18d492.txt"}
+    assert_verified(answer)
 
 
 def test_a_comparison_of_two_things_quotes_each(real: Assistant):

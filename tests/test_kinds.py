@@ -27,6 +27,9 @@ from assistant.retrieval import Evidence
         ("give me the gist", "broad", ""),
         ("Give me the gist of the Kidal story", "broad", "Kidal"),
         ("Tell me about the convoy", "broad", "convoy"),
+        ("Which articles mention Gao?", "broad", "Gao"),  # each document that does, with what it says
+        ("Which documents talk about the convoy?", "broad", "convoy"),
+        ("Which article is the longest?", "factoid", ""),
         ("Compare what the articles say about the drone strikes.", "broad", "drone strikes"),
         ("hi", "conversational", ""),
         ("Thanks!", "conversational", ""),
@@ -92,13 +95,31 @@ def test_a_document_named_by_its_topic_is_asked_for_alone(question: str, topic: 
 )
 def test_when_a_document_was_published_is_asked_of_it_alone(question: str, topic: str):
     got = question_kind(question)
-    assert (got.name, got.document, got.dated, got.topic) == ("broad", True, True, topic)
+    assert (got.name, got.document, got.field, got.topic) == ("broad", True, "date", topic)
 
 
 def test_when_something_happened_is_no_question_about_a_document():
-    assert not question_kind("When was the convoy stopped?").dated
-    assert not question_kind("When was the IPCC Fourth Assessment Report published?").dated  # a report it tells of
-    assert not question_kind("Summarize the Kidal article").dated
+    assert not question_kind("When was the convoy stopped?").field
+    assert not question_kind("When was the IPCC Fourth Assessment Report published?").field  # a report it tells of
+    assert not question_kind("Summarize the Kidal article").field
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("What is the title of the Kidal article?", "Kidal"),
+        ("what's the headline of the story about the convoy", "convoy"),
+        ("What is the piece on the drone strikes called?", "drone strikes"),
+    ],
+)
+def test_what_a_document_is_called_is_asked_of_it_alone(question: str, topic: str):
+    got = question_kind(question)
+    assert (got.name, got.document, got.field, got.topic) == ("broad", True, "title", topic)
+
+
+def test_what_a_thing_in_the_documents_is_called_is_no_question_about_a_document():
+    assert not question_kind("What is the name of the group that succeeded Wagner?").field
+    assert not question_kind("What is the title of the IPCC report?").field  # a report it tells of
 
 
 def test_a_comparison_is_marked_as_one():
