@@ -297,10 +297,42 @@ _OPENING = re.compile(
 )
 
 
+# chat shorthand, as people type it ("who r wagner", "wat did the army say"): read as the words it stands for. The
+# question words only as a question's first word ("y" elsewhere is a letter), the rest as whole lower-case words
+_CHAT_OPENING = {
+    **dict.fromkeys(("wat", "wht", "waht", "whta", "wot"), "what"),
+    **dict.fromkeys(("wen", "whn", "wehn"), "when"),
+    **dict.fromkeys(("wher", "whr", "whre"), "where"),
+    **dict.fromkeys(("wich", "whcih", "whihc"), "which"),
+    "y": "why",
+}
+_CHAT_WORDS = {
+    "r": "are",
+    "u": "you",
+    "ur": "your",
+    "ppl": "people",
+    "abt": "about",
+    "bc": "because",
+    "cuz": "because",
+    "coz": "because",
+    "pls": "please",
+    "plz": "please",
+    "govt": "government",
+}
+_CHAT_WORD = re.compile(rf"(?<![\w'-])(?:{'|'.join(_CHAT_WORDS)})(?![\w'-])")
+_CHAT_FIRST = re.compile(rf"^(?:{'|'.join(_CHAT_OPENING)})(?=\s)", re.IGNORECASE)
+
+
+def spelled_out(question: str) -> str:
+    """The question with chat shorthand written out: "who r wagner" -> "who are wagner"."""
+    text = _CHAT_FIRST.sub(lambda m: _CHAT_OPENING[m.group(0).lower()], question.strip())
+    return _CHAT_WORD.sub(lambda m: _CHAT_WORDS[m.group(0)], text)
+
+
 def direct(question: str) -> str:
     """The question an indirect one asks: "Do we know how many died?" -> "how many died?", "And why?" -> "why?"; any
-    other as it is ("Do we know whether the convoy arrived?" asks yes or no)."""
-    text = question.strip()
+    other as it is ("Do we know whether the convoy arrived?" asks yes or no). Chat shorthand is written out."""
+    text = spelled_out(question)
     return _INDIRECT.sub("", _OPENING.sub("", text, count=1) or text, count=1)
 
 

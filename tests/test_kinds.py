@@ -597,3 +597,21 @@ def test_a_conversation_s_opening_word_does_not_change_what_is_asked(question: s
     assert question_kind(question).name == kind
     assert searched_as_asked(question, asked)
     assert not searched_as_asked(question, f"{asked} (COSI)")
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("who r wagner", "who are wagner"),
+        ("wat did the army say it hit last weekend", "what did the army say it hit last weekend"),
+        ("y did the convoy turn back", "why did the convoy turn back"),
+        ("how many ppl died", "how many people died"),
+        ("What does the letter R stand for?", "What does the letter R stand for?"),  # a letter, not "are"
+        ("Was it plan y or plan z?", "Was it plan y or plan z?"),  # "y" is "why" only as the first word
+    ],
+)
+def test_chat_shorthand_is_read_as_the_words_it_stands_for(typed: str, read: str):
+    from assistant.kinds import spelled_out
+
+    assert spelled_out(typed) == read
+    assert question_kind("y did the convoy turn back").name == "why/how"
