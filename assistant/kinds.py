@@ -18,8 +18,9 @@ _CONVERSATIONAL = re.compile(
     r"^(hi|hello|hey|hiya|howdy|yo|greetings|good (morning|afternoon|evening|day)|thanks?( you)?( very much)?"
     r"|thx|cheers|bye|goodbye|ok(ay)?|cool|great|help|who are you|what are you|what can you do( for me)?"
     r"|how can you help( me)?|what (can|should|could) i ask( you)?|how does this work|how do i use this"
-    r"|(which|what) (documents|files|articles|sources|texts) (do you have|are (there|indexed|loaded|available)|"
-    r"have you (got|read|indexed))|what do you know( about)?|what is (indexed|loaded))\b[\s!.?,]*"
+    r"|(which|what|how many) (documents|files|articles|sources|texts|stories) (do you have|are (there|indexed|loaded"
+    r"|available)|have you (got|read|indexed)|(are|do you have) in (the|this|your) (collection|index|corpus|library))"
+    r"|what do you know( about)?|what is (indexed|loaded))\b[\s!.?,]*"
     r"(there|please|again|everyone|all)?[\s!.?]*$",
     re.IGNORECASE,
 )

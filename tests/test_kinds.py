@@ -34,6 +34,8 @@ from assistant.retrieval import Evidence
         ("hi", "conversational", ""),
         ("Thanks!", "conversational", ""),
         ("Which documents do you have?", "conversational", ""),
+        ("how many documents do you have", "conversational", ""),  # it was answered "Not sure: 21"
+        ("How many articles are there?", "conversational", ""),
         ("Why did the army go north?", "why/how", ""),
         ("How did the separatists react?", "why/how", ""),
         ("What was the fleet trying to do?", "why/how", ""),  # a purpose, asked in other words
