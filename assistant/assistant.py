@@ -226,7 +226,7 @@ class Assistant:
     ) -> Iterator[str | Answer]:
         """Yield the answer's text as it is produced, then the full ``Answer`` (which is authoritative); with
         ``drafts``, generated tokens also arrive as ``Draft`` pieces before their sentence is checked."""
-        if points_back(question):  # "which article says that?" asked alone: no answer before it to point to
+        if points_back(question, answered=False):  # "which article says that?" asked alone: no answer to point to
             reply = nothing_said(question)
             return iter([reply.text, reply])
         engine = self.ready_engine()

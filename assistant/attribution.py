@@ -10,6 +10,7 @@ from .answer import with_markers
 from .display import tidy_sentence
 from .engine import AnswerEngine
 from .follow_ups import asks_for_the_source, asks_who_said_it
+from .kinds import question_kind
 from .quotes import ATTRIBUTED, WHO_SAID, stands_as_speaker
 from .reader import shown_span
 from .text import normalize
@@ -22,8 +23,11 @@ _PRONOUN = re.compile(r"(he|she|it|they|them|his|her|its|their|him|this|that|the
 NOTHING_SAID = "Nothing has been answered yet in this conversation; ask a question about the documents first."
 
 
-def points_back(question: str) -> bool:
-    """Whether a question asks where the last answer comes from or whose words it quotes."""
+def points_back(question: str, answered: bool = True) -> bool:
+    """Whether a question asks where the last answer comes from or whose words it quotes. Before any answer
+    (``answered`` False), "Who is quoted?" asks whom the documents quote."""
+    if not answered and question_kind(question).speakers:
+        return False
     return asks_for_the_source(question) or asks_who_said_it(question)
 
 

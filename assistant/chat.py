@@ -106,7 +106,7 @@ class ChatSession:
             )
             return
         last = self.history[-1].answer if self.history else None
-        if points_back(question):
+        if points_back(question, answered=last is not None):
             # "which article says that?": the last answer's passages again; "who said that?": whose words they are;
             # first of all, there is no "that" yet
             answer = nothing_said(question)

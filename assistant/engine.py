@@ -44,7 +44,7 @@ from .gate import generate
 from .judge import UNSURE, AnswerJudge
 from .kinds import Kind, direct, question_kind
 from .prompts import Prompts
-from .quotes import WHO_SAID, quoting, said_asked
+from .quotes import WHO_SAID, quoted_people, quoting, said_asked
 from .reader import SpanReader
 from .retrieval import Evidence, Retriever
 from .text import clean_question
@@ -261,6 +261,9 @@ class AnswerEngine:
         named = self._named_document(topic, sources) if kind.document else None
         if kind.field:  # "When was the Kidal article published?": its date, or that it carries none; or its title
             return self._metadata(named, question, kind, clock)
+        if kind.speakers:  # "Who is quoted?": each person quoted, with their words (a document not found: its topic)
+            kind = dataclasses.replace(kind, document=bool(named))
+            return self._quoted_people(kind, question, clock, [named["source"]] if named else sources)
         notes = ["broad answers are extractive: the documents' own sentences"] if mode == "generative" else []
         notes += [_renamed_note(asked, searched) for asked, searched in renamed]
         if kind.timeline:
@@ -301,6 +304,45 @@ class AnswerEngine:
             return Answer(text, False, (), **base)
         text = f'{REFUSAL} "{document["title"]}" carries no date, so when it was published is not in the documents.'
         return Answer(text, True, (), **base)
+
+    def _quoted_people(self, kind: Kind, question: str, clock: float, sources: Sequence[str] | None) -> Answer | None:
+        """Who the documents (or the passages about the topic) quote in their own words, each with at most two of
+        their sentences, as the span reader reads each sentence's speaker; that no one is, when so. None without a
+        span reader (the usual path answers)."""
+        reader = self.span_reader or (self.judge.reader if self.judge else None)
+        if reader is None:
+            return None
+        if kind.topic and not kind.document:
+            vector = self.retriever.embed_query(kind.topic)
+            chunks = [
+                c for c, _ in self.retriever.retrieve(kind.topic, 2 * self.settings.retrieval.top_k, vector, sources)
+            ]
+            sentences = self.retriever.evidence(kind.topic, chunks, vector, max_sentences=4 * BROAD_BUDGET)
+            sentences.sort(key=lambda e: (e.path, e.start))
+        else:
+            sentences = [e for e in self.retriever.collection_sentences()[0] if not sources or e.source in sources]
+
+        def speakers(texts: Sequence[str]) -> list[tuple[int, int] | None]:
+            return [(span.start, span.end) if span else None for span in reader.spans(WHO_SAID, texts)]
+
+        people = [(name, verified(said, self.reader)) for name, said in quoted_people(sentences, speakers)]
+        people = [(name, said) for name, said in people if said]
+        about = f" in the {kind.topic} article" if kind.document else f" about {kind.topic}" if kind.topic else ""
+        base: dict[str, Any] = {"question": question, "query": kind.topic or question, "mode": "extractive"}
+        base.update(kind=kind.name, timings_ms={"overview": _since(clock)})
+        if not people:
+            text = f"{REFUSAL} No passage{about} quotes anyone in their own words."
+            base["timings_ms"]["total"] = _since(clock)
+            return Answer(text, True, (), **base)
+        lines, cited = [], []
+        for name, said in people:
+            marked = []
+            for ev in said:
+                cited.append(ev)
+                marked.append(with_markers(tidy_sentence(ev.text), [len(cited)]))
+            lines.append(f"- **{name}**: " + " ".join(marked))
+        head = f"Who is quoted{about}, in their own words (as each sentence names its speaker):"
+        return _answer(head + "\n\n" + "\n".join(lines), cited, base, clock)
 
     def _timeline(
         self, kind: Kind, question: str, topic: str, clock: float, sources: Sequence[str] | None, notes: list[str]

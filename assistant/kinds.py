@@ -77,6 +77,18 @@ _TOPICAL = re.compile(
     r")\s+(.+?)[\s.!?]*$",
     re.IGNORECASE,
 )
+# who the documents quote: "Who is quoted?", "Who are the main people quoted in the articles?", "Which officials
+# are quoted about the convoy?", "Who is cited in the Kidal article?" (the topic in group s or d)
+_QUOTED_PEOPLE = re.compile(
+    r"^(?:who (?:is|are|was|were|gets?) (?:being )?(?:quoted|cited|interviewed)"
+    r"|whose (?:words|quotes|statements) (?:are|were|appear) (?:quoted|given|cited)?"
+    r"|(?:who|which|what) (?:are |were )?(?:the )?(?:(?:main|key|major|principal|chief) )?(?:people|persons|sources"
+    r"|officials|voices|speakers|figures) (?:are |were )?(?:quoted|cited|interviewed))"
+    r"(?: (?:in|by) (?:the|these|this) (?:(?P<d>\w+) )?(?:articles?|documents?|stor(?:y|ies)|reports?|news"
+    r"|collection))?"
+    r"(?: (?:about|on|regarding|concerning|over) (?P<s>.+?))?[\s.!?]*$",
+    re.IGNORECASE,
+)
 # one document, named by what it is about: "summarize the Kidal article", "give me an overview of the story about
 # the convoy" (the topic is group a or b)
 _ONE_DOCUMENT = re.compile(
@@ -268,6 +280,7 @@ class Kind:
     parts: tuple[str, ...] = ()  # broad comparison: the things compared, each searched for alone
     # broad, one document: what its metadata says, not a passage: "date" (when it was published) or "title"
     field: str = ""
+    speakers: bool = False  # broad: who the documents quote, each with their words
 
 
 # "who's", and as chat types it, "whos" ("whos backing malis junta" is no topic to summarise)
@@ -349,6 +362,12 @@ def question_kind(question: str) -> Kind:
     )
     if _CONVERSATIONAL.match(text) or BY_DATE.match(text):
         return Kind("conversational")
+    quoted = _QUOTED_PEOPLE.match(text)
+    if quoted:
+        named = quoted.group("d") if quoted.group("d") and quoted.group("d").lower() not in _NOT_A_TOPIC else ""
+        if named:  # "Who is cited in the Kidal article?": that document's speakers
+            return Kind("broad", bare(named), document=True, speakers=True)
+        return Kind("broad", _topic(quoted.group("s") or ""), speakers=True)
     for field, asked in (("date", _DOCUMENT_DATE), ("title", _DOCUMENT_TITLE)):
         found = asked.match(text)
         if found:

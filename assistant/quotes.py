@@ -52,6 +52,9 @@ _AFTER_SPEAKER = re.compile(
 _BEFORE_SPEAKER = re.compile(r"\b(?:according to|by)\s+$", re.IGNORECASE)
 WHO_SAID = "Who said this?"
 MAX_QUOTED = 3  # at most this many of the person's sentences are cited
+_QUOTE_MARK = re.compile(r"[\"\u201c\u201d]")
+MAX_SPEAKERS = 8  # "Who is quoted?": at most this many people, each with at most PER_SPEAKER of their sentences
+PER_SPEAKER = 2
 
 
 @dataclass(frozen=True)
@@ -120,3 +123,38 @@ def _speaks(who: set[str], sentence: str) -> bool:
     """Whether ``sentence`` gives someone's words and names who is asked about (all their words, or two of them)."""
     written = set(terms(sentence))
     return (who <= written or len(who & written) >= 2) and _SPEECH.search(sentence) is not None
+
+
+def quoted_people(
+    sentences: Sequence[Evidence],
+    speakers: Callable[[Sequence[str]], Sequence[tuple[int, int] | None]],
+) -> list[tuple[str, list[Evidence]]]:
+    """Who ``sentences`` quote in their own words ("Who is quoted?"), in the order they first speak, each with the
+    sentences that give their words: a sentence with a quotation mark whose speaker the reader names where a sentence
+    names its speaker (``stands_as_speaker``), and '"…," he said.' right after one of theirs. Reported speech
+    without quotation marks ("The separatists said that…") is left to the questions about what someone said."""
+    quoting = [e for e in sentences if _QUOTE_MARK.search(e.text)]
+    read = speakers([e.text for e in quoting]) if quoting else []
+    people: dict[frozenset[str], tuple[str, list[Evidence]]] = {}
+    last: tuple[frozenset[str], Evidence] | None = None
+    for ev, speaker in zip(quoting, read, strict=True):
+        if speaker is not None and stands_as_speaker(ev.text, *speaker):
+            name = ev.text[slice(*speaker)]
+            name = name[:1].upper() + name[1:]  # "the army" opens its line
+            key = frozenset(terms(name))
+        elif last and SAID_BY_PRONOUN.search(ev.text) and _right_after(last[1], ev):
+            key, name = last[0], ""
+        else:
+            continue
+        if not key:
+            continue
+        said = people.setdefault(key, (name, []))[1]
+        if len(said) < PER_SPEAKER:
+            said.append(ev)
+        last = key, ev
+    return list(people.values())[:MAX_SPEAKERS]
+
+
+def _right_after(before: Evidence, sentence: Evidence) -> bool:
+    """Whether ``sentence`` follows ``before`` in its document with nothing between them but spaces."""
+    return sentence.source == before.source and 0 <= sentence.start - before.end <= 3

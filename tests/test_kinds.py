@@ -617,3 +617,19 @@ def test_chat_shorthand_is_read_as_the_words_it_stands_for(typed: str, read: str
 
     assert spelled_out(typed) == read
     assert question_kind("y did the convoy turn back").name == "why/how"
+
+
+@pytest.mark.parametrize(
+    ("question", "topic", "document"),
+    [
+        ("Who are the main people quoted?", "", False),
+        ("Who is quoted about the convoy?", "convoy", False),
+        ("Which officials are quoted in the articles?", "", False),
+        ("Who is cited in the Kidal article?", "Kidal", True),
+    ],
+)
+def test_who_is_quoted_asks_for_the_people_the_documents_quote(question: str, topic: str, document: bool):
+    got = question_kind(question)
+    assert (got.name, got.speakers, got.topic, got.document) == ("broad", True, topic, document)
+    assert not question_kind("Who are the main players?").speakers
+    assert not question_kind("Who was quoted by Tass?").speakers

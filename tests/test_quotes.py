@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import pytest
 
 from assistant import Assistant
-from assistant.quotes import Asked, quoting, said_asked, stands_as_speaker
+from assistant.quotes import Asked, quoted_people, quoting, said_asked, stands_as_speaker
 from assistant.retrieval import Evidence
 
 
@@ -109,3 +109,27 @@ def test_a_follow_up_asking_what_he_said_is_answered_by_his_quotes(real: Assista
     chat.ask("Where did the convoy stop?")
     who = chat.ask("Who said so?")
     assert who.short is None and "government source said" in who.text, who.text
+
+
+def _placed(text: str, start: int, source: str = "a.txt") -> Evidence:
+    return Evidence(text, source, "A", "", source, start, start + len(text), 0.5, 0.5, 0.5, ())
+
+
+def test_who_is_quoted_lists_each_speaker_with_their_words_in_order():
+    first, goes_on = _placed(QUOTE, 0), _placed(GOES_ON, len(QUOTE) + 1)
+    elsewhere = _placed(GOES_ON, 500)  # "he said" far from the quote before it: whose words is not known
+    people = quoted_people([_placed(PLAIN, 900), first, goes_on, _placed(OTHER, 200), elsewhere], _speakers)
+    # the plain sentence and the one without a quotation mark give nobody's words
+    assert people == [("Ramadane", [first, goes_on])]
+
+
+def test_who_is_quoted_is_answered_by_the_people_the_documents_quote(real: Assistant):
+    answer = real.ask("Who are the main people quoted?")  # it got the collection's overview
+    assert answer.kind == "broad" and not answer.refused, answer.text
+    for name in ("Alexander Ivanov", "El Maouloud Ramadane", "Prime Minister Choguel Kokalla Maiga"):
+        assert f"**{name}**" in answer.text
+    kidal = real.ask("Who is quoted in the Kidal article?")  # it quotes no one in their own words
+    assert kidal.refused and "in the Kidal article" in kidal.text, kidal.text
+    chat = real.chat()  # after an answer, "who is quoted?" asks whose words that answer gives
+    chat.ask("Who heads COSI?")
+    assert "The last answer comes from" in chat.ask("Who is quoted?").text
