@@ -44,7 +44,7 @@ from .gate import generate
 from .judge import UNSURE, AnswerJudge
 from .kinds import Kind, direct, question_kind
 from .prompts import Prompts
-from .quotes import WHO_SAID, quoted_people, quoting, said_asked
+from .quotes import QUOTED_HEAD, WHO_SAID, quoted_people, quoting, said_asked
 from .reader import SpanReader
 from .retrieval import Evidence, Retriever
 from .text import clean_question
@@ -340,9 +340,9 @@ class AnswerEngine:
             for ev in said:
                 cited.append(ev)
                 marked.append(with_markers(tidy_sentence(ev.text), [len(cited)]))
-            lines.append(f"- **{name}**: " + " ".join(marked))
-        head = f"Who is quoted{about}, in their own words (as each sentence names its speaker):"
-        return _answer(head + "\n\n" + "\n".join(lines), cited, base, clock)
+            lines.append(f"{name}: " + " ".join(marked))
+        head = f"{QUOTED_HEAD}{about}, in their own words (as each sentence names its speaker):"
+        return _answer("\n\n".join([head, *lines]), cited, base, clock)
 
     def _timeline(
         self, kind: Kind, question: str, topic: str, clock: float, sources: Sequence[str] | None, notes: list[str]

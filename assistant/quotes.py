@@ -55,6 +55,9 @@ MAX_QUOTED = 3  # at most this many of the person's sentences are cited
 _QUOTE_MARK = re.compile(r"[\"\u201c\u201d]")
 MAX_SPEAKERS = 8  # "Who is quoted?": at most this many people, each with at most PER_SPEAKER of their sentences
 PER_SPEAKER = 2
+# the answer to "Who is quoted?": this head, then a paragraph per person, "Name: their sentences [n]."
+QUOTED_HEAD = "Who is quoted"
+SPEAKER = re.compile(r"^([^:\n]{1,100}): ")
 
 
 @dataclass(frozen=True)

@@ -143,6 +143,12 @@ def test_each_kind_of_answer_has_its_own_look(fast: Assistant):
     assert "<p class='note unsure'>Note: not sure this answers" in bubble
     timeline = fast.ask("Give me a timeline of events")
     assert '<div class="doc-part"><b>2022</b>: In 2022, the junta' in answer_html(fast.source_text, timeline, 0)
+    quoted = Answer(
+        "Who is quoted, in their own words (as each sentence names its speaker):\n\nThe army: The army said: no [1].",
+        False,
+        (Citation("a.txt", "A", "quote", 0, 5, 0.2),),
+    )
+    assert '<div class="doc-part"><b>The army</b>: The army said: no ' in answer_html(fast.source_text, quoted, 0)
     assert 'class="draft"' in streaming_html("Checked [1].", "An unchecked dr")
     assert "(checking against the passages" in streaming_html("", "An unchecked dr")
 

@@ -19,6 +19,7 @@ from ..answer import REFUSAL, UNSURE_HEAD, UNSURE_NOTE
 from ..display import spaced
 from ..formats import PAGE_BREAK
 from ..kinds import searched_as_asked
+from ..quotes import QUOTED_HEAD, SPEAKER
 from ..several import numbering, renumbered
 from ..text import parse_header
 from ..timeline import LABEL
@@ -84,6 +85,8 @@ def _body(answer: Answer, turn: int) -> str:
         return f'<div class="answer">{short}{_paragraphs(rest, turn, cites)}</div>'
     if text.startswith("Timeline") and LABEL.search(text):  # one block per date, the date first
         return f'<div class="answer">{_labelled(text, LABEL, turn, cites)}</div>'
+    if text.startswith(QUOTED_HEAD):  # "Who is quoted?": one block per person, the name first
+        return f'<div class="answer">{_labelled(text, SPEAKER, turn, cites)}</div>'
     if not _DOC_PART.search(text):
         return f'<div class="answer">{_paragraphs(text, turn, cites)}</div>'
     blocks = []  # a summary or comparison: one block per document, its title first
