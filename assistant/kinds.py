@@ -89,6 +89,13 @@ _QUOTED_PEOPLE = re.compile(
     r"(?: (?:about|on|regarding|concerning|over) (?P<s>.+?))?[\s.!?]*$",
     re.IGNORECASE,
 )
+# how one thing is involved in another asks for what the documents say of both: "How is Russia involved in Mali?"
+# (a role asked for one thing, "What was Houghton's role?", is a phrase: SQuAD asks so)
+_INVOLVED = re.compile(
+    r"^how (?:is|are|was|were|has|have|had) (?P<x>.+?) (?:been |getting |become )?(?:involved|engaged|implicated)"
+    r"(?: (?P<p>in|with) (?P<y>.+?))?[\s.!?]*$",
+    re.IGNORECASE,
+)
 # one document, named by what it is about: "summarize the Kidal article", "give me an overview of the story about
 # the convoy" (the topic is group a or b)
 _ONE_DOCUMENT = re.compile(
@@ -400,6 +407,10 @@ def question_kind(question: str) -> Kind:
         two = _comparison(named, subject)
         if two.parts:  # two things or more; "what is different about X?" asks about one
             return two
+    involved = _INVOLVED.match(text)
+    if involved:
+        x, p, y = involved.group("x", "p", "y")
+        return Kind("broad", _topic(f"{bare(x)} {p} {bare(y)}" if y else x))
     topical = _TOPICAL.match(text)
     if topical:
         return Kind("broad", _topic(topical.group(topical.lastindex or 0)))

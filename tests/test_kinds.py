@@ -27,6 +27,8 @@ from assistant.retrieval import Evidence
         ("give me the gist", "broad", ""),
         ("Give me the gist of the Kidal story", "broad", "Kidal"),
         ("Tell me about the convoy", "broad", "convoy"),
+        ("How is Russia involved in Mali?", "broad", "Russia in Mali"),  # it got "Not sure: mobilised"
+        ("How are the rebels involved with al Qaeda?", "broad", "rebels with al Qaeda"),
         ("Which articles mention Gao?", "broad", "Gao"),  # each document that does, with what it says
         ("Which documents talk about the convoy?", "broad", "convoy"),
         ("Which article is the longest?", "factoid", ""),
