@@ -96,6 +96,13 @@ _INVOLVED = re.compile(
     r"(?: (?P<p>in|with) (?P<y>.+?))?[\s.!?]*$",
     re.IGNORECASE,
 )
+# how two things relate asks for what the documents say of both together: "What's the relationship between Wagner
+# and Africa Corps?" (not "How is the airport connected to the city?": a means, a phrase)
+_RELATION = re.compile(
+    r"^what (?:is|was|are|were) (?:the )?(?:relationship|relation|link|connection|tie)s? between (?P<x>.+? and .+?)"
+    r"[\s.!?]*$",
+    re.IGNORECASE,
+)
 # one document, named by what it is about: "summarize the Kidal article", "give me an overview of the story about
 # the convoy" (the topic is group a or b)
 _ONE_DOCUMENT = re.compile(
@@ -407,6 +414,9 @@ def question_kind(question: str) -> Kind:
         two = _comparison(named, subject)
         if two.parts:  # two things or more; "what is different about X?" asks about one
             return two
+    related = _RELATION.match(text)
+    if related:
+        return Kind("broad", _topic(related.group("x")))
     involved = _INVOLVED.match(text)
     if involved:
         x, p, y = involved.group("x", "p", "y")

@@ -28,6 +28,7 @@ from assistant.retrieval import Evidence
         ("Give me the gist of the Kidal story", "broad", "Kidal"),
         ("Tell me about the convoy", "broad", "convoy"),
         ("How is Russia involved in Mali?", "broad", "Russia in Mali"),  # it got "Not sure: mobilised"
+        ("What's the relationship between Wagner and Africa Corps?", "broad", "Wagner and Africa Corps"),
         ("How are the rebels involved with al Qaeda?", "broad", "rebels with al Qaeda"),
         ("Which articles mention Gao?", "broad", "Gao"),  # each document that does, with what it says
         ("Which documents talk about the convoy?", "broad", "convoy"),
