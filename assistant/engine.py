@@ -263,7 +263,7 @@ class AnswerEngine:
             return self._metadata(named, question, kind, clock)
         if kind.speakers:  # "Who is quoted?": each person quoted, with their words (a document not found: its topic)
             kind = dataclasses.replace(kind, document=bool(named))
-            return self._quoted_people(kind, question, clock, [named["source"]] if named else sources)
+            return self._quoted_people(kind, question, clock, [named["source"]] if named else sources, shown)
         notes = ["broad answers are extractive: the documents' own sentences"] if mode == "generative" else []
         notes += [_renamed_note(asked, searched) for asked, searched in renamed]
         if kind.timeline:
@@ -305,10 +305,18 @@ class AnswerEngine:
         text = f'{REFUSAL} "{document["title"]}" carries no date, so when it was published is not in the documents.'
         return Answer(text, True, (), **base)
 
-    def _quoted_people(self, kind: Kind, question: str, clock: float, sources: Sequence[str] | None) -> Answer | None:
+    def _quoted_people(
+        self,
+        kind: Kind,
+        question: str,
+        clock: float,
+        sources: Sequence[str] | None,
+        shown: Collection[tuple[str, int]] = (),
+    ) -> Answer | None:
         """Who the documents (or the passages about the topic) quote in their own words, each with at most two of
-        their sentences, as the span reader reads each sentence's speaker; that no one is, when so. None without a
-        span reader (the usual path answers)."""
+        their sentences, as the span reader reads each sentence's speaker; that no one is, when so. The ``shown``
+        sentences are left out ("tell me more"); None when they were all there is, or without a span reader (the
+        usual path answers)."""
         reader = self.span_reader or (self.judge.reader if self.judge else None)
         if reader is None:
             return None
@@ -326,7 +334,10 @@ class AnswerEngine:
             return [(span.start, span.end) if span else None for span in reader.spans(WHO_SAID, texts)]
 
         people = [(name, verified(said, self.reader)) for name, said in quoted_people(sentences, speakers)]
+        people = [(name, [e for e in said if (e.source, e.start) not in shown]) for name, said in people]
         people = [(name, said) for name, said in people if said]
+        if shown and not people:
+            return None
         about = f" in the {kind.topic} article" if kind.document else f" about {kind.topic}" if kind.topic else ""
         base: dict[str, Any] = {"question": question, "query": kind.topic or question, "mode": "extractive"}
         base.update(kind=kind.name, timings_ms={"overview": _since(clock)})

@@ -133,3 +133,7 @@ def test_who_is_quoted_is_answered_by_the_people_the_documents_quote(real: Assis
     chat = real.chat()  # after an answer, "who is quoted?" asks whose words that answer gives
     chat.ask("Who heads COSI?")
     assert "The last answer comes from" in chat.ask("Who is quoted?").text
+    chat = real.chat()  # "tell me more" repeats no one's words
+    first = chat.ask("Who is quoted?")
+    more = chat.ask("tell me more")
+    assert not {c.quote for c in more.citations} & {c.quote for c in first.citations}, more.text
