@@ -21,6 +21,14 @@ MAX_PARTS = 8  # more questions than this in one message: the first ones are ans
 # where one question ends and the next begins: a question mark, then a word (not a quote going on: 'did he say
 # "why not?" to them')
 _END = re.compile(r"(?<=\?)\s+(?=[^\W\d_])")
+# two questions joined by "and" in one sentence: "Who heads COSI and where does it train forces?" (a question word
+# and its verb after "and": not "the difference between X and what Y said")
+_AND_ASKS = re.compile(
+    r"\s*,?\s+and\s+(?=(?:who|what|when|where|which|why|how)\s+(?:is|are|was|were|do|does|did|has|have|had|can|"
+    r"could|will|would|many|much|long|far|old)\b)",
+    re.IGNORECASE,
+)
+_WH = re.compile(r"(?:who|what|when|where|which|why|how)$", re.IGNORECASE)
 # words that only join the next question on ("And when…", "Also, who…")
 _JOINED = re.compile(r"^(?:(?:and|also|plus|then|oh|ok(?:ay)?|so)\b[\s,]*)+", re.IGNORECASE)
 _MARKER = re.compile(r"\[(\d+)\]")
@@ -30,7 +38,7 @@ def questions_in(message: str) -> list[str]:
     """The questions ``message`` asks one after another, as typed ("And when did the convoy leave?");
     ``[message]`` when it asks one, or when a part of it asks nothing ("I'm writing about Mali. Who heads COSI?"
     asks one; "Who heads COSI? Thanks!" too)."""
-    pieces = [p.strip() for p in _END.split(message.strip()) if p.strip()]
+    pieces = [p.strip() for s in _END.split(message.strip()) for p in _joined_questions(s) if p.strip()]
     if len(pieces) < 2:
         return [message]
     for piece in pieces:
@@ -38,6 +46,17 @@ def questions_in(message: str) -> list[str]:
         if not asks_something(bare) or not (content_words(bare) or fragment(piece)):  # "And why?" asks
             return [message]
     return list(dict.fromkeys(pieces))
+
+
+def _joined_questions(sentence: str) -> list[str]:
+    """A sentence asking two questions joined by "and", split ("Who heads COSI", "where does it train forces?"),
+    when the first is a whole question of its own: not "Where and when did it begin?", nor "between 5 and how
+    many minutes?"."""
+    pieces = _AND_ASKS.split(sentence)
+    first = pieces[0].split()
+    if len(pieces) < 2 or len(first) < 3 or not _WH.match(first[0]):
+        return [sentence]
+    return [f"{pieces[0].rstrip(' ,;')}?", *pieces[1:]]
 
 
 def numbering(parts: Sequence[Answer]) -> tuple[list[Citation], list[dict[int, int]]]:

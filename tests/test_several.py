@@ -23,6 +23,12 @@ from assistant.web.render import answer_html
         ("Who heads COSI? Thanks!", ["Who heads COSI? Thanks!"]),  # the rest asks nothing: one message
         ('Did he say "why not?" to them?', ['Did he say "why not?" to them?']),  # a quote goes on
         ("What? Really?", ["What? Really?"]),
+        # two questions joined by "and": each a whole question of its own
+        ("Who heads COSI and where does it train forces?", ["Who heads COSI?", "where does it train forces?"]),
+        ("who is the spokesman and what did he say", ["who is the spokesman?", "what did he say"]),
+        ("Where and when did it begin?", ["Where and when did it begin?"]),
+        ("Are 5 and how many more given?", ["Are 5 and how many more given?"]),
+        ("Who killed him and why?", ["Who killed him and why?"]),
     ],
 )
 def test_the_questions_of_a_message(message: str, questions: list[str]):
