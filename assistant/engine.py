@@ -273,6 +273,9 @@ class AnswerEngine:
             notes.append("no sentence about it gives a date, so this is an overview instead of a timeline")
         # room for what was shown before ("tell me more"), which is then left out
         budget, per_document = BROAD_BUDGET + len(shown), MAX_PER_DOCUMENT + len(shown)
+        if kind.sentences:  # "in two sentences": that many (of each document, for the whole collection's overview)
+            per_document = kind.sentences + len(shown)
+            budget = budget if not (topic or named or kind.parts) else per_document
         top_k = 2 * self.settings.retrieval.top_k
         if named:  # "summarize the Kidal article": that document's overview
             kind = dataclasses.replace(kind, topic="")

@@ -8,6 +8,7 @@ never a refusal. Only the wording is read here, never the documents.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -295,6 +296,7 @@ class Kind:
     # broad, one document: what its metadata says, not a passage: "date" (when it was published) or "title"
     field: str = ""
     speakers: bool = False  # broad: who the documents quote, each with their words
+    sentences: int = 0  # broad: how many sentences the request asks for ("in two sentences"); 0: the usual
 
 
 # "who's", and as chat types it, "whos" ("whos backing malis junta" is no topic to summarise)
@@ -370,10 +372,48 @@ def searched_as_asked(question: str, query: str) -> bool:
     return _OPENING.sub("", query.strip(), count=1).lower() == _OPENING.sub("", question.strip(), count=1).lower()
 
 
+# how long the answer should be, said after a request: "Summarise the convoy article in two sentences." (the
+# overview is as long as it is; the words would otherwise be read as part of its topic)
+_LENGTH_ASKED = re.compile(
+    r"(?:,?\s+(?:in|with(?:in)?|using) "
+    r"(?:(?P<n>one|two|three|four|five|six|seven|eight|a few|a couple of|\d+|a single|a) )?(?:short |brief )?"
+    r"(?P<unit>sentences?|words?|lines?|paragraphs?|bullet(?: point)?s?|points?)"
+    r"|,?\s+(?:briefly|in brief|in short|quickly|for me|please))+(?=[\s.!?]*$)",
+    re.IGNORECASE,
+)
+
+
 def question_kind(question: str) -> Kind:
     text = _CONTRACTIONS.sub(
         lambda m: f"{m.group(1) or m.group(2)} is", " ".join(direct(question).replace("\u2019", "'").split())
     )
+    sentences = 0
+    if re.match(r"^(?:please |can you |could you )*(?:summari[sz]e|sum up|give|describe|tell)\b", text, re.I):
+        sentences = _sentences_asked(text)
+        text = _LENGTH_ASKED.sub("", text)
+    kind = _kind_of(text)
+    return dataclasses.replace(kind, sentences=sentences) if sentences and kind.name == "broad" else kind
+
+
+_COUNT_WORDS = {"a": 1, "a single": 1, "one": 1, "a couple of": 2, "two": 2, "three": 3, "a few": 3, "four": 4}
+_COUNT_WORDS |= {"five": 5, "six": 6, "seven": 7, "eight": 8}
+
+
+def _sentences_asked(text: str) -> int:
+    """How many sentences a request asks for ("in two sentences", "in 3 bullet points"; 0 when it says none or
+    counts words or paragraphs), at most ``broad.BUDGET``'s 8."""
+    asked = _LENGTH_ASKED.search(text)
+    if (
+        not asked
+        or not asked.group("n")
+        or not re.match(r"(?:sentence|line|bullet|point)", asked.group("unit").lower())
+    ):
+        return 0
+    n = asked.group("n").lower()
+    return min(8, int(n) if n.isdigit() else _COUNT_WORDS.get(n, 0))
+
+
+def _kind_of(text: str) -> Kind:
     if _CONVERSATIONAL.match(text) or BY_DATE.match(text):
         return Kind("conversational")
     quoted = _QUOTED_PEOPLE.match(text)

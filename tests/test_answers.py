@@ -562,6 +562,13 @@ def test_which_documents_mention_a_name_is_answered_by_those_documents(real: Ass
     assert_verified(answer)
 
 
+def test_a_summary_asked_in_two_sentences_has_two(real: Assistant):
+    answer = real.ask("Summarise the convoy article in two sentences.")  # it summarised all three documents
+    assert {c.source for c in answer.citations} == {"000_a58b146e5f1983c4.txt"} and len(answer.citations) == 2
+    each = real.ask("Summarize the articles in one sentence")  # of each document: one sentence can't hold three
+    assert len(each.citations) == 3 and len({c.source for c in each.citations}) == 3, each.text
+
+
 def test_a_comparison_of_two_things_quotes_each(real: Assistant):
     answer = real.ask("What are the main differences between the Kidal and Tinzaouaten strikes?")
     assert answer.kind == "broad" and "side by side" in answer.text.split("\n")[0], answer.text

@@ -636,3 +636,18 @@ def test_who_is_quoted_asks_for_the_people_the_documents_quote(question: str, to
     assert (got.name, got.speakers, got.topic, got.document) == ("broad", True, topic, document)
     assert not question_kind("Who are the main players?").speakers
     assert not question_kind("Who was quoted by Tass?").speakers
+
+
+@pytest.mark.parametrize(
+    ("request_", "topic", "document", "sentences"),
+    [
+        ("Summarise the convoy article in two sentences.", "convoy", True, 2),
+        ("Tell me about Wagner in a few sentences, please", "Wagner", False, 3),
+        ("Give me the gist of the Kidal story in one line", "Kidal", True, 1),
+        ("Summarize the articles in 20 words", "", False, 0),  # words are not counted: the overview as it is
+        ("Summarize the articles briefly", "", False, 0),
+    ],
+)
+def test_a_request_s_length_is_no_part_of_its_topic(request_: str, topic: str, document: bool, sentences: int):
+    got = question_kind(request_)
+    assert (got.name, got.topic, got.document, got.sentences) == ("broad", topic, document, sentences)
