@@ -161,6 +161,12 @@ _COMPARED = (
         re.IGNORECASE,
     ),
     re.compile(r"^what (?:do|did|does) (?P<a>.+?) have in common[\s.!?]*$", re.IGNORECASE),
+    # "what's new in the Kidal story compared to the others?"
+    re.compile(
+        r"^what (?:is )?(?:new|different|unique|special|distinctive) (?:about|in) (?P<a>.+?) (?:compared (?:to|with)"
+        r"|as against|versus|vs\.?|from|than|next to) (?P<b>.+?)[\s.!?]*$",
+        re.I,
+    ),
     re.compile(r"^what (?:is )?(?:similar|different|alike|the same) (?:about|between) (?P<a>.+?)[\s.!?]*$", re.I),
     re.compile(
         r"^what (?:do|did) (?P<a>[^?]+? and [^?]+?) (?:say|said|claim|report|think) (?:about|on|of|regarding) "

@@ -34,6 +34,8 @@ from assistant.retrieval import Evidence
         ("Which documents talk about the convoy?", "broad", "convoy"),
         ("Which article is the longest?", "factoid", ""),
         ("Compare what the articles say about the drone strikes.", "broad", "drone strikes"),
+        ("What's new in the Kidal story compared to the others?", "broad", ""),  # the documents, side by side
+        ("What is new in Kidal?", "factoid", ""),
         ("hi", "conversational", ""),
         ("Thanks!", "conversational", ""),
         ("Which documents do you have?", "conversational", ""),
