@@ -59,6 +59,18 @@ def described_asked(question: str) -> str | None:
     return name if _alone(name) else None
 
 
+def joined_to_asked(question: str, sentence: str, start: int, end: int) -> bool:
+    """Whether the phrase at [start, end) is joined to the name a "Who is X?" question asks about by "and" ("the
+    Mongols and the Semuren", "Tuareg and Islamist militants"): two things, so no description of it. Given the
+    answer's sentence, SQuAD v1.1's description questions have such a short answer once in 162, a wrong one."""
+    name = described_asked(question)
+    if not name:
+        return False
+    phrase, named = re.escape(sentence[start:end]), re.escape(name)
+    joined = rf"\b{named}\s+and\s+(?:the\s+)?{phrase}|{phrase}\s+and\s+(?:the\s+)?{named}\b"
+    return re.search(joined, sentence, re.IGNORECASE) is not None
+
+
 def _alone(name: str) -> bool:
     """Whether ``name`` is a short name or term asked about alone: not a relation ("the head of COSI"), not a
     pronoun (a follow-up's: the name is in the conversation)."""

@@ -18,7 +18,7 @@ from typing import Any
 from .acronyms import names_the_asked
 from .answer import SourceReader, phrase_in
 from .backends.finetuned import ARTIFACT_DIR, FineTuned
-from .descriptions import abbreviation, mentions, place_slots, slots
+from .descriptions import abbreviation, joined_to_asked, mentions, place_slots, slots
 from .retrieval import Evidence
 from .types import ShortAnswer
 from .words import same_term, terms
@@ -105,7 +105,7 @@ class SpanReader:
         said = set(terms(best.text[span.start : span.end]))
         if not shown_span(span, best.text) or (antecedent and said <= set(terms(antecedent))):
             return None
-        if names_the_asked(question, best.text, span.start, span.end):
+        if names_the_asked(question, best.text, *span.range) or joined_to_asked(question, best.text, *span.range):
             return None
         return phrase_in(best, span.start, span.end, source)
 

@@ -562,6 +562,11 @@ def test_which_documents_mention_a_name_is_answered_by_those_documents(real: Ass
     assert_verified(answer)
 
 
+def test_who_the_tuareg_are_is_not_said_by_what_they_are_joined_to(real: Assistant):
+    tuareg = real.ask("Who are the Tuareg?")  # "…when Tuareg and Islamist militants killed…": two groups
+    assert not (tuareg.short and "Islamist" in tuareg.short.text), tuareg.text
+
+
 def test_a_summary_asked_in_two_sentences_has_two(real: Assistant):
     answer = real.ask("Summarise the convoy article in two sentences.")  # it summarised all three documents
     assert {c.source for c in answer.citations} == {"000_a58b146e5f1983c4.txt"} and len(answer.citations) == 2

@@ -156,3 +156,22 @@ def test_where_is_x_is_answered_by_the_place_beside_it(real: Assistant):
         answer = real.ask(question)
         assert not answer.refused and answer.short and answer.short.text == "northern Mali"
         assert "situated in northern Mali" in answer.citations[0].quote
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "phrase", "joined"),
+    [
+        ("Who are the Tuareg?", "Tuareg and Islamist militants killed soldiers.", "Islamist militants", True),
+        ("Who were the Semuren?", "The Mongols and the Semuren ruled.", "Mongols", True),
+        ("Who is Ivanov?", "COSI's head, Ivanov, was quoted.", "COSI's head", False),  # an apposition describes
+        ("Who was huihui?", "It was labelled huihui or Muslim.", "Muslim", False),  # "or" may give another name
+        ("How many died?", "Tuareg and Islamist militants killed 12.", "12", False),  # no name asked about
+    ],
+)
+def test_a_phrase_joined_to_the_name_by_and_is_no_description_of_it(
+    question: str, sentence: str, phrase: str, joined: bool
+):
+    from assistant.descriptions import joined_to_asked
+
+    start = sentence.index(phrase)
+    assert joined_to_asked(question, sentence, start, start + len(phrase)) is joined
