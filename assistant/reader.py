@@ -269,7 +269,10 @@ def counted(question: str, sentence: str, a: int, b: int) -> tuple[int, int]:
     its, named = terms(thing.group(1)), terms(question)
     if not its or thing.group(1).lower() in _NO_THING or any(same_term(t, q) for t in its for q in named):
         return a, b
-    others = [c for c in counts if c.start() != a]
+    # here only a number right before X's first word: "47 Mali troops" may well be the "Malian soldiers" asked for
+    # ("How many Malian soldiers died…?" is not answered by "10 soldiers" that another side claims)
+    right_before = [c for c in _COUNTS.finditer(sentence) if any(same_term(wanted[0], t) for t in terms(c["thing"]))]
+    others = [c for c in right_before if c.start() != a]
     return others[0].span("number") if others else (a, b)
 
 

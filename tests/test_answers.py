@@ -105,6 +105,8 @@ def test_how_many_is_answered_by_the_number_before_the_thing_asked(real: Assista
     # "…not less than 84 of the Wagner mercenaries and 47 Mali troops…": the question's "Malian" is not the thing
     troops = real.ask("How many Malian troops did the Tuareg rebels say they killed?")
     assert troops.short and troops.short.text == "47", troops.text
+    soldiers = real.ask("How many Malian soldiers died in July according to the rebels?")  # "10 soldiers": al Qaeda's
+    assert soldiers.short and soldiers.short.text == "47", soldiers.text
 
 
 @pytest.mark.parametrize(

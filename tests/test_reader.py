@@ -104,6 +104,8 @@ def test_a_measure_is_shown_with_its_conversion(picked: str, shown: str):
         ("How many Dutch lorries were lost?", "It lost 20 vans and 6 Dutch lorries.", "20 vans and 6", "6"),
         ("How many city parks are open?", "It has 12 city parks and 30 city pools.", "12 city parks and 30", "12"),
         ("How many vans broke down?", "It had 20 vans and 6 lorries.", "20 vans and 6", "20"),  # a verb: any word
+        # a number alone is re-chosen only for one right before X's first word: "47 Mali troops" may be them
+        ("How many Malian soldiers died?", "Rebels killed 47 Mali troops; others claimed 10 soldiers.", "47", "47"),
         # "3 million vans" counts no "3" vans
         ("How many vans sold?", "It sold 3 million vans and 6 cars.", "3 million vans and 6", "3 million vans and 6"),
         # kept: the number counts a thing the question names, or nothing of its own, or a part of a whole
