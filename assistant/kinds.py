@@ -69,7 +69,7 @@ _TOPICAL = re.compile(
     r"|what (?:has|have) hap+e?n+e?d (?:in|at|to|with|near|around)"
     r"|what hap+e?n+e?d (?:in|at|to|with|near|around|during)"
     r"|what(?:'s| is) (?:going on|happening) (?:in|at|with|around)"
-    r"|what is (?:known|reported|said) about"
+    r"|what is (?:known|reported|said) about|what do (?:we|you|they|the (?:articles|documents)) know about"
     r"|what is the (?:background|context|history|backstory) (?:to|of|behind|on|for|about)"
     r"|(?:give me |some |any )*(?:background|context|history) (?:on|of|to|about|for)"
     r"|who (?:are|were) the (?:(?:main|key|major|principal|chief) )?(?:players|actors|parties|protagonists|sides"

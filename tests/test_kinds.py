@@ -31,6 +31,7 @@ from assistant.retrieval import Evidence
         ("What's the relationship between Wagner and Africa Corps?", "broad", "Wagner and Africa Corps"),
         ("How are the rebels involved with al Qaeda?", "broad", "rebels with al Qaeda"),
         ("Which articles mention Gao?", "broad", "Gao"),  # each document that does, with what it says
+        ("What do we know about the pharmacy strike?", "broad", "pharmacy strike"),
         ("Which documents talk about the convoy?", "broad", "convoy"),
         ("Which article is the longest?", "factoid", ""),
         ("Compare what the articles say about the drone strikes.", "broad", "drone strikes"),
