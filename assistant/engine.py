@@ -52,7 +52,7 @@ from .timeline import timeline_choice, timeline_text, written_on
 from .types import Answer, ShortAnswer
 from .verdict import verdict
 from .verifier import Verifier
-from .words import QUESTION_WORDS, asks_for, content_words, terms
+from .words import QUESTION_WORDS, asks_for, content_words, terms, words
 
 MODES = ("extractive", "generative")
 NOTHING_ASKED = "ask about a person, place, event or number in the documents."
@@ -384,8 +384,10 @@ class AnswerEngine:
         wanted = set(terms(topic))
         documents = [d for d in self.retriever.index.documents().values() if not sources or d["source"] in sources]
         titled = [d for d in documents if wanted and wanted <= set(terms(str(d["title"])))]
-        if len(titled) == 1:
-            return titled[0]
+        # two titles write the name in two spellings ("Tinzaouaten", "Tinzaouatene"): the one spelt as asked
+        spelt = [d for d in titled if set(words(topic.lower())) <= set(words(str(d["title"]).lower()))]
+        if len(titled) == 1 or len(spelt) == 1:
+            return titled[0] if len(titled) == 1 else spelt[0]
         vector = self.retriever.embed_query(topic)
         found = [c for c, _ in self.retriever.retrieve(topic, self.settings.retrieval.top_k, vector, sources)]
         first = found[0] if found else None

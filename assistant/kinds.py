@@ -60,10 +60,11 @@ _TOPICAL = re.compile(
     r"|what do(?:es)? (?:the|these|your) (?:\w+ )?(?:articles?|documents?|reports?|sources?|files?|texts?) "
     r"(?:say|tell us|report|tell me|mention) (?:about|on|of)"
     r"|what (?:do|does) (?:the documents|the articles|they|it) say about"
-    # which documents speak of a topic: each one that does, with what it says ("Which articles mention Gao?")
-    r"|(?:which|what) (?:of the |of these )?(?:articles?|documents?|stor(?:y|ies)|reports?|pieces?|files?|sources?) "
-    r"(?:mentions?|discuss(?:es)?|covers?|talks? about|speaks? (?:of|about)|refers? to|reports? on|deals? with"
-    r"|(?:is|are) about|says? anything about|names?)"
+    # which documents speak of a topic: each one that does, with what it says ("Which articles mention Gao?", "How
+    # many articles mention Wagner?")
+    r"|(?:which|what|how many) (?:of the |of these )?(?:articles?|documents?|stor(?:y|ies)|reports?|pieces?|files?"
+    r"|sources?) (?:mentions?|discuss(?:es)?|covers?|talks? about|speaks? (?:of|about)|refers? to|reports? on"
+    r"|deals? with|(?:is|are) about|says? anything about|names?|quotes?|cites?)"
     r"|how (?:do|does|did) (?:the|these|your) (?:\w+ )?(?:articles?|documents?|reports?|sources?|stor(?:y|ies)) "
     r"(?:describe|portray|present|cover|report on|characteri[sz]e)"
     r"|what (?:has|have) hap+e?n+e?d (?:in|at|to|with|near|around)"

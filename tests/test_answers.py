@@ -562,11 +562,21 @@ def test_which_documents_mention_a_name_is_answered_by_those_documents(real: Ass
     assert answer.kind == "broad" and answer.text.startswith("What one document says about Gao"), answer.text
     assert {c.source for c in answer.citations} == {"001_5a4d66a80f18d492.txt"}
     assert_verified(answer)
+    quoting = real.ask("Which article quotes the prime minister?")  # it was declined
+    assert any("Prime Minister Choguel Kokalla Maiga declared" in c.quote for c in quoting.citations), quoting.text
 
 
 def test_who_the_tuareg_are_is_not_said_by_what_they_are_joined_to(real: Assistant):
     tuareg = real.ask("Who are the Tuareg?")  # "…when Tuareg and Islamist militants killed…": two groups
     assert not (tuareg.short and "Islamist" in tuareg.short.text), tuareg.text
+
+
+def test_a_document_named_by_a_word_both_titles_spell_is_the_one_spelt_as_asked(real: Assistant):
+    # "…in Tinzaouaten, northern Mali" and "…return from Tinzaouatene mission…": one name, two spellings
+    named = real.ask("Summarise the Tinzaouaten article in 3 bullet points")
+    assert {c.source for c in named.citations} == {"001_5a4d66a80f18d492.txt"} and len(named.citations) == 3
+    other = real.ask("Summarise the Tinzaouatene article")
+    assert {c.source for c in other.citations} == {"000_a58b146e5f1983c4.txt"}, other.text
 
 
 def test_a_summary_asked_in_two_sentences_has_two(real: Assistant):

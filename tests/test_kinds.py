@@ -32,6 +32,8 @@ from assistant.retrieval import Evidence
         ("How are the rebels involved with al Qaeda?", "broad", "rebels with al Qaeda"),
         ("Which articles mention Gao?", "broad", "Gao"),  # each document that does, with what it says
         ("What do we know about the pharmacy strike?", "broad", "pharmacy strike"),
+        ("How many articles mention Wagner?", "broad", "Wagner"),  # it was declined
+        ("Which article quotes the prime minister?", "broad", "prime minister"),
         ("Which documents talk about the convoy?", "broad", "convoy"),
         ("Which article is the longest?", "factoid", ""),
         ("Compare what the articles say about the drone strikes.", "broad", "drone strikes"),
